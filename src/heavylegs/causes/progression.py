@@ -1,0 +1,102 @@
+"""training-spike: progression too fast (science.md C07, §1.6).
+
+The single-run spike is the best runner-specific evidence: in 5,205 Garmin runners a run
+more than 10 % longer than the longest of the previous 30 days raised overuse-injury
+rates (HRR 1.64 for >10-30 %, 1.52 for >30-100 %, 2.28 for >100 %; Garmin-RUNSAFE 2025).
+Week-on-week change is weaker evidence (Nielsen 2014: >30 % over two weeks; the 10 % rule
+itself is Folk, Buist 2008) and only supports a spike.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+
+from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
+from heavylegs.core.settings import Setting, register
+
+CAUSE = "training-spike"
+SPIKE_NOTE, SPIKE_WARN, SPIKE_STRONG, MIN_KM, WEEK_PCT, LOOKBACK, MIN_HISTORY = register(
+    Setting("spike_note_pct", 10.0, "%", "Garmin-RUNSAFE 2025 (BJSM, doi:10.1136/bjsports-2024-109380)",
+            "single run longer than the longest of the previous 30 days by more than this"),
+    Setting("spike_warn_pct", 30.0, "%", "Garmin-RUNSAFE 2025"),
+    Setting("spike_strong_pct", 100.0, "%", "Garmin-RUNSAFE 2025"),
+    Setting("spike_min_increase_km", 2.0, "km", "science.md C07(f) [heuristic]",
+            "ignore spikes smaller than this in absolute terms"),
+    Setting("week_progression_pct", 30.0, "%", "Nielsen et al. 2014, JOSPT 44:739"),
+    Setting("spike_lookback_days", 7.0, "days", "science.md §0.2 [heuristic]",
+            "how recent a spiking run must be to explain today's legs"),
+    Setting("spike_min_history_days", 28.0, "days", "science.md §0.4"),
+)
+
+
+def _spikes(ctx: Context) -> list[tuple[object, float, float, float]]:
+    """(date, run km, reference km, spike %) of each run in the lookback window."""
+    runs = ctx.acts.filter(pl.col("is_run") & pl.col("distance_m").is_not_null())
+    look = int(LOOKBACK.value(ctx.overrides))
+    recent = runs.filter(pl.col("local_date") > ctx.day - timedelta(days=look))
+    out = []
+    for day, dist in recent.select("local_date", "distance_m").iter_rows():
+        before = runs.filter(pl.col("local_date").is_between(day - timedelta(days=30), day - timedelta(days=1)))
+        ref = before["distance_m"].max()
+        if ref is None or ref <= 0:
+            continue
+        out.append((day, dist / 1000, ref / 1000, 100 * (dist / ref - 1)))
+    return out
+
+
+def _score(spike_pct: float, o: dict) -> float:
+    if spike_pct > SPIKE_STRONG.value(o):
+        return 0.9
+    if spike_pct > SPIKE_WARN.value(o):
+        return 0.75
+    return 0.55 if spike_pct > SPIKE_NOTE.value(o) else 0.0
+
+
+def _weekly(ctx: Context) -> tuple[float, float, float]:
+    km = [ctx.window(7, 7 * i)["run_distance_m"].sum() / 1000 for i in range(3)]
+    return km[0], km[1], km[2]
+
+
+def evaluate(ctx: Context) -> Result:
+    o = dict(ctx.overrides)
+    history = ctx.acts.filter(pl.col("is_run"))
+    if history.height == 0:
+        return NotAssessed(CAUSE, ("runs",), "Import your activity files (FIT, GPX, TCX) or a Strava/Garmin export.")
+    span = (ctx.day - history["local_date"].min()).days
+    if span < 14:
+        return NotAssessed(CAUSE, ("28 days of run history",),
+                           f"Only {span} days of runs are stored; import at least 4 weeks of history.")
+    quality = 1.0 if span >= MIN_HISTORY.value(o) else 0.5
+    spikes = [s for s in _spikes(ctx) if s[1] - s[2] >= MIN_KM.value(o)]
+    worst = max(spikes, key=lambda s: s[3], default=None)
+    this_wk, last_wk, two_ago = _weekly(ctx)
+    evidence, score = [], 0.0
+    if worst is not None and _score(worst[3], o) > 0:
+        day, km, ref, pct = worst
+        score = _score(pct, o) * (GRADE_WEIGHT["moderate"] / 0.7)
+        evidence.append(Evidence(
+            "single_run_spike_pct", round(pct, 1), SPIKE_NOTE.value(o), (day - timedelta(days=30), day),
+            f"{day:%A %d %b}'s {km:.1f} km run was {pct:.0f} % longer than your longest run in the "
+            f"previous 30 days ({ref:.1f} km); in a study of 5,200 runners spikes over 10 % came with "
+            f"~1.5-2.3× the injury rate."))
+    prog = 100 * (this_wk / two_ago - 1) if two_ago >= 5 else None
+    if prog is not None and prog > WEEK_PCT.value(o) and this_wk - two_ago >= MIN_KM.value(o):
+        score = max(score, 0.35) + 0.1
+        evidence.append(Evidence(
+            "two_week_progression_pct", round(prog, 1), WEEK_PCT.value(o), (ctx.day - timedelta(days=20), ctx.day),
+            f"You ran {this_wk:.0f} km in the last 7 days against {two_ago:.0f} km two weeks before "
+            f"(+{prog:.0f} %); rises over 30 % in two weeks are linked to overuse injuries in novices."))
+    if not evidence:
+        ref_txt = f"the longest recent run was {worst[1]:.1f} km" if worst else "no recent run was longer"
+        return Ruled(CAUSE, f"No run in the last {int(LOOKBACK.value(o))} days went more than 10 % past "
+                            f"your longest of the previous 30 days ({ref_txt}), and weekly distance "
+                            f"rose gently ({last_wk:.0f} → {this_wk:.0f} km).")
+    score = min(score, 1.0)
+    ref_km = worst[2] if worst else max(last_wk, two_ago) / 3
+    fix = (f"Keep your next long run under {ref_km * 1.1:.1f} km (within 10 % of your longest run "
+           f"of the previous 30 days) until the legs feel normal again.",
+           f"Cap next week at about {max(last_wk, two_ago) * 1.1:.0f} km and add volume in small "
+           f"steps, with a lighter week every 3-4 weeks.")
+    return Finding(CAUSE, score, confidence(score, quality), tuple(evidence), fix)

@@ -1,0 +1,58 @@
+"""sleep-deprivation: short or poor sleep, sleep debt (science.md C05).
+
+Adults need ≥ 7 h regularly (Watson 2015, AASM/SRS: Strong); athletes may need more (Mah
+2011). Debt thresholds are [heuristic]. One short night alone is not flagged (the trap of
+the nervous night before a race)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
+from heavylegs.core.settings import Setting, register
+
+CAUSE = "sleep-deprivation"
+MIN_SLEEP, SHORT_NIGHTS, DEBT, MIN_NIGHTS = register(
+    Setting("sleep_min_h", 7.0, "h", "Watson et al. 2015, Sleep 38:843 (AASM/SRS)"),
+    Setting("short_nights_warn", 3.0, "nights", "science.md C05 [heuristic]",
+            "nights under 7 h in the last 7"),
+    Setting("sleep_debt_warn_h", 5.0, "h", "science.md C05 [heuristic]",
+            "sum of (need − sleep) over the last 7 nights"),
+    Setting("sleep_min_nights_logged", 3.0, "nights", "science.md §0.4 [heuristic]"),
+)
+
+
+def evaluate(ctx: Context) -> Result:
+    o = ctx.overrides
+    week = ctx.window(7).select("date", "sleep_h", "sleep_quality").drop_nulls("sleep_h")
+    if week.height < MIN_NIGHTS.value(o):
+        return NotAssessed(CAUSE, ("sleep_h",), "Log hours slept (sleep_h) in the daily log or "
+                           "`heavylegs checkin`, or import sleep from a watch export.")
+    need = ctx.profile.sleep_need_h
+    hours = week["sleep_h"].to_list()
+    mean = sum(hours) / len(hours)
+    short = sum(1 for h in hours if h < MIN_SLEEP.value(o))
+    debt = sum(max(0.0, need - h) for h in hours) * 7 / len(hours)
+    window = (ctx.day - timedelta(days=6), ctx.day)
+    flags = [mean < MIN_SLEEP.value(o), short >= SHORT_NIGHTS.value(o), debt >= DEBT.value(o)]
+    if not any(flags):
+        return Ruled(CAUSE, f"You slept {mean:.1f} h a night on average over the last 7 nights "
+                            f"({short} under 7 h).")
+    evidence = [Evidence("sleep_h_7d_mean", round(mean, 2), MIN_SLEEP.value(o), window,
+                         f"You slept {mean:.1f} h a night on average over the last {len(hours)} "
+                         f"logged nights; adults need at least 7 h, and you set {need:g} h as your need."),
+                Evidence("short_nights_7d", short, SHORT_NIGHTS.value(o), window,
+                         f"{short} of the last {len(hours)} nights were under 7 h."),
+                Evidence("sleep_debt_7d_h", round(debt, 1), DEBT.value(o), window,
+                         f"That adds up to a sleep debt of about {debt:.0f} h this week.")]
+    quality = week["sleep_quality"].drop_nulls()
+    if quality.len() >= 3 and float(quality.mean()) <= 2.5:  # type: ignore[arg-type]
+        evidence.append(Evidence("sleep_quality_7d_mean", round(float(quality.mean()), 1), 3, window,  # type: ignore[arg-type]
+                                 "You also rated your sleep as poor on most nights."))
+    severity = max(0.0, min(1.0, (need - mean) / 2.5))
+    score = min(1.0, 0.45 + 0.4 * severity + 0.05 * sum(flags))
+    data_quality = min(1.0, week.height / 7) * (1.0 if week.height >= 5 else 0.7)
+    fix = ("Protect 8+ hours in bed on a regular schedule; after a short night take a 20-30 min nap "
+           "rather than sleeping in.",
+           "Cut late caffeine and alcohol, and keep runs easy on days after two or more short nights.")
+    return Finding(CAUSE, score, confidence(score, data_quality), tuple(evidence), fix)

@@ -1,0 +1,139 @@
+"""The runner's profile: the values a user sets, validated, and the values estimated from
+data when not set (science.md §1.1).
+
+>>> parse_setting("threshold_pace", "4:05")
+245.0
+>>> parse_setting("sex", "F")
+'female'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from heavylegs.errors import InvalidInput
+
+PHASES = ("off-season", "base", "build", "peak", "taper")
+SEXES = {"female": "female", "f": "female", "male": "male", "m": "male", "other": "other"}
+
+# key -> (kind, lo, hi, accepted text)
+KEYS: dict[str, tuple[str, float, float, str]] = {
+    "sex": ("sex", 0, 0, "female, male, other"),
+    "birth_year": ("int", 1900, 2030, "a year, 1900-2030"),
+    "weight_kg": ("float", 25, 250, "kilograms, 25-250"),
+    "height_cm": ("float", 100, 250, "centimetres, 100-250"),
+    "max_hr": ("int", 120, 230, "bpm, 120-230"),
+    "resting_hr": ("int", 25, 120, "bpm, 25-120"),
+    "lthr": ("int", 100, 220, "bpm, 100-220"),
+    "threshold_pace": ("pace", 120, 900, "m:ss per km, 2:00-15:00"),
+    "sleep_need_h": ("float", 7, 9, "hours, 7-9"),
+    "phase": ("enum", 0, 0, ", ".join(PHASES)),
+    "units": ("enum", 0, 0, "metric, imperial"),
+    "timezone": ("text", 0, 0, "an IANA time zone such as Europe/Berlin"),
+}
+ENUMS = {"phase": PHASES, "units": ("metric", "imperial")}
+
+DEFAULT_SLEEP_NEED_H = 8.0  # Watson 2015; Hirshkowitz 2015 (science.md §4.1)
+DEFAULT_MAX_HR = 190.0
+DEFAULT_RESTING_HR = 60.0
+LTHR_HRR_FRACTION = 0.85  # LTHR ≈ HRrest + 0.85 × (HRmax − HRrest) [heuristic, Elevate]
+MAX_HR_PERCENTILE = 99.5  # high percentile of HR time, science.md §1.1
+
+
+def _pace(value: str) -> float:
+    minutes, _, seconds = value.partition(":")
+    if not seconds or len(seconds) != 2:
+        raise ValueError(value)
+    return float(int(minutes) * 60 + int(seconds))
+
+
+def parse_setting(key: str, raw: str) -> object:
+    """Validate and convert one ``KEY=VALUE``; raise InvalidInput naming what is accepted."""
+    if key not in KEYS:
+        raise InvalidInput("profile key", key, ", ".join(KEYS))
+    kind, lo, hi, accepted = KEYS[key]
+    value = raw.strip()
+    try:
+        if kind == "sex":
+            return SEXES[value.lower()]
+        if kind == "enum":
+            if value.lower() not in ENUMS[key]:
+                raise ValueError(value)
+            return value.lower()
+        if kind == "text":
+            if not value:
+                raise ValueError(value)
+            return value
+        number = _pace(value) if kind == "pace" else float(value)
+        if kind == "int" and number != int(number):
+            raise ValueError(value)
+    except (ValueError, KeyError):
+        raise InvalidInput(key, raw, accepted) from None
+    if not lo <= number <= hi:
+        raise InvalidInput(key, raw, accepted)
+    return int(number) if kind == "int" else number
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Resolved profile: every value the engine needs, and which of them were estimated."""
+
+    sex: str | None = None
+    birth_year: int | None = None
+    weight_kg: float | None = None
+    max_hr: float = DEFAULT_MAX_HR
+    resting_hr: float = DEFAULT_RESTING_HR
+    lthr: float = 0.0
+    threshold_pace_s_km: float | None = None
+    sleep_need_h: float = DEFAULT_SLEEP_NEED_H
+    phase: str | None = None
+    units: str = "metric"
+    timezone: str | None = None
+    estimated: dict[str, str] = field(default_factory=dict)  # key -> how it was estimated
+
+
+def max_hr_from_histogram(hist: np.ndarray, min_seconds: int = 600) -> float | None:
+    """The 99.5th percentile of time-at-HR, or None with under ``min_seconds`` of HR."""
+    total = int(hist.sum())
+    if total < min_seconds:
+        return None
+    cumulative = np.cumsum(hist)
+    idx = int(np.searchsorted(cumulative, total * MAX_HR_PERCENTILE / 100.0))
+    return float(idx)
+
+
+def resolve(stored: Mapping[str, str], *, hr_hist_12m: np.ndarray | None,
+            resting_hr_7d_median: float | None, age: int | None) -> Profile:
+    """Profile from the stored settings, filling gaps with estimates (and saying so)."""
+    values = {k: parse_setting(k, v) for k, v in stored.items() if k in KEYS}
+    est: dict[str, str] = {}
+    max_hr = values.get("max_hr")
+    if max_hr is None:
+        observed = max_hr_from_histogram(hr_hist_12m) if hr_hist_12m is not None else None
+        if observed is not None:
+            max_hr, est["max_hr"] = observed, "99.5th percentile of heart rate, last 12 months"
+        elif age is not None:
+            max_hr, est["max_hr"] = 208 - 0.7 * age, "208 − 0.7 × age (Tanaka 2001)"
+        else:
+            max_hr, est["max_hr"] = DEFAULT_MAX_HR, "default (no heart-rate data or age)"
+    resting = values.get("resting_hr")
+    if resting is None:
+        if resting_hr_7d_median is not None:
+            resting, est["resting_hr"] = resting_hr_7d_median, "7-day median of logged resting HR"
+        else:
+            resting, est["resting_hr"] = DEFAULT_RESTING_HR, "default (no resting HR logged)"
+    lthr = values.get("lthr")
+    if lthr is None:
+        lthr = float(resting) + LTHR_HRR_FRACTION * (float(max_hr) - float(resting))
+        est["lthr"] = "resting HR + 0.85 × heart-rate reserve"
+    return Profile(
+        sex=values.get("sex"), birth_year=values.get("birth_year"),  # type: ignore[arg-type]
+        weight_kg=values.get("weight_kg"), max_hr=float(max_hr), resting_hr=float(resting),  # type: ignore[arg-type]
+        lthr=float(lthr), threshold_pace_s_km=values.get("threshold_pace"),  # type: ignore[arg-type]
+        sleep_need_h=float(values.get("sleep_need_h", DEFAULT_SLEEP_NEED_H)),  # type: ignore[arg-type]
+        phase=values.get("phase"), units=str(values.get("units", "metric")),  # type: ignore[arg-type]
+        timezone=values.get("timezone"), estimated=est,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,47 @@
+"""The answer to "why are my legs heavy?" for one day: triage first, then the causes the
+data supports (most likely first), what was ruled out, and what could not be assessed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from heavylegs.causes.base import Finding, NotAssessed, Result, Ruled
+from heavylegs.triage.rules import TriageHit
+
+SCHEMA = "heavylegs.why/1"
+CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    day: date
+    heaviness: int | None
+    triage: tuple[TriageHit, ...]
+    findings: tuple[Finding, ...]
+    ruled_out: tuple[Ruled, ...]
+    not_assessed: tuple[NotAssessed, ...]
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "schema": SCHEMA,
+            "date": self.day.isoformat(),
+            "heaviness": self.heaviness,
+            "triage": [t.to_json() for t in self.triage],
+            "findings": [f.to_json() for f in self.findings],
+            "ruled_out": [r.to_json() for r in self.ruled_out],
+            "not_assessed": [n.to_json() for n in self.not_assessed],
+            "notes": list(self.notes),
+        }
+
+
+def build(day: date, heaviness: int | None, triage: list[TriageHit], results: list[Result],
+          notes: tuple[str, ...] = ()) -> Answer:
+    """Sort results into the answer: findings by score (then confidence), the rest by id."""
+    findings = sorted((r for r in results if isinstance(r, Finding)),
+                      key=lambda f: (-f.score, CONFIDENCE_ORDER[f.confidence], f.cause))
+    ruled = sorted((r for r in results if isinstance(r, Ruled)), key=lambda r: r.cause)
+    missing = sorted((r for r in results if isinstance(r, NotAssessed)),
+                     key=lambda r: (r.missing == ("not implemented",), r.cause))
+    return Answer(day, heaviness, tuple(triage), tuple(findings), tuple(ruled), tuple(missing), notes)

@@ -1,0 +1,62 @@
+"""The answer as rich renderables for a terminal: triage banner, ranked causes with
+evidence and fixes, ruled out, not assessed."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from heavylegs.explain.answer import Answer
+
+TIER_STYLE = {"emergency": "bold white on red", "urgent": "bold red", "soon": "bold yellow",
+              "routine": "cyan"}
+
+
+def _triage(answer: Answer) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for hit in answer.triage:
+        body = Text(hit.message + "\n")
+        for line in hit.evidence:
+            body.append(f"  • {line}\n")
+        out.append(Panel(body, title=f"{hit.tier.upper()}: see a doctor", style=TIER_STYLE[hit.tier]))
+    return out
+
+
+def _findings(answer: Answer) -> list[RenderableType]:
+    if not answer.findings:
+        return [Text("No cause stands out in your data for this day.", style="bold")]
+    out: list[RenderableType] = [Text("Likely causes, most likely first", style="bold underline")]
+    for rank, f in enumerate(answer.findings, start=1):
+        block = Text()
+        block.append(f"{rank}. {f.cause}", style="bold")
+        block.append(f"  score {f.score:.2f}, {f.confidence} confidence\n")
+        for e in f.evidence:
+            block.append(f"   • {e.text}\n")
+        for fix in f.fix:
+            block.append("   → ", style="green")
+            block.append(f"{fix}\n")
+        out.append(block)
+    return out
+
+
+def render(answer: Answer) -> RenderableType:
+    """The whole answer; triage (if any) first, fixes after it."""
+    heavy = f", heaviness {answer.heaviness}/10" if answer.heaviness is not None else ""
+    parts: list[RenderableType] = [Text(f"Why are my legs heavy? {answer.day.isoformat()}{heavy}",
+                                        style="bold")]
+    parts += _triage(answer)
+    parts += _findings(answer)
+    if answer.ruled_out:
+        parts.append(Text("Ruled out", style="bold underline"))
+        parts += [Text(f" ✓ {r.cause}: {r.why}") for r in answer.ruled_out]
+    implemented = [n for n in answer.not_assessed if n.missing != ("not implemented",)]
+    pending = len(answer.not_assessed) - len(implemented)
+    if answer.not_assessed:
+        parts.append(Text("Not assessed", style="bold underline"))
+        parts += [Text(f" ? {n.cause}: needs {', '.join(n.missing)}. {n.how}") for n in implemented]
+        if pending:
+            parts.append(Text(f" ? {pending} more causes are not assessed by this version yet "
+                              f"(see `why --json`).", style="dim"))
+    parts += [Text(f"Note: {n}", style="dim") for n in answer.notes]
+    return Group(*parts)

@@ -1,0 +1,112 @@
+"""Opening the workspace database: SQLite in WAL mode, foreign keys on, and versioned
+migrations applied on open (``PRAGMA user_version`` holds the applied version)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from heavylegs.core.logschema import COLUMNS as LOG_COLUMNS
+from heavylegs.errors import StorageError
+
+DB_NAME = "heavylegs.sqlite"
+
+
+def _log_table_sql() -> str:
+    cols = ",\n  ".join(f"{c.name} {c.sql_type}" for c in LOG_COLUMNS if c.name != "date")
+    return f"""CREATE TABLE daily_log (
+  date TEXT PRIMARY KEY,
+  {cols},
+  updated_at TEXT NOT NULL
+)"""
+
+
+MIGRATION_1 = f"""
+CREATE TABLE files (
+  sha256 TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE TABLE gear (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  from_date TEXT,
+  to_date TEXT,
+  start_km REAL NOT NULL DEFAULT 0,
+  limit_km REAL
+);
+CREATE TABLE activities (
+  id INTEGER PRIMARY KEY,
+  start_utc TEXT NOT NULL,
+  utc_offset_s INTEGER,
+  sport TEXT NOT NULL,
+  sub_sport TEXT,
+  name TEXT,
+  device TEXT,
+  distance_m REAL,
+  elapsed_s REAL NOT NULL,
+  moving_s REAL,
+  avg_hr_bpm REAL,
+  max_hr_bpm REAL,
+  elev_gain_m REAL,
+  elev_loss_m REAL,
+  avg_cadence_spm REAL,
+  lat_deg REAL,
+  lon_deg REAL,
+  hr_hist BLOB,
+  gear_id INTEGER REFERENCES gear(id) ON DELETE SET NULL
+);
+CREATE INDEX activities_start ON activities(start_utc);
+CREATE TABLE activity_sources (
+  activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+  file_sha256 TEXT NOT NULL REFERENCES files(sha256) ON DELETE CASCADE,
+  member INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (activity_id, file_sha256, member)
+);
+CREATE TABLE streams (
+  activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+  encoding TEXT NOT NULL,
+  n_samples INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+{_log_table_sql()};
+CREATE TABLE profile (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+"""
+
+# Each migration is SQL applied in order inside one transaction; append, never edit.
+MIGRATIONS: list[str] = [MIGRATION_1]
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise StorageError(
+            f"the workspace was written by a newer heavylegs (schema {version}, this one "
+            f"knows {len(MIGRATIONS)}): upgrade heavylegs")
+    for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def open_database(home: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the workspace database under ``home``."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(home / DB_NAME, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        _migrate(conn)
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError(f"{home / DB_NAME}: cannot open the workspace ({exc})") from exc
+    return conn

@@ -1,0 +1,71 @@
+"""Each implemented cause on hand-built data: its signal fires, its traps do not."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from engine_helpers import make_context, steady_weeks
+
+from heavylegs.causes import CAUSE_IDS, evaluate_all, progression, recovery, sleep
+from heavylegs.causes.base import Finding, NotAssessed, Ruled
+from heavylegs.triage import evaluate as triage
+
+DAY = date(2026, 3, 15)  # a Sunday
+
+
+def test_a_long_run_far_past_the_30_day_longest_is_a_spike() -> None:
+    runs = steady_weeks(DAY - timedelta(days=7), 8)
+    runs[DAY] = 21.0  # longest of the previous 30 days is 14 km -> +50 %
+    result = progression.evaluate(make_context(DAY, runs))
+    assert isinstance(result, Finding)
+    spike = result.evidence[0]
+    assert spike.metric == "single_run_spike_pct" and abs(spike.value - 50.0) < 0.01
+    assert "14.0 km" in spike.text and "50 %" in spike.text
+    assert any("15.4 km" in f for f in result.fix)  # 14 km + 10 %
+
+
+def test_steady_training_is_ruled_out_and_small_absolute_spikes_are_ignored() -> None:
+    runs = steady_weeks(DAY, 8)
+    assert isinstance(progression.evaluate(make_context(DAY, runs)), Ruled)
+    small = steady_weeks(DAY, 8, week=(3, 0, 3, 3, 0, 3, 4))
+    small[DAY] = 5.5  # +37 % but only 1.5 km more
+    assert isinstance(progression.evaluate(make_context(DAY, small)), Ruled)
+
+
+def test_too_little_history_is_not_assessed() -> None:
+    runs = {DAY - timedelta(days=3): 5.0, DAY: 10.0}
+    result = progression.evaluate(make_context(DAY, runs))
+    assert isinstance(result, NotAssessed) and "history" in result.missing[0]
+
+
+def test_short_sleep_over_a_week_is_found_and_one_bad_night_is_not() -> None:
+    runs = steady_weeks(DAY, 6)
+    short = {DAY - timedelta(days=i): {"sleep_h": 5.8, "sleep_quality": 2} for i in range(7)}
+    result = sleep.evaluate(make_context(DAY, runs, short))
+    assert isinstance(result, Finding) and result.confidence == "high"
+    assert result.evidence[0].value == 5.8
+    one_bad = {DAY - timedelta(days=i): {"sleep_h": 8.0} for i in range(1, 7)} | {DAY: {"sleep_h": 4.5}}
+    assert isinstance(sleep.evaluate(make_context(DAY, runs, one_bad)), Ruled)
+    assert isinstance(sleep.evaluate(make_context(DAY, runs, {})), NotAssessed)
+
+
+def test_daily_running_without_rest_and_deep_fatigue_is_insufficient_recovery() -> None:
+    runs = steady_weeks(DAY - timedelta(days=21), 8)
+    for i in range(21):
+        runs[DAY - timedelta(days=i)] = 16.0 if i % 2 else 12.0
+    result = recovery.evaluate(make_context(DAY, runs))
+    assert isinstance(result, Finding)
+    metrics = {e.metric for e in result.evidence}
+    assert "training_streak_days" in metrics and "tsb_min_10d" in metrics
+    assert isinstance(recovery.evaluate(make_context(DAY, steady_weeks(DAY, 8))), Ruled)
+
+
+def test_every_cause_id_once_and_one_sided_swelling_is_urgent() -> None:
+    ctx = make_context(DAY, steady_weeks(DAY, 8),
+                       {DAY: {"symptoms": "swelling-left;calf-pain-one-side", "pain": 5,
+                              "pain_location": "left calf"}})
+    results = evaluate_all(ctx)
+    assert sorted(r.cause for r in results) == sorted(CAUSE_IDS) and len(set(CAUSE_IDS)) == 24
+    hits = triage(DAY, ctx.daily)
+    assert [h.tier for h in hits] == ["urgent"] and "doctor" in hits[0].message
+    assert triage(DAY, make_context(DAY, steady_weeks(DAY, 8), {DAY: {"symptoms": "swelling-both"}}).daily) == []
