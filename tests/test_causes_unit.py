@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from engine_helpers import make_context, steady_weeks
-
 from heavylegs.causes import CAUSE_IDS, evaluate_all, progression, recovery, sleep
 from heavylegs.causes.base import Finding, NotAssessed, Ruled
 from heavylegs.triage import evaluate as triage

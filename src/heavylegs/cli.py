@@ -81,8 +81,15 @@ def _print_report(report: ImportReport, as_json: bool) -> int:
 def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
     if not sys.stderr.isatty():
         return ws.import_paths(paths)
-    from rich.progress import (BarColumn, DownloadColumn, MofNCompleteColumn, Progress,
-                               TextColumn, TimeRemainingColumn, TransferSpeedColumn)
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), DownloadColumn(),
                TransferSpeedColumn(), TimeRemainingColumn())

@@ -13,7 +13,16 @@ from datetime import timedelta
 
 import polars as pl
 
-from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
+from heavylegs.causes.base import (
+    GRADE_WEIGHT,
+    Context,
+    Evidence,
+    Finding,
+    NotAssessed,
+    Result,
+    Ruled,
+    confidence,
+)
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "training-spike"

@@ -34,13 +34,14 @@ def evaluate(ctx: Context) -> Result:
     short = sum(1 for h in hours if h < MIN_SLEEP.value(o))
     debt = sum(max(0.0, need - h) for h in hours) * 7 / len(hours)
     window = (ctx.day - timedelta(days=6), ctx.day)
+    need_text = "" if "sleep_need_h" in ctx.profile.estimated else f" and your own need is {need:g} h"
     flags = [mean < MIN_SLEEP.value(o), short >= SHORT_NIGHTS.value(o), debt >= DEBT.value(o)]
     if not any(flags):
         return Ruled(CAUSE, f"You slept {mean:.1f} h a night on average over the last 7 nights "
                             f"({short} under 7 h).")
     evidence = [Evidence("sleep_h_7d_mean", round(mean, 2), MIN_SLEEP.value(o), window,
                          f"You slept {mean:.1f} h a night on average over the last {len(hours)} "
-                         f"logged nights; adults need at least 7 h, and you set {need:g} h as your need."),
+                         f"logged nights; adults need at least 7 h{need_text}."),
                 Evidence("short_nights_7d", short, SHORT_NIGHTS.value(o), window,
                          f"{short} of the last {len(hours)} nights were under 7 h."),
                 Evidence("sleep_debt_7d_h", round(debt, 1), DEBT.value(o), window,

@@ -125,6 +125,8 @@ def resolve(stored: Mapping[str, str], *, hr_hist_12m: np.ndarray | None,
             resting, est["resting_hr"] = resting_hr_7d_median, "7-day median of logged resting HR"
         else:
             resting, est["resting_hr"] = DEFAULT_RESTING_HR, "default (no resting HR logged)"
+    if "sleep_need_h" not in values:
+        est["sleep_need_h"] = f"default {DEFAULT_SLEEP_NEED_H:g} h (adults 7-9 h; set yours)"
     lthr = values.get("lthr")
     if lthr is None:
         lthr = float(resting) + LTHR_HRR_FRACTION * (float(max_hr) - float(resting))

@@ -1,0 +1,168 @@
+"""GPX 1.0 and 1.1 → one ParsedActivity.
+
+All tracks and all their segments make one activity (a gap between segments is a pause:
+no distance is counted across it); a file without track points falls back to its routes.
+Heart rate, cadence, temperature, power and speed are read from any extension element
+with a known local name (Garmin TrackPointExtension v1/v2, cluetrust gpxdata, no
+namespace at all). Points without lat/lon keep their time and heart rate. Distance and
+speed come from the positions (haversine) when the file does not give them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from lxml import etree
+
+from heavylegs.core.model import ParsedActivity
+from heavylegs.errors import ImportFailed
+from heavylegs.importers import (
+    elapsed_seconds,
+    guarded,
+    make_activity,
+    path_distance_m,
+    speed_from_distance,
+    steps_per_minute,
+    to_array,
+)
+from heavylegs.importers.xmlsafe import (
+    local_name,
+    parse_time,
+    read_xml,
+    to_float,
+    zone_warnings,
+)
+
+# Local names of extension elements → the sample value they carry.
+_EXTENSION_VALUES = {
+    "hr": "hr", "heartrate": "hr", "heart_rate": "hr",
+    "cad": "cad", "cadence": "cad", "runcadence": "cad",
+    "atemp": "temp", "temp": "temp", "temperature": "temp",
+    "power": "power", "watts": "power", "powerinwatts": "power",
+    "speed": "speed",
+}
+# <type> values → heavylegs sport names (Strava writes numbers: 1 ride, 9 run, 10 walk).
+_SPORTS = {
+    "running": "running", "run": "running", "9": "running", "jogging": "running",
+    "trail_running": "trail_running", "trailrun": "trail_running", "trail": "trail_running",
+    "treadmill_running": "treadmill_running", "treadmill": "treadmill_running",
+    "cycling": "cycling", "biking": "cycling", "ride": "cycling", "bike": "cycling",
+    "1": "cycling", "walking": "walking", "walk": "walking", "10": "walking",
+    "hiking": "hiking", "hike": "hiking", "4": "hiking",
+    "swimming": "swimming", "swim": "swimming",
+}
+
+
+@dataclass
+class _Points:
+    """Track points as columns, in file order."""
+
+    times: list[datetime | None] = field(default_factory=list)
+    segment: list[int] = field(default_factory=list)
+    values: dict[str, list[float | None]] = field(default_factory=lambda: {
+        key: [] for key in ("lat", "lon", "ele", "hr", "cad", "temp", "power", "speed")})
+
+    def add(self, point: etree._Element, segment: int) -> None:
+        found = _read_point(point)
+        self.times.append(parse_time(found.pop("time", None)))
+        self.segment.append(segment)
+        for key, column in self.values.items():
+            column.append(to_float(found.get(key)))
+
+
+def _read_point(point: etree._Element) -> dict[str, str | None]:
+    found = {"lat": point.get("lat"), "lon": point.get("lon")}
+    for child in point:
+        name = local_name(child.tag)
+        if name == "extensions":
+            for element in child.iter():
+                key = _EXTENSION_VALUES.get(local_name(element.tag).lower())
+                if key and element.text and key not in found:
+                    found[key] = element.text
+        elif name in ("ele", "time", "speed"):
+            found[name] = child.text
+    return found
+
+
+@guarded
+def parse_gpx(data: bytes, path: str) -> list[ParsedActivity]:
+    """The one activity in a GPX document (an ``ImportFailed`` if it holds no points)."""
+    return read_xml(data, path, lambda root, warnings: _read_gpx(root, path, warnings))
+
+
+def _read_gpx(root: etree._Element, path: str, warnings: list[str]) -> list[ParsedActivity]:
+    if local_name(root.tag) != "gpx":
+        raise ImportFailed(path, f"root element is <{local_name(root.tag)}>, not <gpx>")
+    points, kind = _collect(root)
+    if not points.times:
+        raise ImportFailed(path, "the GPX has no track or route points (only waypoints or "
+                                 "nothing): not a recorded activity")
+    sport, sport_note = _sport(root)
+    warnings += ([sport_note] if sport_note else []) + zone_warnings(root, "time")
+    if kind == "route":
+        warnings.append("no track in the file; read its route instead")
+    start = _start(points, root, path, warnings)
+    return [_activity(points, sport, warnings, start, root)]
+
+
+def _collect(root: etree._Element) -> tuple[_Points, str]:
+    points = _Points()
+    segment = 0
+    for track_segment in root.iterfind("{*}trk/{*}trkseg"):
+        segment += 1
+        for point in track_segment.iterfind("{*}trkpt"):
+            points.add(point, segment)
+    if points.times:
+        return points, "track"
+    for route in root.iterfind("{*}rte"):
+        segment += 1
+        for point in route.iterfind("{*}rtept"):
+            points.add(point, segment)
+    return points, "route"
+
+
+def _sport(root: etree._Element) -> tuple[str, str | None]:
+    for kind in ("{*}trk/{*}type", "{*}rte/{*}type", "{*}metadata/{*}type"):
+        text = (root.findtext(kind) or "").strip()
+        if text:
+            key = text.lower().replace(" ", "_").replace("-", "_")
+            return _SPORTS.get(key, key), None
+    return "running", "the GPX names no activity type; assumed running"
+
+
+def _start(points: _Points, root: etree._Element, path: str, warnings: list[str]
+           ) -> datetime | None:
+    if any(t is not None for t in points.times):
+        return None
+    declared = parse_time(root.findtext("{*}metadata/{*}time") or root.findtext("{*}time"))
+    if declared is None:
+        raise ImportFailed(path, "the GPX points carry no times: a planned route, not a "
+                                 "recorded activity")
+    warnings.append("points carry no times; the file's own time is used as the start")
+    return declared
+
+
+def _activity(points: _Points, sport: str, warnings: list[str], start: datetime | None,
+              root: etree._Element) -> ParsedActivity:
+    values = {key: to_array(column) for key, column in points.values.items()}
+    lat, lon = values["lat"], values["lon"]
+    bad = (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    lat[bad] = lon[bad] = np.nan
+    segment = np.array(points.segment)
+    distance = path_distance_m(lat, lon, segment)
+    speed = values["speed"]
+    if not np.isfinite(speed).any():
+        speed = speed_from_distance(elapsed_seconds(points.times), distance, segment)
+    cadence, cadence_note = steps_per_minute(values["cad"], sport)
+    columns = {"distance_m": distance, "speed_mps": speed, "heart_rate_bpm": values["hr"],
+               "cadence_spm": cadence, "altitude_m": values["ele"], "lat_deg": lat,
+               "lon_deg": lon, "power_w": values["power"], "temperature_c": values["temp"]}
+    name = (root.findtext("{*}trk/{*}name") or root.findtext("{*}metadata/{*}name")
+            or root.findtext("{*}rte/{*}name"))
+    device = root.get("creator")
+    return make_activity(columns, points.times, sport=sport, start=start,
+                         warnings=warnings + ([cadence_note] if cadence_note else []),
+                         name=name.strip() if name else None,
+                         device=device.strip() if device else None)

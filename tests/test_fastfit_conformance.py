@@ -1,0 +1,178 @@
+"""heavylegs' FIT decoder against the official Garmin SDK, file by file, on the corpus.
+
+For every distinct FIT file under ``../shared/corpus`` (identical copies are checked
+once): where the SDK decodes without errors, record count, record values and session
+totals must agree. Where the SDK reports an error it still returns what it read before
+the error; heavylegs must return at least as many records, the first ones identical, and
+either a CorruptFile or a warning saying why. Where fitdecode reads such a file without
+error (e.g. compressed timestamp headers, which the SDK refuses), heavylegs must agree
+with fitdecode too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from heavylegs.errors import CorruptFile
+from heavylegs.importers.fastfit import decode
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+FIT_EPOCH_S = 631065600
+SEMICIRCLE_DEG = 180.0 / 2**31
+
+#: record field -> (names to try in an SDK message, tolerance in the field's unit)
+RECORD_FIELDS: dict[str, tuple[tuple[str, ...], float]] = {
+    "timestamp": (("timestamp",), 0.0),
+    "distance": (("distance",), 0.005),
+    "speed": (("enhanced_speed", "speed"), 0.0005),
+    "heart_rate": (("heart_rate",), 0.0),
+    "cadence": (("cadence",), 0.0),
+    "altitude": (("enhanced_altitude", "altitude"), 0.1),
+    "position_lat": (("position_lat",), 1e-7),
+    "position_long": (("position_long",), 1e-7),
+}
+SESSION_FIELDS = (
+    "total_elapsed_time",
+    "total_timer_time",
+    "total_distance",
+    "avg_heart_rate",
+    "total_ascent",
+)
+
+
+def _corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    seen: dict[str, Path] = {}
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix.lower() == ".fit" and path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            seen.setdefault(digest, path)
+    return list(seen.values())
+
+
+FILES = _corpus_files()
+
+
+def _number(value: Any, name: str) -> float:
+    if value is None or isinstance(value, str | list | tuple):
+        return math.nan
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if name == "timestamp":
+        return float(value) + FIT_EPOCH_S
+    if name.startswith("position_"):
+        return float(value) * SEMICIRCLE_DEG
+    return float(value)
+
+
+def _reference_column(records: list[dict], name: str) -> np.ndarray:
+    keys, _ = RECORD_FIELDS[name]
+    out = []
+    for rec in records:
+        value = next((rec[k] for k in keys if rec.get(k) is not None), None)
+        out.append(_number(value, name))
+    return np.array(out, dtype=np.float64)
+
+
+def _our_column(records: dict[str, np.ndarray], name: str, count: int) -> np.ndarray:
+    values = records[name][:count]
+    if values.dtype.kind == "M":
+        ints = values.astype(np.int64).astype(np.float64)
+        return np.where(np.isnat(values), np.nan, ints)
+    return values.astype(np.float64)
+
+
+def assert_records_match(ours: dict[str, np.ndarray], reference: list[dict], label: str) -> None:
+    count = len(reference)
+    for name, (_, tol) in RECORD_FIELDS.items():
+        want = _reference_column(reference, name)
+        got = _our_column(ours, name, count)
+        bad = ~np.isclose(got, want, rtol=1e-9, atol=tol + 1e-9, equal_nan=True)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            pytest.fail(f"{label}: {name}[{i}] = {got[i]!r}, reference {want[i]!r}")
+
+
+def assert_sessions_match(ours: list[dict], reference: list[dict]) -> None:
+    assert len(ours) == len(reference)
+    for mine, theirs in zip(ours, reference, strict=True):
+        for name in SESSION_FIELDS:
+            want = theirs.get(name)
+            if want is None:
+                assert mine.get(name) is None, name
+            else:
+                assert mine.get(name) == pytest.approx(want, rel=1e-9, abs=1e-6), name
+
+
+_SDK_CACHE: dict[Path, tuple[dict, list]] = {}
+
+
+def sdk_decode(path: Path) -> tuple[dict, list]:
+    """The SDK's messages and errors (merge_heart_rates off: heavylegs does not merge)."""
+    if path not in _SDK_CACHE:
+        from garmin_fit_sdk import Decoder, Stream
+
+        decoder = Decoder(Stream.from_byte_array(bytearray(path.read_bytes())))
+        _SDK_CACHE[path] = decoder.read(merge_heart_rates=False)
+    return _SDK_CACHE[path]
+
+
+def fitdecode_records(path: Path) -> list[dict] | None:
+    """Record messages as fitdecode reads them, or None if fitdecode fails."""
+    import fitdecode
+
+    records = []
+    try:
+        with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.DISABLED) as reader:
+            for frame in reader:
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
+                    records.append({f.name: f.value for f in frame.fields})
+    except Exception:  # any failure means "fitdecode cannot read it"
+        return None
+    return records
+
+
+def _label(path: Path) -> str:
+    return str(path.relative_to(CORPUS))
+
+
+@pytest.mark.skipif(not FILES, reason=f"shared corpus not found at {CORPUS}")
+@pytest.mark.parametrize("path", FILES, ids=[_label(p) for p in FILES] if FILES else None)
+def test_against_official_sdk(path: Path) -> None:
+    messages, errors = sdk_decode(path)
+    reference = messages.get("record_mesgs", [])
+    if not errors:
+        result = decode(path.read_bytes(), path=str(path))
+        assert result.truncated_at is None
+        assert len(result.records["timestamp"]) == len(reference)
+        assert_records_match(result.records, reference, _label(path))
+        assert_sessions_match(result.messages["session"], messages.get("session_mesgs", []))
+        return
+    _check_rejected(path, reference)
+
+
+def _check_rejected(path: Path, sdk_partial: list[dict]) -> None:
+    """The SDK reported an error: a clear error, or at least what the SDK kept, and why."""
+    try:
+        result = decode(path.read_bytes(), path=str(path))
+    except CorruptFile as exc:
+        assert exc.path == str(path) and exc.reason
+        assert fitdecode_records(path) is None, "fitdecode reads it, heavylegs refuses"
+        return
+    count = len(result.records["timestamp"])
+    assert count >= len(sdk_partial)
+    assert_records_match(result.records, sdk_partial, _label(path) + " (SDK partial)")
+    full = fitdecode_records(path)
+    if full is not None:
+        assert count == len(full)
+        assert_records_match(result.records, full, _label(path) + " (fitdecode)")
+    elif count == len(sdk_partial):
+        assert result.warnings, "the SDK and fitdecode fail but heavylegs says nothing"
