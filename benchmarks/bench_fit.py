@@ -30,14 +30,10 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 Decoder = Callable[[bytes], object]
 
 
-def heavylegs_decoder(engine: str) -> Decoder:
-    from heavylegs.importers.fastfit import decode, set_engine
+def heavylegs_decode(data: bytes) -> object:
+    from heavylegs.importers.fastfit import decode
 
-    def run(data: bytes) -> object:
-        set_engine(engine)
-        return decode(data)
-
-    return run
+    return decode(data)
 
 
 def sdk_decode(data: bytes) -> object:
@@ -63,13 +59,7 @@ def fitfast_decode(data: bytes) -> object:
 
 
 def decoders() -> dict[str, Decoder]:
-    found: dict[str, Decoder] = {"heavylegs": heavylegs_decoder("python")}
-    try:
-        import numba  # noqa: F401
-
-        found["heavylegs+numba"] = heavylegs_decoder("numba")
-    except ImportError:
-        print("numba not installed: heavylegs' compiled header walk is not measured")
+    found: dict[str, Decoder] = {"heavylegs": heavylegs_decode}
     found["garmin_fit_sdk"] = sdk_decode
     found["fitdecode"] = fitdecode_decode
     try:

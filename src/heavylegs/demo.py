@@ -55,7 +55,8 @@ def run_demo(home: Path | None, out: Console, err: Console, rebuild: bool = True
         shutil.rmtree(root)
     if not files_dir.exists():
         files = write_demo_files(files_dir)
-        out.print(f"demo: wrote {len(files)} files for a simulated runner to {files_dir}", highlight=False)
+        out.print(f"demo: wrote {len(files)} files for a simulated runner to {files_dir}",
+                  highlight=False, soft_wrap=True)
     with Workspace(root / "workspace") as ws:
         ws.profile_set({"sex": "female", "birth_year": "1985"})
         report = ws.import_paths([files_dir])

@@ -4,7 +4,8 @@ The single-run spike is the best runner-specific evidence: in 5,205 Garmin runne
 more than 10 % longer than the longest of the previous 30 days raised overuse-injury
 rates (HRR 1.64 for >10-30 %, 1.52 for >30-100 %, 2.28 for >100 %; Garmin-RUNSAFE 2025).
 Week-on-week change is weaker evidence (Nielsen 2014: >30 % over two weeks; the 10 % rule
-itself is Folk, Buist 2008) and only supports a spike.
+itself is Folk, Buist 2008). It is measured against the established volume, the biggest of
+the previous four weeks, so the week after a planned lighter week is not called a ramp.
 """
 
 from __future__ import annotations
@@ -64,8 +65,10 @@ def _score(spike_pct: float, o: dict) -> float:
 
 
 def _weekly(ctx: Context) -> tuple[float, float, float]:
-    km = [ctx.window(7, 7 * i)["run_distance_m"].sum() / 1000 for i in range(3)]
-    return km[0], km[1], km[2]
+    """This week's km, last week's, and the established volume: the highest of the four
+    weeks before this one (so a week back from a planned lighter week is not a ramp)."""
+    km = [ctx.window(7, 7 * i)["run_distance_m"].sum() / 1000 for i in range(5)]
+    return km[0], km[1], max(km[1:])
 
 
 def evaluate(ctx: Context) -> Result:
@@ -80,7 +83,7 @@ def evaluate(ctx: Context) -> Result:
     quality = 1.0 if span >= MIN_HISTORY.value(o) else 0.5
     spikes = [s for s in _spikes(ctx) if s[1] - s[2] >= MIN_KM.value(o)]
     worst = max(spikes, key=lambda s: s[3], default=None)
-    this_wk, last_wk, two_ago = _weekly(ctx)
+    this_wk, last_wk, established = _weekly(ctx)
     evidence, score = [], 0.0
     if worst is not None and _score(worst[3], o) > 0:
         day, km, ref, pct = worst
@@ -90,22 +93,22 @@ def evaluate(ctx: Context) -> Result:
             f"{day:%A %d %b}'s {km:.1f} km run was {pct:.0f} % longer than your longest run in the "
             f"previous 30 days ({ref:.1f} km); in a study of 5,200 runners spikes over 10 % came with "
             f"~1.5-2.3× the injury rate."))
-    prog = 100 * (this_wk / two_ago - 1) if two_ago >= 5 else None
-    if prog is not None and prog > WEEK_PCT.value(o) and this_wk - two_ago >= MIN_KM.value(o):
+    prog = 100 * (this_wk / established - 1) if established >= 5 else None
+    if prog is not None and prog > WEEK_PCT.value(o) and this_wk - established >= MIN_KM.value(o):
         score = max(score, 0.35) + 0.1
         evidence.append(Evidence(
-            "two_week_progression_pct", round(prog, 1), WEEK_PCT.value(o), (ctx.day - timedelta(days=20), ctx.day),
-            f"You ran {this_wk:.0f} km in the last 7 days against {two_ago:.0f} km two weeks before "
-            f"(+{prog:.0f} %); rises over 30 % in two weeks are linked to overuse injuries in novices."))
+            "weekly_progression_pct", round(prog, 1), WEEK_PCT.value(o), (ctx.day - timedelta(days=34), ctx.day),
+            f"You ran {this_wk:.0f} km in the last 7 days, {prog:.0f} % more than your biggest week of "
+            f"the four before ({established:.0f} km); rises over 30 % are linked to overuse injuries."))
     if not evidence:
         ref_txt = f"the longest recent run was {worst[1]:.1f} km" if worst else "no recent run was longer"
         return Ruled(CAUSE, f"No run in the last {int(LOOKBACK.value(o))} days went more than 10 % past "
                             f"your longest of the previous 30 days ({ref_txt}), and weekly distance "
                             f"rose gently ({last_wk:.0f} → {this_wk:.0f} km).")
     score = min(score, 1.0)
-    ref_km = worst[2] if worst else max(last_wk, two_ago) / 3
+    ref_km = worst[2] if worst else established / 3
     fix = (f"Keep your next long run under {ref_km * 1.1:.1f} km (within 10 % of your longest run "
            f"of the previous 30 days) until the legs feel normal again.",
-           f"Cap next week at about {max(last_wk, two_ago) * 1.1:.0f} km and add volume in small "
+           f"Cap next week at about {established * 1.1:.0f} km and add volume in small "
            f"steps, with a lighter week every 3-4 weeks.")
     return Finding(CAUSE, score, confidence(score, quality), tuple(evidence), fix)

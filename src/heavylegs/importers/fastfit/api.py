@@ -11,7 +11,6 @@ import numpy as np
 from heavylegs.errors import CorruptFile, InvalidInput
 
 from .assemble import Decoded, decode_scan
-from .native import walker_for
 from .profile import MESSAGE_NAMES
 from .scan import Scan, Stop, scan_file
 
@@ -85,7 +84,7 @@ def decode(data: bytes, *, crc: str = "warn", path: str = "<fit>") -> FitResult:
         raise InvalidInput("crc", crc, ", ".join(CRC_MODES))
     data = bytes(data)
     try:
-        scan = scan_file(data, crc != "ignore", walker_for(len(data)))
+        scan = scan_file(data, crc != "ignore")
     except Stop as stop:
         raise CorruptFile(path, stop.reason, stop.offset) from None
     except IndexError as exc:  # a header cut inside its first bytes

@@ -37,7 +37,9 @@ def _groups(def_ids: np.ndarray, count: int) -> list[np.ndarray]:
     return [order[bounds[i] : bounds[i + 1]] for i in range(count)]
 
 
-def _times_for(index: np.ndarray, comp_idx: np.ndarray, comp_times: np.ndarray):
+def _times_for(
+    index: np.ndarray, comp_idx: np.ndarray, comp_times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(positions in ``index``, times) of the messages that had compressed headers."""
     if not len(comp_idx):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -51,32 +53,38 @@ def _fill_table_times(table: Table, comp: tuple[np.ndarray, np.ndarray]) -> None
     if not len(rows):
         return
     col = table.columns.get(TIMESTAMP_FIELD)
-    if col is None or col.values.ndim != 1:
+    if col is None or col.values.ndim != 1 or col.base.is_string:
         n = len(table.index)
         col = table.columns[TIMESTAMP_FIELD] = Column(np.zeros(n), np.zeros(n, bool), _UINT32)
     col.values[rows] = times
     col.valid[rows] = True
 
 
-def _fill_row_times(index: np.ndarray, rows: list[dict], comp) -> None:
+def _fill_row_times(
+    index: np.ndarray, rows: list[dict[str, Any]], comp: tuple[np.ndarray, np.ndarray]
+) -> None:
     positions, times = _times_for(index, *comp)
     for pos, time in zip(positions.tolist(), times.tolist(), strict=True):
         rows[pos].setdefault("timestamp", datetime.fromtimestamp(time + FIT_EPOCH_S, UTC))
 
 
-def _compressed(data: bytes, scan: Scan, groups: list[np.ndarray], offsets: np.ndarray):
+def _compressed(
+    data: bytes, scan: Scan, groups: list[np.ndarray], offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Message indices and full times of compressed-header messages (empty if none)."""
     if not len(scan.compressed):
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     explicit = []
     for definition, idx in zip(scan.definitions, groups, strict=True):
         stamp = gather_one(data, definition, offsets[idx], TIMESTAMP_FIELD) if len(idx) else None
-        if stamp is not None and stamp.values.ndim == 1:
+        if stamp is not None and stamp.values.ndim == 1 and stamp.base.numpy[0] in "ui":
             explicit.append((idx[stamp.valid], stamp.values[stamp.valid]))
     return expand_compressed_times(explicit, scan.compressed)
 
 
-def _row_messages(data: bytes, parts: list[tuple[Definition, np.ndarray]], offsets, num: int):
+def _row_messages(
+    data: bytes, parts: list[tuple[Definition, np.ndarray]], offsets: np.ndarray, num: int
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
     spec = wanted_specs()[num]
     index_parts, rows = [], []
     for definition, idx in parts:
@@ -91,7 +99,9 @@ def _row_messages(data: bytes, parts: list[tuple[Definition, np.ndarray]], offse
     return index, rows
 
 
-def _column_table(data: bytes, parts: list[tuple[Definition, np.ndarray]], offsets) -> Table:
+def _column_table(
+    data: bytes, parts: list[tuple[Definition, np.ndarray]], offsets: np.ndarray
+) -> Table:
     return merge([(idx, gather(data, definition, offsets[idx])) for definition, idx in parts])
 
 

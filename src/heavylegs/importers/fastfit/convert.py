@@ -30,8 +30,9 @@ def _scaled(values: np.ndarray, spec: FieldSpec) -> np.ndarray:
 
 def _record_array(values: np.ndarray, spec: FieldSpec) -> np.ndarray:
     if spec.type == "date_time":
-        seconds = np.where(np.isnan(values), 0, values).astype(np.int64) + FIT_EPOCH_S
-        return np.where(np.isnan(values), _NAT, seconds).view("datetime64[s]")
+        ok = np.isfinite(values) & (np.abs(values) < 2**62)
+        seconds = np.where(ok, values, 0).astype(np.int64) + FIT_EPOCH_S
+        return np.where(ok, seconds, _NAT).view("datetime64[s]")
     return values
 
 
@@ -86,6 +87,14 @@ def scalar_converter(spec: FieldSpec, integer: bool) -> Callable[[Any], Any]:
     return convert
 
 
+def _to_datetime(raw: Any) -> Any:
+    """FIT seconds to a UTC datetime (the raw number if no datetime can hold it)."""
+    try:
+        return datetime.fromtimestamp(raw + FIT_EPOCH_S, UTC)
+    except (OverflowError, ValueError, OSError):
+        return raw
+
+
 def _make_converter(spec: FieldSpec, integer: bool) -> Callable[[Any], Any]:
     if spec.numeric:
         scale, offset = spec.scale, spec.offset
@@ -94,7 +103,7 @@ def _make_converter(spec: FieldSpec, integer: bool) -> Callable[[Any], Any]:
             return (lambda r: r - whole) if whole else int
         return lambda r: r / scale - offset
     if spec.type == "date_time":
-        return lambda r: datetime.fromtimestamp(r + FIT_EPOCH_S, UTC)
+        return _to_datetime
     if spec.enum is not None:
         get = spec.enum.get
         return (lambda r: get(r, r)) if integer else (lambda r: get(int(r), int(r)))

@@ -103,7 +103,10 @@ def accumulate(values: np.ndarray, rows: np.ndarray, bits: int, start: np.ndarra
     return out
 
 
-def _direct_in_component_units(table: Table, target: FieldSpec, scale: float, off: float):
+def _direct_in_component_units(
+    table: Table, target: FieldSpec, scale: float, off: float
+) -> np.ndarray:
+    """Directly recorded values of an accumulated target, in the component's units."""
     col = table.columns.get(target.num)
     if col is None or not target.accumulated or col.values.ndim != 1:
         return np.full(len(table.index), np.nan)
@@ -133,7 +136,9 @@ def sub_field_columns(table: Table, spec: MessageSpec) -> list[tuple[FieldSpec, 
     return out
 
 
-def _sources(table: Table, spec: MessageSpec, subs: list[tuple[FieldSpec, Column]]):
+def _sources(
+    table: Table, spec: MessageSpec, subs: list[tuple[FieldSpec, Column]]
+) -> list[_Source]:
     pairs = [(spec.fields.get(num), col) for num, col in table.columns.items()] + subs
     stack: list[_Source] = []
     for fspec, col in pairs:
@@ -153,7 +158,13 @@ def _target(out: dict[int, Expanded], target: FieldSpec, n: int) -> Expanded:
     return ex
 
 
-def _expand_one(table: Table, spec: MessageSpec, source: _Source, out, stack) -> None:
+def _expand_one(
+    table: Table,
+    spec: MessageSpec,
+    source: _Source,
+    out: dict[int, Expanded],
+    stack: list[_Source],
+) -> None:
     fspec, bits, available, rows = source
     position = 0
     for comp in fspec.components:

@@ -144,7 +144,9 @@ def _sub_index(fspec: FieldSpec) -> _SubIndex:
     return index
 
 
-def _apply_sub_fields(plan: _Plan, raw: dict[int, Any], row: dict[str, Any], stack) -> None:
+def _apply_sub_fields(
+    plan: _Plan, raw: dict[int, Any], row: dict[str, Any], stack: list[tuple[FieldSpec, Any]]
+) -> None:
     for fspec in plan.derive:
         value = raw.get(fspec.num)
         if value is None:
@@ -152,7 +154,10 @@ def _apply_sub_fields(plan: _Plan, raw: dict[int, Any], row: dict[str, Any], sta
         if fspec.components:
             stack.append((fspec, value))
         for ref, by_value in _sub_index(fspec).items():
-            for sub in by_value.get(raw.get(ref), ()):  # type: ignore[arg-type]
+            ref_value = raw.get(ref)
+            if not isinstance(ref_value, int):  # absent, or an array where a value belongs
+                continue
+            for sub in by_value.get(ref_value, ()):
                 row[sub.name] = _convert_raw(sub, value)
                 if sub.components:
                     stack.append((sub, value))

@@ -10,7 +10,7 @@ over all the messages of one definition at once (``gather`` and ``expand``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -63,8 +63,8 @@ class Definition:
 class Scan:
     """What the scan found in a whole buffer (all chained segments)."""
 
-    offsets: list[int] = field(default_factory=list)
-    def_ids: list[int] = field(default_factory=list)
+    offsets: Any = field(default_factory=list)  # list[int] while walking, then int64 array
+    def_ids: Any = None  # int64 array, one definition id per message, set at the end
     compressed: list[tuple[int, int]] = field(default_factory=list)  # (message index, 5 bits)
     definitions: list[Definition] = field(default_factory=list)
     def_index: dict[bytes, int] = field(default_factory=dict)
@@ -267,39 +267,22 @@ def _segment_end(data: bytes, pos: int, header: Header, scan: Scan) -> tuple[int
     return end, False
 
 
-class Walker(Protocol):
-    """Walks record headers and computes CRCs: in Python here, compiled in ``native``."""
-
-    def walk(self, data: bytes, pos: int, end: int, scan: Scan) -> int: ...
-    def crc(self, data: bytes, start: int, end: int) -> int: ...
-    def finish(self, data: bytes, scan: Scan) -> None: ...
-
-
-class PythonWalker:
-    """The pure-Python walk (:func:`scan_records`) and the numpy CRC."""
-
-    def walk(self, data: bytes, pos: int, end: int, scan: Scan) -> int:
-        return scan_records(data, pos, end, scan)
-
-    def crc(self, data: bytes, start: int, end: int) -> int:
-        return crc16(data, start, end)
-
-    def finish(self, data: bytes, scan: Scan) -> None:
-        offsets = np.fromiter(scan.offsets, dtype=np.int64, count=len(scan.offsets))
-        headers = np.frombuffer(data, dtype=np.uint8)[offsets]
-        scan.def_ids = def_ids(headers, scan.events)  # type: ignore[assignment]
-        scan.offsets = offsets  # type: ignore[assignment]
+def _finish(data: bytes, scan: Scan) -> None:
+    """Turn the walk's lists into arrays and attach each message's definition id."""
+    offsets = np.fromiter(scan.offsets, dtype=np.int64, count=len(scan.offsets))
+    headers = np.frombuffer(data, dtype=np.uint8)[offsets]
+    scan.def_ids = def_ids(headers, scan.events)
+    scan.offsets = offsets
 
 
-def _check_crc(data: bytes, pos: int, end: int, scan: Scan, walker: Walker) -> None:
+def _check_crc(data: bytes, pos: int, end: int, scan: Scan) -> None:
     stored = int.from_bytes(data[end : end + CRC_SIZE], "little")
-    if stored != walker.crc(data, pos, end):
+    if stored != crc16(data, pos, end):
         scan.crc_errors.append(("file CRC mismatch", end))
 
 
-def scan_file(data: bytes, check_crc: bool, walker: Walker | None = None) -> Scan:
+def scan_file(data: bytes, check_crc: bool) -> Scan:
     """Scan every chained segment of ``data``; raise Stop if the first has no FIT header."""
-    walker = walker or PythonWalker()
     scan = Scan()
     pos = 0
     while pos < len(data):
@@ -314,7 +297,7 @@ def scan_file(data: bytes, check_crc: bool, walker: Walker | None = None) -> Sca
         end, truncated = _segment_end(data, pos, header, scan)
         scan.segments += 1
         try:
-            walker.walk(data, pos + header.size, end, scan)
+            scan_records(data, pos + header.size, end, scan)
         except Stop as stop:
             scan.warnings.append(f"{stop.reason} at byte {stop.offset}; kept what came before")
             scan.stopped_at = stop.offset
@@ -323,9 +306,9 @@ def scan_file(data: bytes, check_crc: bool, walker: Walker | None = None) -> Sca
             scan.stopped_at = end
             break
         if check_crc:
-            _check_crc(data, pos, end, scan, walker)
+            _check_crc(data, pos, end, scan)
         pos = end + CRC_SIZE
     if not scan.segments:
         raise Stop("not a FIT file (empty)", 0)
-    walker.finish(data, scan)
+    _finish(data, scan)
     return scan
