@@ -42,3 +42,14 @@ def test_monotony_matches_foster_definition() -> None:
     sd = (sum((x - mean) ** 2 for x in loads) / 7) ** 0.5
     assert abs(monotony(loads) - mean / sd) < 1e-12
     assert monotony([50] * 7) == 10.0
+
+
+@given(st.lists(st.integers(min_value=0, max_value=4000), min_size=256, max_size=256),
+       st.sampled_from(["male", "female", "other", None]))
+def test_vectorised_hrss_matches_the_scalar_one(counts: list[int], sex: str | None) -> None:
+    from heavylegs.core.load import hrss_many
+
+    hist = np.array(counts, dtype=np.int32)
+    many = hrss_many(np.stack([hist, hist * 2]), 192, 48, 171, sex)
+    assert abs(many[0] - hrss(hist, 192, 48, 171, sex)) < 1e-6 * max(1.0, many[0])
+    assert abs(many[1] - 2 * many[0]) < 1e-6 * max(1.0, many[1])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
+import csv
+import io
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,15 +15,17 @@ import polars as pl
 
 from heavylegs import causes, explain, triage
 from heavylegs.causes.base import Context
-from heavylegs.core import daily
+from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
 from heavylegs.core.model import ParsedActivity
 from heavylegs.core.profile import KEYS as PROFILE_KEYS
 from heavylegs.core.profile import Profile, parse_setting, resolve
 from heavylegs.errors import HeavyLegsError, ImportFailed, InvalidInput, NotEnoughData
+from heavylegs.importers.bundle import Unit
+from heavylegs.importers.dispatch import units_for
 from heavylegs.storage import open_database, queries, repo
 
-ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv")
+ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
 
 
@@ -64,14 +67,6 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             missing.append((str(p), "no such file or folder"))
     return found, missing
-
-
-def _is_daily_log(path: Path, data: bytes) -> bool:
-    if data[:2] == b"\x1f\x8b":
-        return False
-    from heavylegs.importers import detect_format
-
-    return detect_format(data) == "csv"
 
 
 def streams_hr_hist(act: ParsedActivity) -> np.ndarray:
@@ -117,41 +112,72 @@ class Workspace:
         return report
 
     def _import_one(self, path: Path, data: bytes, report: ImportReport) -> None:
-        sha = hashlib.sha256(data).hexdigest()
-        if repo.has_file(self.conn, sha):
+        try:
+            units = units_for(path, data)
+        except ImportFailed as exc:
+            report.failed.append((str(path), exc.reason))
+            return
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            report.failed.append((str(path), f"internal error while reading ({type(exc).__name__}: {exc}); "
+                                             "please report this file"))
+            return
+        for unit in units:
+            self._import_unit(unit, report)
+
+    def _import_unit(self, unit: Unit, report: ImportReport) -> None:
+        if repo.has_file(self.conn, unit.sha256):
             report.unchanged += 1
             return
         try:
-            if _is_daily_log(path, data):
-                self._import_log(path, data, sha, report)
-                return
-            from heavylegs.importers import read_activity_file
-
-            acts = read_activity_file(path, data)
-            hists = [streams_hr_hist(a) for a in acts]
-            repo.save_activities(self.conn, sha, str(path), len(data), acts, hists)
-            report.warnings += [f"{path}: {w}" for a in acts for w in a.warnings]
-            report.imported += 1
+            bundle = unit.parse()
         except ImportFailed as exc:
-            report.failed.append((str(path), exc.reason))
+            report.failed.append((unit.name, exc.reason))
+            return
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            report.failed.append((unit.name, f"internal error while reading ({type(exc).__name__}: "
+                                             f"{exc}); please report this file"))
+            return
+        hists = [streams_hr_hist(a) for a in bundle.activities]
+        repo.save_bundle(self.conn, unit, bundle, hists)
+        report.warnings += [w if w.startswith(unit.name) else f"{unit.name}: {w}" for w in bundle.warnings]
+        report.failed += [(unit.name, e) for e in bundle.errors]
+        report.imported += 1
 
-    def _import_log(self, path: Path, data: bytes, sha: str, report: ImportReport) -> None:
+    # -- daily log ----------------------------------------------------------------------
+    def log_row(self, day: date) -> dict[str, object]:
+        """The stored daily-log values of ``day`` (only the columns that have a value)."""
+        frame = queries.log_frame(self.conn).filter(pl.col("date") == day)
+        if frame.height == 0:
+            return {}
+        row = frame.row(0, named=True)
+        return {k: v for k, v in row.items() if v is not None and k != "date"}
+
+    def log_set(self, day: date, values: dict[str, str]) -> list[triage.TriageHit]:
+        """Validate raw text values (as a CSV cell would hold them) and upsert them for
+        ``day``; returns the triage rules that fire on the day afterwards."""
         from heavylegs.importers import daily_log
 
-        parsed = daily_log.parse(data, str(path))
-        report.warnings += parsed.warnings
-        report.failed += [(str(path), str(e)) for e in parsed.errors]
-        if parsed.errors:  # not recorded as done: a re-import reports the bad rows again
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                repo.upsert_log_rows(self.conn, parsed.rows)
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-        else:
-            repo.save_daily_log(self.conn, sha, str(path), len(data), parsed.rows)
-        report.imported += 1
+        buf = io.StringIO()
+        csv.writer(buf).writerows([["date", *values], [day.isoformat(), *values.values()]])
+        parsed = daily_log.parse(buf.getvalue(), "check-in")
+        if parsed.errors:
+            e = parsed.errors[0]
+            raise InvalidInput(e.column, e.value, e.accepted)
+        with self.conn:
+            repo.upsert_log_rows(self.conn, parsed.rows)
+        log = queries.log_frame(self.conn).filter(pl.col("date") <= day)
+        return triage.evaluate(day, log)
+
+    def export_daily_log(self, path: Path) -> int:
+        """Write the whole daily log in the format of spec/daily-log.md; returns rows written."""
+        from heavylegs.importers import daily_log
+
+        rows = [{k: v for k, v in r.items() if v is not None}
+                for r in queries.log_rows(self.conn)]
+        tmp = Path(path).with_suffix(Path(path).suffix + ".tmp")
+        tmp.write_text(daily_log.write(rows), encoding="utf-8", newline="")
+        tmp.replace(path)
+        return len(rows)
 
     # -- listing ------------------------------------------------------------------------
     def activities(self, since: date | None = None) -> pl.DataFrame:
@@ -170,14 +196,17 @@ class Workspace:
             for key, raw in items.items():
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
 
-    def profile(self, day: date | None = None) -> Profile:
+    def profile(self, day: date | None = None, *, acts: pl.DataFrame | None = None,
+                hists: dict[int, np.ndarray] | None = None, log: pl.DataFrame | None = None) -> Profile:
+        """The resolved profile for ``day``: stored values, else estimates from the data
+        (pass already-loaded ``acts``/``hists``/``log`` to avoid reading them again)."""
         day = day or date.today()
-        acts = queries.activities(self.conn)
-        hists = queries.hr_histograms(self.conn)
+        acts = queries.activities(self.conn) if acts is None else acts
+        hists = queries.hr_histograms(self.conn) if hists is None else hists
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
         recent = acts.filter(pl.col("start_utc") >= year_ago)["id"].to_list()
-        hist = sum((hists[i] for i in recent), np.zeros(HR_BINS, dtype=np.int64))
-        log = queries.log_frame(self.conn).filter(pl.col("date") <= day)
+        hist = np.sum([hists[i] for i in recent if i in hists], axis=0) if recent else np.zeros(HR_BINS)
+        log = (queries.log_frame(self.conn) if log is None else log).filter(pl.col("date") <= day)
         rhr = log["resting_hr_bpm"].drop_nulls().tail(7)
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
@@ -211,27 +240,26 @@ class Workspace:
             except Exception as exc:
                 raise InvalidInput("name", name, "a name not used by another pair") from exc
 
+    def shoes(self) -> list[gear.Shoe]:
+        def day(v: str | None) -> date | None:
+            return date.fromisoformat(v) if v else None
+
+        return [gear.Shoe(r["id"], r["name"], day(r["from_date"]), day(r["to_date"]), r["start_km"],
+                          r["limit_km"]) for r in queries.gear(self.conn)]
+
     def gear_list(self) -> list[dict[str, object]]:
-        acts = self.activities()
-        out = []
-        for g in queries.gear(self.conn):
-            runs = acts.filter(pl.col("sport").str.contains("running"))
-            explicit = runs.filter(pl.col("gear_id") == g["id"])
-            dated = runs.filter(pl.col("gear_id").is_null())
-            if g["from_date"]:
-                dated = dated.filter(pl.col("start_utc") >= g["from_date"])
-            if g["to_date"]:
-                dated = dated.filter(pl.col("start_utc") < g["to_date"] + "T99")
-            km = g["start_km"] + (explicit["distance_m"].sum() + dated["distance_m"].sum()) / 1000
-            out.append({"name": g["name"], "from": g["from_date"], "to": g["to_date"],
-                        "km": round(km, 1), "limit_km": g["limit_km"],
-                        "runs": explicit.height + dated.height})
-        return out
+        """Shoes with km so far (explicit gear, else the date range) and the dates each
+        pair crossed 500 and 800 km."""
+        profile = self.profile()
+        tz = _tz_offset(profile.timezone) if profile.timezone else None
+        acts = daily.with_loads(queries.activities(self.conn), {}, profile, tz)
+        shoes = self.shoes()
+        return gear.summary(gear.assign(acts, shoes), shoes)
 
     # -- the answer ---------------------------------------------------------------------
-    def latest_day(self) -> date:
-        acts = self.activities()
-        log = queries.log_frame(self.conn)
+    def latest_day(self, acts: pl.DataFrame | None = None, log: pl.DataFrame | None = None) -> date:
+        acts = self.activities() if acts is None else acts
+        log = queries.log_frame(self.conn) if log is None else log
         days = [d for d in (log["date"].max() if log.height else None,) if d is not None]
         if acts.height:
             days.append(datetime.fromisoformat(acts["start_utc"].max()).date())  # type: ignore[arg-type]
@@ -241,26 +269,44 @@ class Workspace:
         return max(days)  # type: ignore[type-var]
 
     def context(self, day: date | None = None) -> Context:
-        day = day or self.latest_day()
-        profile = self.profile(day)
+        """Everything the engine reads for ``day`` (default: the latest day with data),
+        each table read once."""
+        raw_acts = queries.activities(self.conn, with_source=False)
+        hists, raw_log = queries.hr_histograms(self.conn), queries.log_frame(self.conn)
+        day = day or self.latest_day(raw_acts, raw_log)
+        profile = self.profile(day, acts=raw_acts, hists=hists, log=raw_log)
         tz = _tz_offset(profile.timezone) if profile.timezone else None
-        acts = daily.with_loads(queries.activities(self.conn), queries.hr_histograms(self.conn), profile, tz)
-        acts = acts.filter(pl.col("local_date") <= day)
-        log = queries.log_frame(self.conn).filter(pl.col("date") <= day)
-        table = daily.build(acts, log, end=day)
+        acts = daily.with_loads(raw_acts, hists, profile, tz)
+        acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
+        log = daily.merge_device_values(raw_log, queries.daily_values(self.conn))
+        table = daily.build(acts, log.filter(pl.col("date") <= day), end=day)
         return Context(day=day, daily=table, acts=acts, profile=profile)
 
     def daily_table(self, day: date | None = None) -> pl.DataFrame:
         return self.context(day).daily
 
     def why(self, day: date | None = None) -> explain.Answer:
+        return self.answer(self.context(day))
+
+    def report(self, day: date | None = None, fmt: str = "html") -> str:
+        """The answer with its charts as one self-contained HTML page, or as Markdown."""
+        from heavylegs.explain import report
+
         ctx = self.context(day)
+        answer = self.answer(ctx)
+        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer)
+
+    def answer(self, ctx: Context) -> explain.Answer:
+        """Triage first, then every cause, ranked; personal patterns and next week's plan."""
+        from heavylegs.explain import patterns, plan
+
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
         today = ctx.daily.filter(pl.col("date") == ctx.day)
-        heaviness = today["heaviness"][0] if today.height else None
-        return explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
-
+        heaviness = today["heaviness"][0] if today.height and "heaviness" in today.columns else None
+        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
+        return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
+                       plan=tuple(plan.make(ctx, answer.findings)))
 
 def _notes(ctx: Context) -> tuple[str, ...]:
     notes = [f"{k.replace('_', ' ')} estimated: {how}" for k, how in ctx.profile.estimated.items()]

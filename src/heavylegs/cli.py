@@ -195,6 +195,21 @@ def why(day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (defa
 
 
 @app.command()
+def report(html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page.")] = None,
+           md: Annotated[Path | None, typer.Option("--md", help="Write Markdown.")] = None,
+           day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD")] = None) -> None:
+    """The answer with its charts, as one file that works offline."""
+    def write(ws: Workspace) -> None:
+        if (html is None) == (md is None):
+            raise InvalidInput("output", "both" if html else "none", "exactly one of --html FILE or --md FILE")
+        target = html or md
+        text = ws.report(_parse_date(day), "html" if html else "md")
+        target.write_text(text, encoding="utf-8")  # type: ignore[union-attr]
+        out.print(f"report: wrote {target}", highlight=False, soft_wrap=True)
+    _run(write)
+
+
+@app.command()
 def demo(keep: Annotated[bool, typer.Option(help="Reuse the demo workspace instead of rebuilding it.")] = False) -> None:
     """Build a demo runner's files, import them into a demo workspace and explain."""
     from heavylegs.demo import run_demo

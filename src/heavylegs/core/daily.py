@@ -10,14 +10,15 @@ nothing else. Columns (units in names): ``n_runs``, ``run_distance_m``, ``run_ti
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
 
-from heavylegs.core.load import ctl_atl_tsb, fallback_load, hrss, monotony
+from heavylegs.core.load import HR_BINS, ctl_atl_tsb, fallback_load, hrss_many
 from heavylegs.core.model import RUNNING_SPORTS
 from heavylegs.core.profile import Profile
+from heavylegs.core.wellness import rank
 
 REST_DAY_LOAD_FRACTION = 0.10  # rest day: no run and load < 10 % of 28-day mean (science.md C04)
 MIN_HR_SECONDS = 300  # fewer seconds of HR than this: load estimated from duration
@@ -27,44 +28,39 @@ HARD_RPE = 7  # or session RPE >= 7 (science.md C04)
 LONG_RUN_FACTOR = 1.5  # or a long run >= 1.5 × median run duration (science.md C04)
 
 
-def local_dates(acts: pl.DataFrame, tz_offset_s: int | None) -> pl.Series:
-    """Each activity's local calendar date: the file's UTC offset, else the profile's time
+def local_starts(acts: pl.DataFrame, tz_offset_s: int | None) -> pl.Series:
+    """Each activity's local start (naive): the file's UTC offset, else the profile's time
     zone offset, else an offset estimated from longitude (solar time, whole hours), else UTC."""
-    out = []
-    for start, offset, lon in acts.select("start_utc", "utc_offset_s", "lon_deg").iter_rows():
-        if offset is None:
-            if tz_offset_s is not None:
-                offset = tz_offset_s
-            else:
-                offset = int(round(lon / 15.0)) * 3600 if lon is not None else 0
-        out.append((datetime.fromisoformat(start) + timedelta(seconds=offset)).date())
-    return pl.Series("local_date", out, dtype=pl.Date)
+    guess = (pl.lit(tz_offset_s) if tz_offset_s is not None
+             else (pl.col("lon_deg") / 15.0).round(0).fill_null(0).cast(pl.Int64) * 3600)
+    offset = pl.coalesce(pl.col("utc_offset_s"), guess)
+    utc = pl.col("start_utc").str.to_datetime(time_zone="UTC", time_unit="us")
+    return acts.select((utc + pl.duration(seconds=offset)).dt.replace_time_zone(None).alias("start_local")).to_series()
 
 
 def with_loads(acts: pl.DataFrame, hists: dict[int, np.ndarray], profile: Profile,
                tz_offset_s: int | None = None) -> pl.DataFrame:
-    """``acts`` plus ``local_date``, ``is_run``, ``load`` (HRSS from the HR histogram, else
-    a duration estimate), ``load_estimated`` and ``hard_min`` (minutes above the hard-zone
-    boundary, 87 % of max HR: Seiler 3-zone, science.md §1.2)."""
-    loads, estimated, hard = [], [], []
-    hard_from = int(np.ceil(HARD_ZONE_FRACTION * profile.max_hr))
-    for act_id, elapsed, moving in acts.select("id", "elapsed_s", "moving_s").iter_rows():
+    """``acts`` plus ``start_local``, ``local_date``, ``is_run``, ``load`` (HRSS from the HR
+    histogram, else a duration estimate), ``load_estimated`` and ``hard_min`` (minutes above
+    the hard-zone boundary, 87 % of max HR: Seiler 3-zone, science.md §1.2)."""
+    ids = acts["id"].to_list()
+    matrix = np.zeros((len(ids), HR_BINS), dtype=np.float64)
+    for row, act_id in enumerate(ids):
         hist = hists.get(act_id)
-        if hist is not None and int(hist.sum()) >= MIN_HR_SECONDS:
-            loads.append(hrss(hist, profile.max_hr, profile.resting_hr, profile.lthr, profile.sex))
-            estimated.append(False)
-            hard.append(float(hist[hard_from:].sum()) / 60.0)
-        else:
-            loads.append(fallback_load(moving or elapsed or 0.0))
-            estimated.append(True)
-            hard.append(0.0)
+        if hist is not None:
+            matrix[row] = hist
+    seconds = matrix.sum(axis=1)
+    has_hr = seconds >= MIN_HR_SECONDS
+    duration = acts["moving_s"].fill_null(acts["elapsed_s"]).fill_null(0.0).to_numpy()
+    by_hr = hrss_many(matrix, profile.max_hr, profile.resting_hr, profile.lthr, profile.sex)
+    hard_from = int(np.ceil(HARD_ZONE_FRACTION * profile.max_hr))
     return acts.with_columns(
-        local_dates(acts, tz_offset_s),
+        local_starts(acts, tz_offset_s),
         is_run=pl.col("sport").is_in(list(RUNNING_SPORTS)),
-        load=pl.Series(loads, dtype=pl.Float64),
-        load_estimated=pl.Series(estimated, dtype=pl.Boolean),
-        hard_min=pl.Series(hard, dtype=pl.Float64),
-    )
+        load=pl.Series(np.where(has_hr, by_hr, [fallback_load(d) for d in duration]), dtype=pl.Float64),
+        load_estimated=pl.Series(~has_hr, dtype=pl.Boolean),
+        hard_min=pl.Series(np.where(has_hr, matrix[:, hard_from:].sum(axis=1) / 60.0, 0.0), dtype=pl.Float64),
+    ).with_columns(local_date=pl.col("start_local").dt.date())
 
 
 def _per_day(acts: pl.DataFrame) -> pl.DataFrame:
@@ -106,23 +102,60 @@ def build(acts: pl.DataFrame, log: pl.DataFrame, *, end: date) -> pl.DataFrame:
     table = table.with_columns(
         ctl=pl.Series(ctl), atl=pl.Series(atl), tsb=pl.Series(tsb),
         rest_day=(pl.col("n_runs") == 0) & (pl.col("load") <= REST_DAY_LOAD_FRACTION * mean28),
-        monotony_7d=pl.Series([monotony(loads[max(0, i - 6): i + 1]) for i in range(len(loads))]),
+        monotony_7d=_monotony(table["load"]),
     )
     table = table.join(log, on="date", how="left")
     return table.with_columns(hard_day=_hard_days(table))
 
 
+def _monotony(load: pl.Series) -> pl.Series:
+    """Foster monotony over each trailing 7 days (mean / population SD; 10 when SD is 0 and
+    there was load, as Runalyze caps it)."""
+    mean = load.rolling_mean(7, min_samples=1)
+    sd = load.rolling_std(7, min_samples=1, ddof=0).fill_null(0.0)
+    ratio = pl.select(pl.when(sd > 1e-9).then((mean / sd).clip(upper_bound=10.0))
+                      .when(mean > 0).then(10.0).otherwise(0.0)).to_series()
+    return ratio.alias("monotony_7d")
+
+
+def merge_device_values(log: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
+    """The daily log with device/app values filled in where the runner logged nothing.
+
+    ``values`` has ``date, column, source, num, txt`` (storage.queries.daily_values). For
+    each column with any device value the result gains ``<column>_source``: ``log`` where
+    the runner's own value stands, else the winning device (core/wellness.py precedence).
+    """
+    if values.height == 0:
+        return log
+    ranked = values.with_columns(rank=pl.col("source").map_elements(rank, return_dtype=pl.Int64))
+    best = ranked.sort("rank").group_by("date", "column", maintain_order=True).first()
+    merged = log
+    for column in best["column"].unique().sort().to_list():
+        part = best.filter(pl.col("column") == column)
+        numeric = column not in log.columns or log.schema[column] != pl.String
+        value = pl.col("num") if numeric else pl.col("txt")
+        part = part.select("date", value.alias("_dev"), pl.col("source").alias("_src"))
+        merged = merged.join(part, on="date", how="full", coalesce=True)
+        own = pl.col(column) if column in merged.columns else pl.lit(None)
+        if column in log.columns and log.schema[column] == pl.Int64:
+            dev = pl.col("_dev").round(0).cast(pl.Int64)
+        else:
+            dev = pl.col("_dev")
+        merged = merged.with_columns(
+            pl.when(own.is_not_null()).then(pl.lit("log")).otherwise(pl.col("_src")).alias(f"{column}_source"),
+            pl.coalesce(own, dev).alias(column),
+        ).drop("_dev", "_src")
+    return merged.sort("date")
+
+
 def _hard_days(table: pl.DataFrame) -> pl.Series:
     """Hard day: >= 10 min in the hard zone, session RPE >= 7, or a run at least 1.5 × the
     median run duration of the previous 28 days (science.md C04)."""
-    run_time = table["run_time_s"].to_list()
-    long_run = []
-    for i, t in enumerate(run_time):
-        prior = sorted(x for x in run_time[max(0, i - 28): i] if x > 0)
-        median = prior[len(prior) // 2] if prior else None
-        long_run.append(bool(median and t >= LONG_RUN_FACTOR * median))
+    prior_median = (table["run_time_s"].replace(0.0, None)
+                    .rolling_median(28, min_samples=1).shift(1).forward_fill())
+    long_run = (table["run_time_s"] >= LONG_RUN_FACTOR * prior_median).fill_null(False)
     rpe = table["rpe"].fill_null(0) if "rpe" in table.columns else pl.Series([0] * table.height)
-    return (table["hard_min"] >= HARD_MINUTES) | (rpe >= HARD_RPE) | pl.Series(long_run)
+    return ((table["hard_min"] >= HARD_MINUTES) | (rpe >= HARD_RPE) | long_run).alias("hard_day")
 
 
 def _empty_per_day() -> pl.DataFrame:

@@ -10,6 +10,8 @@ without heart rate fall back to a duration estimate at an assumed easy intensity
 >>> hist = np.zeros(256, dtype=np.int32); hist[160] = 3600
 >>> round(hrss(hist, max_hr=190, resting_hr=50, lthr=169, sex="male"), 1)
 81.7
+>>> round(float(hrss_many(hist[None, :], 190, 50, 169, "male")[0]), 1)
+81.7
 >>> [round(v, 2) for v in ctl_atl_tsb([100.0] * 3, tau_ctl=42, tau_atl=7, seed_ctl=100, seed_atl=100)[2]]
 [0.0, 0.0, 0.0]
 """
@@ -61,6 +63,16 @@ def hrss(hist: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: s
     ref[int(round(min(max(lthr, 0), HR_BINS - 1)))] = 3600
     denom = trimp(ref, max_hr, resting_hr, sex)
     return 100.0 * trimp(hist, max_hr, resting_hr, sex) / denom if denom > 0 else 0.0
+
+
+def hrss_many(hists: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> np.ndarray:
+    """HRSS of many activities at once: ``hists`` is an (n, 256) seconds-at-bpm matrix."""
+    a, b = TRIMP_FACTORS.get(sex or "other", TRIMP_FACTORS["other"])
+    bpm = np.arange(HR_BINS, dtype=float)
+    hrr = np.clip((bpm - resting_hr) / max(max_hr - resting_hr, 1.0), 0.0, 1.0)
+    weight = hrr * a * np.exp(b * hrr) / 60.0
+    ref = 3600.0 * weight[int(round(min(max(lthr, 0), HR_BINS - 1)))]
+    return (hists @ weight) * (100.0 / ref) if ref > 0 else np.zeros(len(hists))
 
 
 def fallback_load(duration_s: float) -> float:

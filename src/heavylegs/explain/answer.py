@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from heavylegs.causes.base import Finding, NotAssessed, Result, Ruled
+from heavylegs.explain.patterns import Pattern
+from heavylegs.explain.plan import PlanItem
 from heavylegs.triage.rules import TriageHit
 
 SCHEMA = "heavylegs.why/1"
@@ -22,6 +24,8 @@ class Answer:
     ruled_out: tuple[Ruled, ...]
     not_assessed: tuple[NotAssessed, ...]
     notes: tuple[str, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    plan: tuple[PlanItem, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -33,15 +37,19 @@ class Answer:
             "ruled_out": [r.to_json() for r in self.ruled_out],
             "not_assessed": [n.to_json() for n in self.not_assessed],
             "notes": list(self.notes),
+            "patterns": [p.to_json() for p in self.patterns],
+            "plan": [p.to_json() for p in self.plan],
         }
 
 
 def build(day: date, heaviness: int | None, triage: list[TriageHit], results: list[Result],
-          notes: tuple[str, ...] = ()) -> Answer:
+          notes: tuple[str, ...] = (), patterns: tuple[Pattern, ...] = (),
+          plan: tuple[PlanItem, ...] = ()) -> Answer:
     """Sort results into the answer: findings by score (then confidence), the rest by id."""
     findings = sorted((r for r in results if isinstance(r, Finding)),
                       key=lambda f: (-f.score, CONFIDENCE_ORDER[f.confidence], f.cause))
     ruled = sorted((r for r in results if isinstance(r, Ruled)), key=lambda r: r.cause)
     missing = sorted((r for r in results if isinstance(r, NotAssessed)),
                      key=lambda r: (r.missing == ("not implemented",), r.cause))
-    return Answer(day, heaviness, tuple(triage), tuple(findings), tuple(ruled), tuple(missing), notes)
+    return Answer(day, heaviness, tuple(triage), tuple(findings), tuple(ruled), tuple(missing), notes,
+                  patterns, plan)

@@ -47,6 +47,12 @@ def render(answer: Answer) -> RenderableType:
                                         style="bold")]
     parts += _triage(answer)
     parts += _findings(answer)
+    if answer.plan:
+        parts.append(Text("What to do next", style="bold underline"))
+        parts += [Text(f" → {p.text}" + (f"  [{p.answers}]" if p.answers else "")) for p in answer.plan]
+    if answer.patterns:
+        parts.append(Text("Your own patterns", style="bold underline"))
+        parts += [Text(f" • {p.text}") for p in answer.patterns[:4]]
     if answer.ruled_out:
         parts.append(Text("Ruled out", style="bold underline"))
         parts += [Text(f" ✓ {r.cause}: {r.why}") for r in answer.ruled_out]

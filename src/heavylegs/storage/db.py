@@ -78,8 +78,26 @@ CREATE TABLE profile (
 );
 """
 
+MIGRATION_2 = """
+CREATE TABLE daily_values (
+  date TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  num REAL,
+  txt TEXT,
+  detail TEXT NOT NULL DEFAULT '',
+  file_sha256 TEXT REFERENCES files(sha256) ON DELETE CASCADE,
+  PRIMARY KEY (date, column_name, source)
+);
+CREATE TABLE activity_metrics (
+  activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+  profile_key TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+"""
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2]
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -21,6 +21,8 @@ import polars as pl
 from heavylegs.core import streams as stream_schema
 from heavylegs.core.logschema import COLUMN_BY_NAME
 from heavylegs.core.model import ActivitySummary, ParsedActivity
+from heavylegs.core.wellness import DailyValue
+from heavylegs.importers.bundle import Bundle, Unit
 
 STREAM_ENCODING = "arrow-ipc-zstd/1"
 FLOAT32_CHANNELS = ("speed_mps", "heart_rate_bpm", "cadence_spm", "altitude_m", "power_w",
@@ -100,20 +102,6 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
     return activity_id
 
 
-def save_activities(conn: sqlite3.Connection, sha256: str, path: str, size: int,
-                    activities: list[ParsedActivity], hr_hists: list[np.ndarray]) -> list[int]:
-    """Store one file's activities and its hash in a single transaction."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _insert_file(conn, sha256, path, "activity", size)
-        ids = [_save_one(conn, sha256, i, a, h) for i, (a, h) in enumerate(zip(activities, hr_hists, strict=True))]
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return ids
-
-
 def _to_sql(name: str, value: object) -> object:
     kind = COLUMN_BY_NAME[name].kind
     if value is None:
@@ -144,15 +132,39 @@ def upsert_log_rows(conn: sqlite3.Connection, rows: Iterable[Mapping[str, object
     return count
 
 
-def save_daily_log(conn: sqlite3.Connection, sha256: str, path: str, size: int,
-                   rows: list[Mapping[str, object]]) -> int:
-    """Store one daily-log file's rows and its hash in a single transaction."""
+def _gear_id(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT id FROM gear WHERE name = ?", (name,)).fetchone()
+    if row is not None:
+        return int(row["id"])
+    return int(conn.execute("INSERT INTO gear(name) VALUES (?)", (name,)).lastrowid or 0)
+
+
+def _save_daily_values(conn: sqlite3.Connection, sha256: str | None, values: Iterable[DailyValue]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO daily_values(date, column_name, source, num, txt, detail, file_sha256) "
+        "VALUES (?,?,?,?,?,?,?)",
+        [(v.day.isoformat(), v.column, v.source,
+          v.value if isinstance(v.value, int | float) else None,
+          v.value if isinstance(v.value, str) else None, v.detail, sha256) for v in values])
+
+
+def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle,
+                hr_hists: list[np.ndarray]) -> list[int]:
+    """Store one unit in a single transaction: its hash (unless it is a table with row
+    errors, so that a re-import reports them again), activities, gear, daily-log rows and device values."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        _insert_file(conn, sha256, path, "daily-log", size)
-        n = upsert_log_rows(conn, rows)
+        sha = None if bundle.errors and not bundle.activities else unit.sha256
+        if sha:
+            _insert_file(conn, sha, unit.name, bundle.kind, unit.size)
+        ids = [_save_one(conn, sha or unit.sha256, i, a, h)
+               for i, (a, h) in enumerate(zip(bundle.activities, hr_hists, strict=True))]
+        for use in bundle.gear:
+            conn.execute("UPDATE activities SET gear_id = ? WHERE id = ?", (_gear_id(conn, use.name), ids[use.index]))
+        upsert_log_rows(conn, bundle.log_rows)
+        _save_daily_values(conn, sha, bundle.daily_values)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return n
+    return ids

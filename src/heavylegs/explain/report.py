@@ -1,0 +1,130 @@
+"""The answer as one self-contained HTML page (inline CSS and SVG, no scripts, works
+offline) and as Markdown."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+import polars as pl
+
+from heavylegs.explain.answer import Answer
+from heavylegs.explain.svg import Series, line_chart
+
+CSS = """body{font:15px/1.45 system-ui,sans-serif;max-width:780px;margin:24px auto;color:#1d2433;padding:0 12px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #dde}.triage{border:2px solid #c0262d;
+background:#fdecec;padding:10px 14px;border-radius:6px;margin:12px 0}.triage.soon{border-color:#b7791f;background:#fff8e6}
+.triage.routine{border-color:#2b6cb0;background:#ebf4ff}.tier{font-weight:700;text-transform:uppercase}.cause{margin:14px 0}
+.score{color:#556}.fix{color:#22543d}.muted{color:#667}svg.chart{width:100%;height:auto;margin:6px 0 14px}
+.t{font-size:13px;font-weight:600}.a{font-size:10px;fill:#556}.g{stroke:#e3e6ee}.m{stroke:#c0262d;stroke-dasharray:3 3}"""
+
+
+def _triage_html(answer: Answer) -> str:
+    return "".join(f'<div class="triage {h.tier}"><span class="tier">{h.tier}</span>: {escape(h.message)}<ul>'
+                   + "".join(f"<li>{escape(e)}</li>" for e in h.evidence) + "</ul></div>" for h in answer.triage)
+
+
+def _findings_html(answer: Answer) -> str:
+    if not answer.findings:
+        return "<p>No cause stands out in your data for this day.</p>"
+    out = []
+    for rank, f in enumerate(answer.findings, 1):
+        ev = "".join(f"<li>{escape(e.text)}</li>" for e in f.evidence)
+        fix = "".join(f'<li class="fix">{escape(x)}</li>' for x in f.fix)
+        out.append(f'<div class="cause"><b>{rank}. {escape(f.cause)}</b> <span class="score">score {f.score:.2f}, '
+                   f"{f.confidence} confidence</span><ul>{ev}</ul><ul>{fix}</ul></div>")
+    return "".join(out)
+
+
+def _lists_html(answer: Answer) -> str:
+    ruled = "".join(f"<li><b>{escape(r.cause)}</b>: {escape(r.why)}</li>" for r in answer.ruled_out)
+    missing = "".join(f"<li><b>{escape(n.cause)}</b>: needs {escape(', '.join(n.missing))}. {escape(n.how)}</li>"
+                      for n in answer.not_assessed)
+    return f"<h2>Ruled out</h2><ul>{ruled or '<li>none</li>'}</ul><h2>Not assessed</h2><ul class='muted'>{missing or '<li>none</li>'}</ul>"
+
+
+def _plan_html(answer: Answer) -> str:
+    plan = "".join(f"<li>{escape(p.text)}" + (f' <span class="muted">[{escape(p.answers)}]</span>' if p.answers else "")
+                   + "</li>" for p in answer.plan)
+    pats = "".join(f"<li>{escape(p.text)}</li>" for p in answer.patterns[:4])
+    return (f"<h2>What to do next</h2><ul>{plan}</ul>" if plan else "") + (
+        f"<h2>Your own patterns</h2><ul>{pats}</ul>" if pats else "")
+
+
+def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> list[str]:
+    """The report's charts, from the daily table and the activities."""
+    recent = daily.filter(pl.col("date") > answer.day - timedelta(days=120))
+    labels = [d.strftime("%d %b") for d in recent["date"]]
+    out = [line_chart("Training load, fitness (CTL), fatigue (ATL) and form (TSB)", labels, [
+        Series("load", recent["load"].to_list(), "#cbd5e0", "bar"), Series("CTL", recent["ctl"].to_list(), "#2b6cb0"),
+        Series("ATL", recent["atl"].to_list(), "#c53030"), Series("TSB", recent["tsb"].to_list(), "#2f855a")])]
+    out.append(_weekly_chart(answer, daily))
+    out.append(_intensity_chart(answer, acts))
+    last60 = daily.filter(pl.col("date") > answer.day - timedelta(days=60))
+    l60 = [d.strftime("%d %b") for d in last60["date"]]
+    if "sleep_h" in last60.columns and last60["sleep_h"].drop_nulls().len():
+        out.append(line_chart("Sleep, hours (band: 7-9 h)", l60, [Series("sleep", last60["sleep_h"].to_list(), "#6b46c1", "bar")],
+                              bands=[(7.0, 9.0, "#9ae6b4")], lo=0, hi=11))
+    if "heaviness" in last60.columns and last60["heaviness"].drop_nulls().len():
+        marks = [(len(l60) - 1, " / ".join(f.cause for f in answer.findings[:2]) or "asked")]
+        out.append(line_chart("Heaviness 0-10, with today's likely causes", l60,
+                              [Series("heaviness", [None if v is None else float(v) for v in last60["heaviness"]], "#dd6b20", "dots")],
+                              marks=marks, lo=0, hi=10))
+    return out
+
+
+def _weekly_chart(answer: Answer, daily: pl.DataFrame) -> str:
+    days_back = (answer.day - daily["date"]).dt.total_days()
+    weeks = (daily.with_columns(week=(days_back // 7)).group_by("week").agg(pl.col("run_distance_m").sum() / 1000)
+             .sort("week", descending=True).filter(pl.col("week") < 26))
+    km = weeks["run_distance_m"].to_list()
+    labels = [f"-{w}w" if w else "this" for w in weeks["week"]]
+    prev = max(km[-5:-1], default=0.0)
+    return line_chart("Weekly running km (band: +10-30 % over the biggest of the 4 weeks before)", labels,
+                      [Series("km", km, "#3182ce", "bar")], bands=[(prev * 1.1, prev * 1.3, "#fbd38d")] if prev else [])
+
+
+def _intensity_chart(answer: Answer, acts: pl.DataFrame) -> str:
+    runs = acts.filter(pl.col("is_run") & (pl.col("local_date") > answer.day - timedelta(days=56)))
+    cols = [c for c in ("hr_easy_s", "hr_moderate_s", "hr_hard_s") if c in runs.columns]
+    runs = runs.with_columns(week=((answer.day - pl.col("local_date")).dt.total_days() // 7))
+    if len(cols) == 3:
+        agg = runs.group_by("week").agg([(pl.col(c).fill_null(0).sum() / 60).alias(c) for c in cols]).sort("week", descending=True)
+        series = [Series(n, agg[c].to_list(), col, "bar") for n, c, col in
+                  (("easy", "hr_easy_s", "#68d391"), ("moderate", "hr_moderate_s", "#f6ad55"), ("hard", "hr_hard_s", "#fc8181"))]
+    else:
+        agg = runs.group_by("week").agg((pl.col("moving_s").fill_null(0).sum() / 60 - pl.col("hard_min").sum()).alias("other"),
+                                        pl.col("hard_min").sum()).sort("week", descending=True)
+        series = [Series("below hard zone", agg["other"].to_list(), "#68d391", "bar"),
+                  Series("hard zone", agg["hard_min"].to_list(), "#fc8181", "bar")]
+    labels = [f"-{w}w" if w else "this" for w in agg["week"]]
+    return line_chart("Minutes per week by intensity (heart rate)", labels, series)
+
+
+def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> str:
+    heavy = f", heaviness {answer.heaviness}/10" if answer.heaviness is not None else ""
+    body = (f"<h1>Why are my legs heavy? {answer.day.isoformat()}{heavy}</h1>{_triage_html(answer)}"
+            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}<h2>Your data</h2>{''.join(charts(answer, daily, acts))}"
+            f"{_lists_html(answer)}" + "".join(f'<p class="muted">Note: {escape(n)}</p>' for n in answer.notes)
+            + '<p class="muted">heavylegs explains and points to professionals; it does not diagnose.</p>')
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>heavylegs {answer.day.isoformat()}</title>'
+            f"<style>{CSS}</style></head><body>{body}</body></html>")
+
+
+def markdown(answer: Answer) -> str:
+    lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
+    for h in answer.triage:
+        lines += [f"> **{h.tier.upper()}**: {h.message}", *[f"> - {e}" for e in h.evidence], ""]
+    lines += ["## Likely causes", ""]
+    for rank, f in enumerate(answer.findings, 1):
+        lines += [f"{rank}. **{f.cause}** (score {f.score:.2f}, {f.confidence} confidence)",
+                  *[f"   - {e.text}" for e in f.evidence], *[f"   - Fix: {x}" for x in f.fix]]
+    if not answer.findings:
+        lines.append("No cause stands out in your data for this day.")
+    if answer.plan:
+        lines += ["", "## What to do next", "", *[f"- {p.text}" + (f" [{p.answers}]" if p.answers else "") for p in answer.plan]]
+    if answer.patterns:
+        lines += ["", "## Your own patterns", "", *[f"- {p.text}" for p in answer.patterns[:4]]]
+    lines += ["", "## Ruled out", "", *[f"- **{r.cause}**: {r.why}" for r in answer.ruled_out],
+              "", "## Not assessed", "", *[f"- **{n.cause}**: needs {', '.join(n.missing)}. {n.how}" for n in answer.not_assessed]]
+    return "\n".join(lines) + "\n"
