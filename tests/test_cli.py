@@ -95,3 +95,15 @@ def test_profile_and_gear_round_trip(tmp_path: Path, folder: Path) -> None:
     acts = json.loads(hl(tmp_path, "activities", "--json").stdout)
     run_km = sum(a["distance_m"] for a in acts if a["sport"] == "running") / 1000
     assert gear[0]["name"] == "Pegasus" and abs(gear[0]["km"] - run_km) < 0.2
+
+
+def test_unzipped_apple_export_folder_reads_routes_only_through_export_xml(tmp_path: Path) -> None:
+    from heavylegs.api import discover
+
+    root = tmp_path / "apple_health_export"
+    (root / "workout-routes").mkdir(parents=True)
+    for name in ("export.xml", "export_cda.xml", "workout-routes/route_2019-06-11_3.00pm.gpx"):
+        (root / name).write_text("<x/>")
+    (tmp_path / "run.gpx").write_text("<gpx/>")
+    found, missing = discover([tmp_path])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in found) == ["apple_health_export/export.xml", "run.gpx"]

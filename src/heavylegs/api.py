@@ -52,8 +52,14 @@ def default_home() -> Path:
 
 
 def _is_candidate(path: Path) -> bool:
+    """A file worth importing from a folder. Of XML files only an Apple Health export.xml;
+    an unzipped Apple export's workout-routes/*.gpx are read with export.xml, not alone."""
     name = path.name.lower().removesuffix(".gz")
-    return not path.name.startswith(".") and name.endswith(ACTIVITY_SUFFIXES)
+    if path.name.startswith(".") or not name.endswith(ACTIVITY_SUFFIXES):
+        return False
+    if name.endswith(".xml"):
+        return name == "export.xml"
+    return not (path.parent.name == "workout-routes" and (path.parent.parent / "export.xml").exists())
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

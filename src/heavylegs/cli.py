@@ -222,6 +222,57 @@ def demo(keep: Annotated[bool, typer.Option(help="Reuse the demo workspace inste
     raise typer.Exit(code)
 
 
+@app.command()
+def checkin(day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
+            sets: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="a daily-log column; "
+                                                            "saves without asking")] = None) -> None:
+    """The day's log, asked interactively (under a minute) or set directly with --set."""
+    from heavylegs import checkin as flow
+
+    def save(ws: Workspace) -> int:
+        when = _parse_date(day) or date.today()
+        stored = None
+        if sets:
+            values = flow.parse_sets(sets)
+        elif not sys.stdin.isatty():
+            err.print(flow.NOT_A_TTY, markup=False, highlight=False)
+            return 2
+        else:
+            out.print(f"Check-in for {when.isoformat()}", style="bold", highlight=False)
+            stored = ws.log_row(when)
+            try:
+                values = flow.collect(flow.terminal_ask(out, sys.stdin.fileno()),
+                                      lambda line: out.print(line, markup=False, highlight=False),
+                                      ws.log_row(date.fromordinal(when.toordinal() - 1)), stored)
+            except (KeyboardInterrupt, EOFError):
+                err.print("\nnothing saved", highlight=False)
+                return 1
+        hits = ws.log_set(when, values) if values else []
+        for part in flow.triage_renderables(hits):  # triage first, before anything else
+            out.print(part)
+        out.print(flow.summary(when, values, stored), markup=False, highlight=False)
+        return 0
+    _run(save)
+
+
+export_app = typer.Typer(no_args_is_help=True, help="Write stored data to files.")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("daily-log")
+def export_daily_log(path: Annotated[Path, typer.Argument(metavar="FILE.csv", help="The CSV file to write.")]) -> None:
+    """The daily log in the format of spec/daily-log.md."""
+    def write(ws: Workspace) -> int:
+        try:
+            rows = ws.export_daily_log(path)
+        except OSError as exc:
+            err.print(f"error: cannot write {path}: {exc.strerror or exc}", markup=False, highlight=False)
+            return 2
+        out.print(f"wrote {rows} rows to {path}", markup=False, highlight=False, soft_wrap=True)
+        return 0
+    _run(write)
+
+
 def main() -> None:
     app()
 
