@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -101,9 +103,12 @@ class Workspace:
 
     # -- import -------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path | str], progress: Progress | None = None) -> ImportReport:
-        """Import files, folders: each file one transaction, idempotent by content hash."""
+        """Import files, folders: each file one transaction, idempotent by content hash.
+        Metrics of stored activities are refreshed at the end if the (estimated) profile
+        moved enough to change them."""
         files, missing = discover(Path(p) for p in paths)
         report = ImportReport(failed=list(missing))
+        self._batch_profile = self.profile()
         done_bytes = 0
         for i, path in enumerate(files):
             try:
@@ -115,7 +120,33 @@ class Workspace:
             self._import_one(path, data, report)
             if progress:
                 progress(i + 1, len(files), done_bytes, str(path))
+        if report.imported:
+            self.refresh_metrics()
         return report
+
+    def refresh_metrics(self, progress: Progress | None = None) -> int:
+        """Recompute, from the stored streams, the metrics of every activity whose metrics
+        were computed with profile values that differ from today's (user-set changes, or
+        estimates that moved by ``METRICS_TOLERANCE_BPM`` or more). Returns how many."""
+        from heavylegs.core.metrics import METRICS, compute
+
+        profile = self.profile()
+        key = _metrics_key(profile)
+        stored = queries.metrics(self.conn, [])
+        stale_keys = {k for k in stored["profile_key"].unique().to_list() if not _same_key(k, key)}
+        stale = stored.filter(pl.col("profile_key").is_in(list(stale_keys)))["id"].to_list()
+        missing = self.conn.execute("SELECT a.id FROM activities a LEFT JOIN activity_metrics m "
+                                    "ON m.activity_id = a.id WHERE m.activity_id IS NULL").fetchall()
+        todo = stale + [int(r[0]) for r in missing]
+        sports = dict(self.conn.execute("SELECT id, sport FROM activities").fetchall())
+        for n, act_id in enumerate(todo, start=1):
+            streams = repo.stream_of(self.conn, act_id)
+            values = compute(streams, profile, sports[act_id]) if streams is not None else dict.fromkeys(METRICS)
+            with self.conn:
+                repo.save_metrics(self.conn, act_id, key, values)
+            if progress:
+                progress(n, len(todo), 0, str(act_id))
+        return len(todo)
 
     def _import_one(self, path: Path, data: bytes, report: ImportReport) -> None:
         try:
@@ -144,7 +175,12 @@ class Workspace:
                                              f"{exc}); please report this file"))
             return
         hists = [streams_hr_hist(a) for a in bundle.activities]
-        repo.save_bundle(self.conn, unit, bundle, hists)
+        from heavylegs.core.metrics import compute
+
+        profile = getattr(self, "_batch_profile", None) or self.profile()
+        key = _metrics_key(profile)
+        metrics = [(key, compute(a.streams, profile, a.summary.sport)) for a in bundle.activities]
+        repo.save_bundle(self.conn, unit, bundle, hists, metrics)
         report.warnings += [w if w.startswith(unit.name) else f"{unit.name}: {w}" for w in bundle.warnings]
         report.failed += [(unit.name, e) for e in bundle.errors]
         report.imported += 1
@@ -201,6 +237,7 @@ class Workspace:
         with self.conn:
             for key, raw in items.items():
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
+        self.refresh_metrics()
 
     def profile(self, day: date | None = None, *, acts: pl.DataFrame | None = None,
                 hists: dict[int, np.ndarray] | None = None, log: pl.DataFrame | None = None) -> Profile:
@@ -282,7 +319,7 @@ class Workspace:
         day = day or self.latest_day(raw_acts, raw_log)
         profile = self.profile(day, acts=raw_acts, hists=hists, log=raw_log)
         tz = _tz_offset(profile.timezone) if profile.timezone else None
-        acts = daily.with_loads(raw_acts, hists, profile, tz)
+        acts = daily.with_loads(_with_metrics(self.conn, raw_acts), hists, profile, tz)
         acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
         log = daily.merge_device_values(raw_log, queries.daily_values(self.conn))
         table = daily.build(acts, log.filter(pl.col("date") <= day), end=day)
@@ -313,6 +350,39 @@ class Workspace:
         answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
                        plan=tuple(plan.make(ctx, answer.findings)))
+
+METRICS_TOLERANCE_BPM = 3.0
+
+
+def _metrics_key(profile: Profile) -> str:
+    """The profile values per-activity metrics depend on (core.metrics.PROFILE_KEY_FIELDS)."""
+    from heavylegs.core.metrics import PROFILE_KEY_FIELDS
+
+    return json.dumps({f: getattr(profile, f) for f in PROFILE_KEY_FIELDS}, sort_keys=True)
+
+
+def _same_key(a: str, b: str) -> bool:
+    """Equal, or heart-rate anchors within METRICS_TOLERANCE_BPM and the rest identical."""
+    ka, kb = json.loads(a), json.loads(b)
+    for name in set(ka) | set(kb):
+        va, vb = ka.get(name), kb.get(name)
+        if isinstance(va, int | float) and isinstance(vb, int | float) and name in ("max_hr", "resting_hr", "lthr"):
+            if abs(va - vb) >= METRICS_TOLERANCE_BPM:
+                return False
+        elif va != vb:
+            return False
+    return True
+
+
+def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
+    """Activities joined with their metrics (the activity's own totals win where both exist)."""
+    from heavylegs.core.metrics import METRICS
+
+    keys = [k for k in METRICS if k not in acts.columns]
+    frame = queries.metrics(conn, keys).drop("profile_key")
+    joined = acts.join(frame, on="id", how="left")
+    return joined
+
 
 def _notes(ctx: Context) -> tuple[str, ...]:
     notes = [f"{k.replace('_', ' ')} estimated: {how}" for k, how in ctx.profile.estimated.items()]

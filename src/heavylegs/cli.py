@@ -61,17 +61,30 @@ def _run(fn: Callable[[Workspace], int | None]) -> None:
             raise
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None
+    except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+        if STATE["debug"]:
+            raise
+        err.print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
+                  f"please report it", markup=False, highlight=False)
+        raise typer.Exit(1) from None
     raise typer.Exit(code)
 
 
-def _print_report(report: ImportReport, as_json: bool) -> int:
+MAX_WARNINGS = 5
+
+
+def _print_report(report: ImportReport, as_json: bool, verbose: bool = False) -> int:
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
         out.print(f"imported {report.imported}, unchanged {report.unchanged}, "
                   f"failed {len(report.failed)}", highlight=False)
-    for w in report.warnings:
+    shown = report.warnings if verbose else report.warnings[:MAX_WARNINGS]
+    for w in shown:
         err.print(f"warning: {w}", markup=False, highlight=False)
+    if len(shown) < len(report.warnings):
+        err.print(f"warning: ... and {len(report.warnings) - len(shown)} more (--verbose shows all)",
+                  markup=False, highlight=False)
     for path, reason in report.failed:
         text = reason if reason.startswith(path) else f"{path}: {reason}"
         err.print(f"error: {text}", markup=False, highlight=False, soft_wrap=True)
@@ -104,9 +117,11 @@ def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
 
 @app.command("import")
 def import_(paths: Annotated[list[Path], typer.Argument(help="Files, folders or archives.")],
-            as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False) -> None:
-    """Import FIT/GPX/TCX files (also .gz), folders, and daily-log CSV files."""
-    _run(lambda ws: _print_report(import_with_progress(ws, paths), as_json))
+            as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+            verbose: Annotated[bool, typer.Option("--verbose", help="Show every warning.")] = False) -> None:
+    """Import FIT/GPX/TCX files (also .gz), folders, exports (Strava, Garmin, Apple Health),
+    daily-log and app CSV files."""
+    _run(lambda ws: _print_report(import_with_progress(ws, paths), as_json, verbose))
 
 
 @app.command()

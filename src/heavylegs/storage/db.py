@@ -96,8 +96,57 @@ CREATE TABLE activity_metrics (
 );
 """
 
+# Per-activity metrics (core/metrics.py), one REAL column a metric so that thousands of
+# rows load column-wise fast; profile_key holds the profile values they were computed with.
+MIGRATION_3 = """
+DROP TABLE activity_metrics;
+CREATE TABLE activity_metrics (
+  activity_id INTEGER PRIMARY KEY REFERENCES activities(id) ON DELETE CASCADE,
+  profile_key TEXT NOT NULL,
+  moving_s REAL,
+  distance_m REAL,
+  elev_gain_m REAL,
+  elev_loss_m REAL,
+  descent_steep_m REAL,
+  grade_adjusted_speed_mps REAL,
+  speed_mps_mean REAL,
+  hr_z1_s REAL,
+  hr_z2_s REAL,
+  hr_z3_s REAL,
+  hr_z4_s REAL,
+  hr_z5_s REAL,
+  hr_easy_s REAL,
+  hr_moderate_s REAL,
+  hr_hard_s REAL,
+  pace_easy_s REAL,
+  pace_moderate_s REAL,
+  pace_hard_s REAL,
+  time_above_lthr_s REAL,
+  trimp REAL,
+  hrss REAL,
+  rtss REAL,
+  ef_first_half REAL,
+  ef_second_half REAL,
+  decoupling_pct REAL,
+  pace_fade_pct REAL,
+  hr_drift_pct REAL,
+  cadence_spm_mean REAL,
+  stride_m_mean REAL,
+  cadence_speed_slope REAL,
+  gct_ms_mean REAL,
+  vo_mm_mean REAL,
+  vertical_ratio_pct REAL,
+  gct_balance_left_pct_mean REAL,
+  form_drift_cadence_pct REAL,
+  form_drift_gct_pct REAL,
+  form_drift_vo_pct REAL,
+  temperature_c_mean REAL,
+  hr_max_5s_bpm REAL
+);
+"""
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -110,3 +110,11 @@ def log_rows(conn: sqlite3.Connection) -> list[dict[str, object]]:
     names = [c.name for c in LOG_COLUMNS]
     rows = conn.execute(f"SELECT {', '.join(names)} FROM daily_log ORDER BY date").fetchall()
     return [{n: _from_sql(n, r[n]) for n in names} for r in rows]
+
+
+def metrics(conn: sqlite3.Connection, keys: list[str]) -> pl.DataFrame:
+    """Per-activity metrics: ``id``, ``profile_key`` and one Float64 column per key."""
+    columns = ", ".join(["activity_id", "profile_key", *keys])
+    rows = conn.execute(f"SELECT {columns} FROM activity_metrics").fetchall()
+    schema = {"id": pl.Int64, "profile_key": pl.String, **{k: pl.Float64 for k in keys}}
+    return _frame(rows, schema)

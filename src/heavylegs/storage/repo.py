@@ -76,8 +76,16 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
+def save_metrics(conn: sqlite3.Connection, activity_id: int, profile_key: str,
+                 values: Mapping[str, float | None]) -> None:
+    """Store (replace) one activity's metrics; the caller owns the transaction."""
+    names = list(values)
+    conn.execute(f"INSERT OR REPLACE INTO activity_metrics(activity_id, profile_key, {', '.join(names)}) "
+                 f"VALUES ({', '.join('?' * (len(names) + 2))})", [activity_id, profile_key, *values.values()])
+
+
 def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedActivity,
-              hr_hist: np.ndarray) -> int:
+              hr_hist: np.ndarray, metrics: tuple[str, Mapping[str, float | None]] | None) -> int:
     s = act.summary
     blob = encode_streams(act.streams)
     dup = _find_duplicate(conn, s)
@@ -89,6 +97,8 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
                          [*_summary_values(s), hr_hist.tobytes(), activity_id])
             conn.execute("INSERT OR REPLACE INTO streams VALUES (?,?,?,?)",
                          (activity_id, STREAM_ENCODING, act.streams.height, blob))
+            if metrics is not None:
+                save_metrics(conn, activity_id, *metrics)
     else:
         cols = ", ".join(("start_utc", "utc_offset_s", *SUMMARY_COLUMNS, "hr_hist"))
         marks = ", ".join("?" * (len(SUMMARY_COLUMNS) + 3))
@@ -98,6 +108,8 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
         activity_id = int(cur.lastrowid or 0)
         conn.execute("INSERT INTO streams VALUES (?,?,?,?)",
                      (activity_id, STREAM_ENCODING, act.streams.height, blob))
+        if metrics is not None:
+            save_metrics(conn, activity_id, *metrics)
     conn.execute("INSERT OR IGNORE INTO activity_sources VALUES (?,?,?)", (activity_id, sha256, member))
     return activity_id
 
@@ -148,8 +160,8 @@ def _save_daily_values(conn: sqlite3.Connection, sha256: str | None, values: Ite
           v.value if isinstance(v.value, str) else None, v.detail, sha256) for v in values])
 
 
-def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle,
-                hr_hists: list[np.ndarray]) -> list[int]:
+def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: list[np.ndarray],
+                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None) -> list[int]:
     """Store one unit in a single transaction: its hash (unless it is a table with row
     errors, so that a re-import reports them again), activities, gear, daily-log rows and device values."""
     conn.execute("BEGIN IMMEDIATE")
@@ -157,8 +169,9 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle,
         sha = None if bundle.errors and not bundle.activities else unit.sha256
         if sha:
             _insert_file(conn, sha, unit.name, bundle.kind, unit.size)
-        ids = [_save_one(conn, sha or unit.sha256, i, a, h)
-               for i, (a, h) in enumerate(zip(bundle.activities, hr_hists, strict=True))]
+        per_act = metrics if metrics is not None else [None] * len(bundle.activities)
+        ids = [_save_one(conn, sha or unit.sha256, i, a, h, m)
+               for i, (a, h, m) in enumerate(zip(bundle.activities, hr_hists, per_act, strict=True))]
         for use in bundle.gear:
             conn.execute("UPDATE activities SET gear_id = ? WHERE id = ?", (_gear_id(conn, use.name), ids[use.index]))
         upsert_log_rows(conn, bundle.log_rows)
@@ -168,3 +181,8 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle,
         conn.execute("ROLLBACK")
         raise
     return ids
+
+
+def stream_of(conn: sqlite3.Connection, activity_id: int) -> pl.DataFrame | None:
+    row = conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
+    return decode_streams(row["data"]) if row else None
