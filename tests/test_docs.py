@@ -19,6 +19,7 @@ def _doc_sections() -> dict[str, str]:
 
 def test_every_cause_id_is_documented() -> None:
     sections = _doc_sections()
+    assert set(EVALUATORS) == set(CAUSE_IDS), "every cause of the catalogue is implemented"
     assert set(EVALUATORS) <= set(sections), sorted(set(EVALUATORS) - set(sections))
     assert set(sections) <= set(CAUSE_IDS), sorted(set(sections) - set(CAUSE_IDS))
     for cause in EVALUATORS:

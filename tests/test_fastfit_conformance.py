@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,11 @@ def fitdecode_records(path: Path) -> list[dict] | None:
 
     records = []
     try:
-        with fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.DISABLED) as reader:
+        with (
+            warnings.catch_warnings(),
+            fitdecode.FitReader(str(path), check_crc=fitdecode.CrcCheck.DISABLED) as reader,
+        ):
+            warnings.simplefilter("ignore")  # fitdecode's own notes on odd files
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "record":
                     records.append({f.name: f.value for f in frame.fields})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 from engine_helpers import make_context, steady_weeks
 
@@ -51,8 +52,9 @@ def test_rule_fires_at_its_tier(row: dict, tier: str, rule: str) -> None:
 def test_every_rule_is_exercised() -> None:
     from heavylegs.triage.messages import MESSAGES
 
-    tested = {c[2] for c in CASES} | {"breathless-after-leg-swelling", "missed-periods", "lab-screen-b12"}
-    assert tested == set(MESSAGES) and len(RULES) == 19
+    tested = {c[2] for c in CASES} | {"breathless-after-leg-swelling", "missed-periods", "lab-screen-b12",
+                                      "gait-asymmetry"}
+    assert tested == set(MESSAGES) and len(RULES) == 20
 
 
 def test_breathless_after_recent_one_sided_swelling_is_emergency() -> None:
@@ -88,3 +90,11 @@ def test_quiet_days_and_hard_training_fire_nothing() -> None:
     runs = steady_weeks(DAY, 8, week=(12, 10, 14, 10, 8, 12, 30))
     log = {DAY - timedelta(days=i): {"heaviness": 5, "soreness": 6, "pain": 2, "pain_location": "both quads"} for i in range(7)}
     assert evaluate(DAY, make_context(DAY, runs, log).daily) == []
+
+
+def test_persistent_gait_asymmetry_without_pain_is_routine() -> None:
+    ctx = make_context(DAY, steady_weeks(DAY, 6))
+    daily = ctx.daily.with_columns(gct_balance_left_pct=pl.when(pl.col("n_runs") > 0).then(52.6).otherwise(None))
+    assert [(h.tier, h.rule) for h in evaluate(DAY, daily)] == [("routine", "gait-asymmetry")]
+    balanced = ctx.daily.with_columns(gct_balance_left_pct=pl.when(pl.col("n_runs") > 0).then(50.4).otherwise(None))
+    assert evaluate(DAY, balanced) == []

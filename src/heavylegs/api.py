@@ -9,7 +9,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -249,11 +249,12 @@ class Workspace:
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
         recent = acts.filter(pl.col("start_utc") >= year_ago)["id"].to_list()
         hist = np.sum([hists[i] for i in recent if i in hists], axis=0) if recent else np.zeros(HR_BINS)
+        peak = _observed_max_hr(self.conn, recent)
         log = (queries.log_frame(self.conn) if log is None else log).filter(pl.col("date") <= day)
         rhr = log["resting_hr_bpm"].drop_nulls().tail(7)
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
-        return resolve(stored, hr_hist_12m=hist if recent else None,
+        return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
                        resting_hr_7d_median=float(rhr.median()) if rhr.len() else None,  # type: ignore[arg-type]
                        age=day.year - birth if birth else None)
 
@@ -322,8 +323,10 @@ class Workspace:
         acts = daily.with_loads(_with_metrics(self.conn, raw_acts), hists, profile, tz)
         acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
         log = daily.merge_device_values(raw_log, queries.daily_values(self.conn))
-        table = daily.build(acts, log.filter(pl.col("date") <= day), end=day)
-        return Context(day=day, daily=table, acts=acts, profile=profile)
+        table = daily.build(acts, log.filter(pl.col("date") <= day), end=day)  # CTL/ATL need it all
+        first = day - timedelta(days=CONTEXT_DAYS)
+        return Context(day=day, daily=table.filter(pl.col("date") >= first),
+                       acts=acts.filter(pl.col("local_date") >= first), profile=profile)
 
     def daily_table(self, day: date | None = None) -> pl.DataFrame:
         return self.context(day).daily
@@ -352,6 +355,18 @@ class Workspace:
                        plan=tuple(plan.make(ctx, answer.findings)))
 
 METRICS_TOLERANCE_BPM = 3.0
+CONTEXT_DAYS = 400  # the longest look-back of any cause or pattern (12 months + margin)
+
+
+def _observed_max_hr(conn: sqlite3.Connection, activity_ids: list[int]) -> float | None:
+    """Median of the three highest 5-second-smoothed heart rates (artefacts removed) of the
+    given activities (science.md §1.1: a high percentile of smoothed HR from hard sessions);
+    None with fewer than three activities with heart rate."""
+    if not activity_ids:
+        return None
+    peaks = queries.metrics(conn, ["hr_max_5s_bpm"]).filter(pl.col("id").is_in(activity_ids))
+    top = peaks["hr_max_5s_bpm"].drop_nulls().sort(descending=True).head(3).to_list()
+    return float(sorted(top)[1]) if len(top) == 3 else None
 
 
 def _metrics_key(profile: Profile) -> str:

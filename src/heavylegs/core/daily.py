@@ -66,7 +66,10 @@ def with_loads(acts: pl.DataFrame, hists: dict[int, np.ndarray], profile: Profil
 def _per_day(acts: pl.DataFrame) -> pl.DataFrame:
     is_run = pl.col("sport").is_in(list(RUNNING_SPORTS))
     run_dist = pl.when(is_run).then(pl.col("distance_m").fill_null(0.0)).otherwise(0.0)
+    balance = (pl.col("gct_balance_left_pct_mean").mean() if "gct_balance_left_pct_mean" in acts.columns
+               else pl.lit(None, dtype=pl.Float64))
     return acts.group_by("local_date").agg(
+        gct_balance_left_pct=balance,
         n_runs=is_run.sum().cast(pl.Int64),
         run_distance_m=run_dist.sum(),
         run_time_s=pl.when(is_run).then(pl.col("elapsed_s")).otherwise(0.0).sum(),
@@ -163,4 +166,4 @@ def _empty_per_day() -> pl.DataFrame:
         "date": pl.Date, "n_runs": pl.Int64, "run_distance_m": pl.Float64,
         "run_time_s": pl.Float64, "longest_run_m": pl.Float64, "distance_m": pl.Float64,
         "duration_s": pl.Float64, "load": pl.Float64, "load_estimated": pl.Boolean,
-        "hard_min": pl.Float64})
+        "hard_min": pl.Float64, "gct_balance_left_pct": pl.Float64})

@@ -106,14 +106,18 @@ def max_hr_from_histogram(hist: np.ndarray, min_seconds: int = 600) -> float | N
 
 
 def resolve(stored: Mapping[str, str], *, hr_hist_12m: np.ndarray | None,
-            resting_hr_7d_median: float | None, age: int | None) -> Profile:
+            resting_hr_7d_median: float | None, age: int | None,
+            observed_max_hr: float | None = None) -> Profile:
     """Profile from the stored settings, filling gaps with estimates (and saying so)."""
     values = {k: parse_setting(k, v) for k, v in stored.items() if k in KEYS}
     est: dict[str, str] = {}
     max_hr = values.get("max_hr")
     if max_hr is None:
         observed = max_hr_from_histogram(hr_hist_12m) if hr_hist_12m is not None else None
-        if observed is not None:
+        if observed_max_hr is not None and (observed is None or observed_max_hr >= observed):
+            max_hr = round(observed_max_hr)
+            est["max_hr"] = "highest 5-second heart rates of the last 12 months (median of the top 3 sessions)"
+        elif observed is not None:
             max_hr, est["max_hr"] = observed, "99.5th percentile of heart rate, last 12 months"
         elif age is not None:
             max_hr, est["max_hr"] = 208 - 0.7 * age, "208 − 0.7 × age (Tanaka 2001)"

@@ -13,6 +13,9 @@ from heavylegs.triage.rules import TriageHit
 
 SCHEMA = "heavylegs.why/1"
 CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+# Ranking weight of a finding's confidence: a weakly supported cause does not outrank a
+# well-supported one on raw score alone (science.md §4.2 weights evidence and data quality).
+CONFIDENCE_WEIGHT = {"high": 1.0, "medium": 0.8, "low": 0.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +48,9 @@ class Answer:
 def build(day: date, heaviness: int | None, triage: list[TriageHit], results: list[Result],
           notes: tuple[str, ...] = (), patterns: tuple[Pattern, ...] = (),
           plan: tuple[PlanItem, ...] = ()) -> Answer:
-    """Sort results into the answer: findings by score (then confidence), the rest by id."""
+    """Sort results into the answer: findings by score weighted by confidence, the rest by id."""
     findings = sorted((r for r in results if isinstance(r, Finding)),
-                      key=lambda f: (-f.score, CONFIDENCE_ORDER[f.confidence], f.cause))
+                      key=lambda f: (-f.score * CONFIDENCE_WEIGHT[f.confidence], CONFIDENCE_ORDER[f.confidence], f.cause))
     ruled = sorted((r for r in results if isinstance(r, Ruled)), key=lambda r: r.cause)
     missing = sorted((r for r in results if isinstance(r, NotAssessed)),
                      key=lambda r: (r.missing == ("not implemented",), r.cause))

@@ -29,12 +29,16 @@ SESSIONS: dict[str, tuple[str, float]] = {
     "fartlek": ("moderate", 5.5),
     "tempo": ("hard", 6.5),
     "intervals": ("hard", 8.0),
+    "track": ("hard", 8.5),  # dense intervals: lots of time above threshold
     "time-trial": ("hard", 9.0),
 }
-STRUCTURED: frozenset[str] = frozenset({"fartlek", "tempo", "intervals", "time-trial"})
+STRUCTURED: frozenset[str] = frozenset({"fartlek", "tempo", "intervals", "time-trial",
+                                        "track"})
+STRENGTH: tuple[str, ...] = ("none", "upper", "core", "legs-light", "legs-heavy")
 
-_SET = frozenset({"sleep_h"})
-_MULTIPLY = frozenset({"pace_factor", "drift_scale"})
+_SET = frozenset({"sleep_h", "temp_c", "stop_after_s", "stop_for_s", "stop_every_s",
+                  "hill_m", "old_shoe_km"})
+_MULTIPLY = frozenset({"pace_factor", "drift_scale", "effort_cost"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,25 @@ class Effects:
     pace_factor: float = 1.0  # multiplied; > 1 runs slower at the same effort
     drift_scale: float = 1.0  # multiplied; cardiac drift on long runs
     cadence_spm: float = 0.0
+    mood: float = 0.0
+    motivation: float = 0.0
+    hrv_pct: float = 0.0  # morning HRV change, per cent
+    mass_kg: float = 0.0  # true body mass change (a trend: set it on every day it lasts)
+    damage: float = 0.0  # extra muscle damage today (soreness tomorrow, like a hard run)
+    doms: float = 0.0  # eccentric damage today: soreness peaking 24-48 h later
+    # the run
+    effort_cost: float = 1.0  # multiplied; > 1: the same speed costs more HR (economy)
+    fade: float = 0.0  # pace fade over the last third (0.15 = 15 % slower at the end)
+    temp_c: float | None = None  # air temperature during the run (set)
+    stop_after_s: float | None = None  # first forced stop (pain) after this many seconds
+    stop_for_s: float | None = None  # how long each stop lasts
+    stop_every_s: float | None = None  # repeat stops (claudication), or one stop if None
+    hill_m: float | None = None  # the run goes up and steeply down a hill this high (m)
+    gct_ms: float = 0.0  # ground contact time (dynamics pods)
+    vo_mm: float = 0.0  # vertical oscillation
+    balance_pct: float = 0.0  # left share of ground contact time, per cent points
+    form_drift: float = 0.0  # late-run form decay (1 = marked)
+    old_shoe_km: float | None = None  # (first day) km on the runner's only pair at start
     log: tuple[tuple[str, object], ...] = ()  # daily-log values set outright, by column
 
     def plus(self, log: Mapping[str, object] | None = None, **changes: float) -> Effects:
@@ -92,6 +115,7 @@ class Day:
     injections: tuple[str, ...] = ()  # injection names active today
     causes: tuple[str, ...] = ()  # their cause ids (spec/causes.md) or triage rules
     effects: Effects = Effects()
+    strength: str | None = None  # strength session; None: the runner's habit decides
 
     @property
     def intensity(self) -> str:

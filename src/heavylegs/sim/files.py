@@ -1,4 +1,4 @@
-"""Write a simulation to disk: one GPX or TCX file per run and ``daily-log.csv``.
+"""Write a simulation to disk: one GPX, TCX or FIT file per run and ``daily-log.csv``.
 
 Run files are named by local date (``2026-03-14-run.gpx``); the log follows
 spec/daily-log.md: ``date`` first, then the columns the simulator filled, in the order
@@ -13,7 +13,9 @@ import io
 from pathlib import Path
 
 from heavylegs.core.logschema import COLUMN_BY_NAME, COLUMNS
+from heavylegs.sim.fit import fit_bytes
 from heavylegs.sim.gpx import gpx_bytes
+from heavylegs.sim.runs import SimActivity
 from heavylegs.sim.simulate import SimResult
 from heavylegs.sim.tcx import tcx_bytes
 from heavylegs.sim.wellness import BASE_COLUMNS, LogRow
@@ -30,13 +32,20 @@ def write_files(result: SimResult, folder: Path | str) -> list[Path]:
     paths: list[Path] = []
     for a in result.activities:
         path = _free(folder / a.file_name, paths)
-        data = (gpx_bytes(a, name) if a.file_format == "gpx"
-                else tcx_bytes(a, result.runner.weight_kg))
-        path.write_bytes(data)
+        path.write_bytes(run_bytes(result, a, name))
         paths.append(path)
     log = folder / LOG_NAME
     log.write_bytes(log_csv(result.log).encode("utf-8"))
     return [*paths, log]
+
+
+def run_bytes(result: SimResult, a: SimActivity, name: str = "") -> bytes:
+    """One run as the bytes of its file (GPX, TCX or FIT)."""
+    if a.file_format == "gpx":
+        return gpx_bytes(a, name or f"{result.runner.home.city} Running")
+    if a.file_format == "fit":
+        return fit_bytes(a, result.runner.weight_kg, serial=result.scenario.seed + 1)
+    return tcx_bytes(a, result.runner.weight_kg)
 
 
 def _free(path: Path, taken: list[Path]) -> Path:

@@ -1,7 +1,8 @@
 """GPX 1.1 writer for simulated runs, with Garmin's TrackPointExtension v1.
 
 Each point carries position, ``ele``, ``time`` (UTC, ``Z``) and, in
-``gpxtpx:TrackPointExtension``, ``gpxtpx:hr`` (bpm) and ``gpxtpx:cad``.
+``gpxtpx:TrackPointExtension``, ``gpxtpx:atemp`` (air temperature, C; the schema's order
+puts it first), ``gpxtpx:hr`` (bpm) and ``gpxtpx:cad``.
 
 Cadence: for running, Garmin devices and Garmin Connect write ``gpxtpx:cad`` *per leg*:
 strides per minute, i.e. steps per minute / 2 (a runner at 170 steps/min is written as
@@ -43,7 +44,7 @@ _POINT = """      <trkpt lat="%.7f" lon="%.7f">
         <ele>%.1f</ele>
         <time>%sZ</time>
         <extensions>
-          <gpxtpx:TrackPointExtension>
+          <gpxtpx:TrackPointExtension>%s
             <gpxtpx:hr>%d</gpxtpx:hr>
             <gpxtpx:cad>%d</gpxtpx:cad>
           </gpxtpx:TrackPointExtension>
@@ -65,8 +66,11 @@ def sample_times(a: SimActivity) -> list[str]:
 
 def gpx_bytes(a: SimActivity, name: str) -> bytes:
     """The activity as a GPX 1.1 document."""
+    temps = ([f"\n            <gpxtpx:atemp>{t}</gpxtpx:atemp>"
+              for t in a.temperature_c.astype(np.int64).tolist()]
+             if a.temperature_c is not None else [""] * a.elapsed_s.size)
     rows = zip(a.lat_deg.tolist(), a.lon_deg.tolist(), a.altitude_m.tolist(), sample_times(a),
-               a.heart_rate_bpm.astype(np.int64).tolist(),
+               temps, a.heart_rate_bpm.astype(np.int64).tolist(),
                (a.cadence_spm // 2).astype(np.int64).tolist(), strict=True)
     start = a.start.strftime("%Y-%m-%dT%H:%M:%SZ")
     head = _HEAD % (start, escape(name))

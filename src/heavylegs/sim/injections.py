@@ -27,6 +27,14 @@ To add a cause:
    (``runs.py``/``physio.py`` for streams, ``wellness.py`` for the log).
 3. Add a scenario test: the signal shows in the truth and in the written files, and the
    final day's heaviness is at least 6 (``wellness.ASK_FLOOR`` ensures it).
+4. If the cause needs a certain runner (a woman, an older runner, a dynamics pod, a
+   food logger), pass ``adjust=(...)``: functions ``(runner, params) -> runner`` from
+   ``sim/adjust.py``, applied before the plan is made.
+
+The injections live by family in ``inject_load.py`` (training), ``inject_intake.py``
+(food and fluids), ``inject_body.py`` (form, shoes, labs), ``inject_medical.py``
+(circulation and compartments) and ``inject_triage.py`` (red-flag days);
+``catalog.py`` imports them all and maps cause ids and triage tiers to names.
 
 ``resolve`` accepts an injection's name or its cause id from spec/causes.md
 (``training-spike`` finds ``spike``). Injections run in the order the scenario lists
@@ -48,6 +56,7 @@ from heavylegs.sim.profile import RunnerProfile
 from heavylegs.sim.rng import stream
 
 Plan = tuple[Day, ...]
+Adjust = Callable[[RunnerProfile, Mapping[str, float]], RunnerProfile]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +95,15 @@ class Injection:
     cause: str | None = None
     triage: str | None = None
     defaults: tuple[tuple[str, float], ...] = ()
+    adjust: tuple[Adjust, ...] = ()  # runner changes the cause needs (sim/adjust.py)
 
 
 INJECTIONS: dict[str, Injection] = {}
 
 
 def injection(name: str, *, cause: str | None = None, triage: str | None = None,
-              **defaults: float) -> Callable[[Callable[[Plan, Context], Plan]],
-                                             Callable[[Plan, Context], Plan]]:
+              adjust: tuple[Adjust, ...] = (), **defaults: float
+              ) -> Callable[[Callable[[Plan, Context], Plan]], Callable[[Plan, Context], Plan]]:
     """Register the decorated function as injection ``name`` with default ``params``."""
 
     def register(fn: Callable[[Plan, Context], Plan]) -> Callable[[Plan, Context], Plan]:
@@ -101,7 +111,7 @@ def injection(name: str, *, cause: str | None = None, triage: str | None = None,
             raise ValueError(f"injection {name!r} registered twice")
         summary = (fn.__doc__ or name).strip().splitlines()[0]
         INJECTIONS[name] = Injection(name, fn, summary, cause, triage,
-                                     tuple(sorted(defaults.items())))
+                                     tuple(sorted(defaults.items())), adjust)
         return fn
 
     return register
@@ -124,6 +134,17 @@ def check_params(name: str, params: Mapping[str, float]) -> None:
             raise InvalidInput(f"{name} parameter", key, ", ".join(accepted) or "none")
         if not isinstance(value, int | float):
             raise InvalidInput(f"{name}.{key}", value, "a number")
+
+
+def adjust_runner(r: RunnerProfile, names: tuple[str, ...],
+                  params: Mapping[str, Mapping[str, float]]) -> RunnerProfile:
+    """The runner the named injections need (a woman, an older runner, a pod...)."""
+    for name in names:
+        inj = resolve(name)
+        merged = {**dict(inj.defaults), **params.get(name, {})}
+        for change in inj.adjust:
+            r = change(r, merged)
+    return r
 
 
 def apply_all(days: Plan, names: tuple[str, ...], params: Mapping[str, Mapping[str, float]],
@@ -214,3 +235,41 @@ def _calf_swelling(days: Plan, ctx: Context) -> Plan:
            "pain": int(ctx.params["pain"]), "pain_location": "left calf"}
     last = ctx.activate(days[-1].as_rest(), log=log, heaviness=2.5, soreness=1.5)
     return (*days[:-1], last)
+
+
+# -- helpers for the injection modules ---------------------------------------------------
+
+def tail(days: Plan, n: float) -> range:
+    """Indices of the last ``n`` days (all of them when the plan is shorter)."""
+    return range(max(len(days) - int(n), 0), len(days))
+
+
+def progress(i: int, window: range) -> float:
+    """How far day ``i`` is into ``window``: just above 0 on its first day, 1 on its last."""
+    return (i - window.start + 1) / len(window)
+
+
+def as_run(d: Day, session: str, km: float) -> Day:
+    """``d`` made a ``session`` run of ``km``."""
+    return replace(d, session=session, planned_km=round(km, 1))
+
+
+def usual_km(days: Plan, i: int, session: str, fallback: float) -> float:
+    """Median km of ``session`` runs in the 28 days before day ``i``."""
+    kms = [d.planned_km for d in days[max(i - 28, 0):i] if d.session == session and d.is_run]
+    return float(np.median(kms)) if kms else fallback
+
+
+def meals(total_g: float, shares: tuple[float, ...], rng: np.random.Generator
+          ) -> tuple[int, ...]:
+    """``total_g`` of protein split into meals by ``shares`` (with a little noise)."""
+    raw = np.array(shares) * rng.uniform(0.85, 1.15, size=len(shares))
+    return tuple(int(round(g)) for g in raw / raw.sum() * total_g)
+
+
+def intake(carbs_g: float, protein_g: float, fat_g: float, rng: np.random.Generator,
+           shares: tuple[float, ...] = (0.3, 0.3, 0.3, 0.1)) -> dict[str, object]:
+    """A day's logged food from its macronutrients (energy from 4/4/9 kcal per gram)."""
+    split = meals(protein_g, shares, rng)
+    return {"carbs_g": int(round(carbs_g)), "protein_g": sum(split), "protein_meals_g": split,
+            "energy_kcal": int(round(4 * (carbs_g + sum(split)) + 9 * fat_g))}

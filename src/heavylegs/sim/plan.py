@@ -7,6 +7,10 @@
   most +12 %. The lighter week's quality session is a 5 km time trial.
 - Variability: weekly volume +-4 %, easy runs +-10 % (about 85 % of the long run at
   most), long runs +-3 %, 3 % of easy runs skipped.
+- Strength: two sessions a week (``with_strength``, after injections, around the real
+  runs): a heavy leg session (light for novices) at least 3 days before the next long
+  or quality run and a light one at least 2 days before (science.md C14, C15: >= 48 h
+  before key runs); a core session when no second day fits; 4 % skipped.
 - Sensible progression: no run is more than 8 % longer than the longest run of the
   previous 30 days (science.md §1.6, C07: keep single runs within ~10 %). Before day 30
   the runner's pre-scenario long run counts as history.
@@ -39,6 +43,7 @@ SENSIBLE_SPIKE = 1.08
 WORKOUT_SHARE = 0.18
 EASY_MIN_KM = 3.0
 SKIP_PROBABILITY = 0.03
+STRENGTH_SKIP = 0.04
 EASY_MAX_OF_LONG = 0.85
 
 # weekday (0 = Monday) -> session, for a Tuesday workout and a Sunday long run
@@ -145,3 +150,30 @@ def shorten(d: Day, km: float, r: RunnerProfile) -> Day:
     if d.session in STRUCTURED and km < min_km(d.session, r):
         return replace(d, session="easy", planned_km=round(km, 1))
     return replace(d, planned_km=round(km, 1))
+
+
+def key_run(d: Day) -> bool:
+    """A long or quality run: what strength work must not come just before."""
+    return d.is_run and (d.session == "long" or d.session in STRUCTURED)
+
+
+def with_strength(days: Sequence[Day], r: RunnerProfile, seed: int) -> tuple[Day, ...]:
+    """``days`` with the runner's habitual strength sessions on days the plan left open
+    (``strength`` None); weeks where an injection set any day's strength keep only that."""
+    keys = [d.index for d in days if key_run(d)]
+    gaps = [min((k - d.index for k in keys if k > d.index), default=7) for d in days]
+    chosen: dict[int, str] = {}
+    for week in sorted({d.week for d in days}):
+        ds = [d for d in days if d.week == week]
+        if any(d.strength is not None for d in ds):
+            continue
+        skip = stream(seed, "strength", week).random(size=2) < STRENGTH_SKIP
+        open_days = sorted((d for d in ds if not key_run(d)), key=lambda d: -gaps[d.index])
+        heavy = next((d for d in open_days if gaps[d.index] >= 3), None)
+        light = next((d for d in open_days if gaps[d.index] >= 2 and d is not heavy), None)
+        if heavy is not None and not skip[0]:
+            chosen[heavy.index] = "legs-light" if r.kind == "novice" else "legs-heavy"
+        second = light or next((d for d in open_days if d is not heavy), None)
+        if second is not None and not skip[1]:
+            chosen[second.index] = "legs-light" if light is not None else "core"
+    return tuple(replace(d, strength=d.strength or chosen.get(d.index, "none")) for d in days)

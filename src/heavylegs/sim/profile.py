@@ -94,6 +94,20 @@ class RunnerProfile:
     workout_weekday: int = 1  # 0 = Monday
     long_run_weekday: int = 6
     run_hour: float = 7.0  # local start hour of weekday runs
+    # habits drawn from their own stream (``_habits``), so adding one never moves the rest
+    height_cm: float = 172.0
+    food_log: float = 0.0  # share of days food and fluids are logged (0: never)
+    sweat_lph: float = 1.0  # sweat rate at 15 C, litres an hour
+    shoe_km: float = 150.0  # km on the current pair when the scenario starts
+    shoe_life_km: float = 450.0  # a new pair when the current one reaches this
+    cycle_days: int = 28  # menstrual cycle (female runners log their periods)
+    cycle_offset: int = 0  # day of the cycle on the scenario's first day
+    period_days: int = 5
+    lab_at: float = -1.0  # a routine blood test at this share of the scenario (< 0: none)
+    dynamics_pod: bool = False  # a chest strap or pod recording running dynamics
+    gct_ms: float = 255.0  # ground contact time at 2.9 m/s
+    vo_mm: float = 85.0  # vertical oscillation at 2.9 m/s
+    balance_pct: float = 50.0  # left share of ground contact time
 
     @property
     def threshold_speed_mps(self) -> float:
@@ -164,7 +178,28 @@ def runner(kind: str = "recreational", seed: int = 0) -> RunnerProfile:
         stress_base=round(rng.uniform(1.6, 2.6), 2),
         workout_weekday=int(rng.choice((1, 2))), long_run_weekday=int(rng.choice((5, 6))),
         run_hour=float(rng.choice((6.5, 7.0, 12.5, 18.0, 18.5))),
+        **_habits(kind, seed, sex),
     )
+
+
+def _habits(kind: str, seed: int, sex: str) -> dict[str, object]:
+    """Habits and body details the analysis never sees directly (own random stream)."""
+    rng = stream(seed, "habits", kind)
+    female = sex == "female"
+    cycle = int(rng.integers(25, 33))
+    return {
+        "height_cm": round(float(rng.normal(165 if female else 178, 6)), 0),
+        "food_log": float(rng.choice((0.0, 0.0, 0.85, 0.95))),
+        "sweat_lph": round(float(rng.uniform(0.7, 1.3)), 2),
+        "shoe_km": round(float(rng.uniform(20, 220)), 0),
+        "shoe_life_km": round(float(rng.uniform(420, 480)), 0),
+        "cycle_days": cycle, "cycle_offset": int(rng.integers(cycle)),
+        "period_days": int(rng.integers(4, 6)),
+        "lab_at": round(float(rng.uniform(0.2, 0.8)), 2) if rng.random() < 0.35 else -1.0,
+        "gct_ms": round(float(rng.normal(252 if kind != "advanced" else 232, 9)), 1),
+        "vo_mm": round(float(rng.normal(86, 6)), 1),
+        "balance_pct": round(float(rng.normal(50.0, 0.3)), 2),
+    }
 
 
 def _home(rng: np.random.Generator) -> Home:

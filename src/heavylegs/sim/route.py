@@ -18,7 +18,7 @@ the simulated distance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,6 +30,7 @@ M_PER_DEG = 2 * np.pi * 6_378_137.0 / 360.0
 LOOP_KM: tuple[tuple[float, float], ...] = ((4.5, 6.5), (8.0, 10.5), (13.0, 17.0))
 _SPAN_M = {"rolling": (12.0, 30.0), "hilly": (50.0, 120.0)}
 _MAX_GRADE = {"rolling": 0.04, "hilly": 0.08}
+HILL_UP_GRADE, HILL_DOWN_GRADE = 0.07, 0.13  # a road up, a steep trail down
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -105,3 +106,24 @@ def choose_loop(loops: tuple[Loop, ...], session: str, km: float) -> Loop:
     if session in ("easy", "recovery"):
         return loops[0] if km < 9.0 else loops[1]
     return loops[0]
+
+
+def hill_loop(home: Home, length_m: float, hill_m: float, rng: np.random.Generator) -> Loop:
+    """A loop of ``length_m`` that climbs a ``hill_m`` hill at 7 % and runs down it at
+    13 % as many times as fit (a hill or trail run with steep, eccentric descents,
+    science.md C03); flat before and after."""
+    base = make_loop(home, "rolling", length_m, rng)
+    rep_m = hill_m / HILL_UP_GRADE + hill_m / HILL_DOWN_GRADE
+    reps = max(1, int(0.9 * length_m // rep_m))
+    height = min(hill_m, 0.9 * length_m / reps / (1 / HILL_UP_GRADE + 1 / HILL_DOWN_GRADE))
+    up, down = height / HILL_UP_GRADE, height / HILL_DOWN_GRADE
+    start = (length_m - reps * (up + down)) / 2
+    knots_s = [0.0, start]
+    for k in range(reps):
+        knots_s += [start + k * (up + down) + up, start + (k + 1) * (up + down)]
+    knots_s.append(length_m)
+    knots_h = [0.0, 0.0, *([height, 0.0] * reps), 0.0]
+    rise = np.interp(base.s_m, knots_s, knots_h)
+    grade = np.gradient(rise, base.s_m)
+    return replace(base, altitude_m=home.altitude_m + rise, grade=grade,
+                   log_cost=np.log(grade_cost(grade)))

@@ -3,7 +3,7 @@
 Structured sessions are a warm-up at easy pace, a main set (below) and a cool-down that
 runs until the planned distance is reached. Paces are fractions of threshold pace
 (time per km; < 1 is faster): intervals at 94 % (about 10 km to 5 km race pace) with
-the last 60 s flat out, tempo at threshold, fartlek surges at 95 %, a 5 km time trial at
+the last 60 s flat out, a dense track session of 8-10 reps at 93 % with short jogs, tempo at threshold, fartlek surges at 95 %, a 5 km time trial at
 95.5 % with a 600 m finishing kick. A time trial every fourth week is how the simulated runner
 shows their true maximum heart rate (science.md §1.1 prefers an observed HRmax).
 
@@ -28,6 +28,7 @@ Segments = tuple[tuple[float, float], ...]  # (seconds, speed m/s)
 _INTERVALS = {"novice": (6, 120, 120), "recreational": (5, 180, 120), "advanced": (6, 240, 120)}
 _TEMPO = {"novice": (2, 360), "recreational": (2, 600), "advanced": (3, 600)}
 _FARTLEK = {"novice": 6, "recreational": 8, "advanced": 10}
+_TRACK = {"novice": (8, 120, 75), "recreational": (8, 180, 75), "advanced": (10, 180, 60)}
 
 
 def main_set(session: str, r: RunnerProfile) -> Segments:
@@ -39,6 +40,9 @@ def main_set(session: str, r: RunnerProfile) -> Segments:
         for _ in range(reps - 1):
             parts += [(on, thr / 0.94), (off, jog)]
         return (*parts, (on - 60, thr / 0.94), (60, thr / 0.86))
+    if session == "track":  # dense: short jogs, most of the set above threshold
+        reps, on, off = _TRACK[r.kind]
+        return ((on, thr / 0.93), (off, jog)) * (reps - 1) + ((on, thr / 0.91),)
     if session == "tempo":
         reps, on = _TEMPO[r.kind]
         parts = []

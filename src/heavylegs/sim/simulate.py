@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from heavylegs.errors import InvalidInput
+from heavylegs.sim.catalog import adjust_runner
 from heavylegs.sim.days import Day
+from heavylegs.sim.gear import Shoe, shoe_km, shoes
 from heavylegs.sim.injections import apply_all, check_params, resolve
-from heavylegs.sim.plan import base_plan
+from heavylegs.sim.plan import base_plan, with_strength
 from heavylegs.sim.profile import KINDS, RunnerProfile, runner
 from heavylegs.sim.rng import stream
 from heavylegs.sim.route import runner_loops
 from heavylegs.sim.runs import SimActivity, build_run
 from heavylegs.sim.wellness import DayState, LogRow, daily_log
 
-FILE_FORMATS: tuple[str, ...] = ("gpx", "tcx", "mixed")
+FILE_FORMATS: tuple[str, ...] = ("gpx", "tcx", "fit", "mixed")
 MAX_WEEKS = 104
 
 
@@ -38,7 +40,8 @@ class Scenario:
     kind: str = "recreational"  # the runner: novice, recreational or advanced
     injections: tuple[str, ...] = ()
     params: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    formats: str = "mixed"  # run files: 'gpx', 'tcx' or 'mixed'
+    formats: str = "mixed"  # run files: 'gpx', 'tcx', 'fit' or 'mixed'; mixed: FIT for
+    # runners with a dynamics pod, otherwise GPX or TCX at random
 
     def __post_init__(self) -> None:
         if not isinstance(self.seed, int) or self.seed < 0:
@@ -72,6 +75,18 @@ class SimResult:
     states: tuple[DayState, ...]
     log: tuple[LogRow, ...]
     activities: tuple[SimActivity, ...]
+    shoes: tuple[Shoe, ...] = ()  # (name, from_date, start_km): for ``gear add``
+
+    def retired(self, shoe: Shoe) -> date | None:
+        """The last day ``shoe`` was worn (the day before the next pair), or None for the
+        pair in use: ``gear add NAME --from FROM --to RETIRED --start-km START_KM``."""
+        later = [s.from_date for s in self.shoes if s.from_date > shoe.from_date]
+        return min(later) - timedelta(days=1) if later else None
+
+    def shoe_km(self, day: date) -> float:
+        """Km on the pair in use at the end of ``day``."""
+        index = (day - self.plan[0].date).days
+        return shoe_km(self.plan, self.runner)[index]
 
     @property
     def final_day(self) -> Day:
@@ -82,20 +97,25 @@ class SimResult:
         return next((a for a in self.activities if a.local_date == day), None)
 
 
-def simulate(scenario: Scenario) -> SimResult:
-    """Simulate ``scenario``: deterministic, the same scenario gives the same result."""
+def simulate(scenario: Scenario, runs: bool = True) -> SimResult:
+    """Simulate ``scenario``: deterministic, the same scenario gives the same result.
+    ``runs=False`` skips the second-by-second runs (``activities`` is empty): the plan
+    and the log alone, several times faster."""
     seed = scenario.seed
-    r = runner(scenario.kind, seed)
+    r = adjust_runner(runner(scenario.kind, seed), scenario.injections, scenario.params)
     days = base_plan(r, seed, scenario.start, scenario.weeks)
     days = apply_all(days, scenario.injections, scenario.params, r, seed)
+    days = with_strength(days, r, seed)
     states, log = daily_log(days, r, seed)
     loops = runner_loops(r, seed)
-    runs = tuple(build_run(d, s, r, loops, seed, _file_format(scenario, d))
-                 for d, s in zip(days, states, strict=True) if d.is_run)
-    return SimResult(scenario, r, days, states, log, runs)
+    recorded = tuple(build_run(d, s, r, loops, seed, _file_format(scenario, r, d))
+                     for d, s in zip(days, states, strict=True) if d.is_run and runs)
+    return SimResult(scenario, r, days, states, log, recorded, shoes(days, r))
 
 
-def _file_format(scenario: Scenario, day: Day) -> str:
+def _file_format(scenario: Scenario, r: RunnerProfile, day: Day) -> str:
     if scenario.formats != "mixed":
         return scenario.formats
+    if r.dynamics_pod:
+        return "fit"
     return "gpx" if stream(scenario.seed, "format", day.index).random() < 0.5 else "tcx"

@@ -28,13 +28,14 @@ from datetime import date
 import numpy as np
 
 from heavylegs.sim.days import SESSIONS, Day
+from heavylegs.sim.habits import habit_values
 from heavylegs.sim.plan import reference_km
 from heavylegs.sim.profile import RunnerProfile
 from heavylegs.sim.rng import stream
 
 BASE_COLUMNS: tuple[str, ...] = (
     "heaviness", "soreness", "fatigue", "mood", "stress", "motivation", "sleep_h",
-    "sleep_quality", "resting_hr_bpm", "hrv_rmssd_ms", "body_mass_kg", "rpe",
+    "sleep_quality", "resting_hr_bpm", "hrv_rmssd_ms", "body_mass_kg", "rpe", "strength",
 )
 # chance a cell is left blank; body mass is only weighed some mornings
 MISSING: dict[str, float] = {
@@ -42,14 +43,21 @@ MISSING: dict[str, float] = {
     "motivation": 0.08, "sleep_h": 0.05, "sleep_quality": 0.06, "resting_hr_bpm": 0.10,
     "hrv_rmssd_ms": 0.12, "body_mass_kg": 0.6, "rpe": 0.08,
 }
+MISSING_LATER: dict[str, float] = {"strength": 0.05}  # drawn after the day's own draw
 FORGOT_DAY = 0.025
 DAMAGE_DECAY = math.exp(-1 / 1.5)  # per day
 ASK_FLOOR = 6.0
+# strength session -> muscle damage (as from a run's load / 100)
+STRENGTH_DAMAGE: dict[str, float] = {"none": 0.0, "upper": 0.0, "core": 0.05,
+                                     "legs-light": 0.25, "legs-heavy": 0.6}
+# eccentric damage on day 0 -> its share in soreness on days 0, 1, 2...: DOMS appears
+# within a day, peaks 24-72 h later and fades over 5-7 days (science.md C03)
+DOMS_KERNEL: tuple[float, ...] = (0.0, 0.5, 1.0, 0.8, 0.45, 0.2, 0.08)
 
 # session -> (intensity factor, pace relative to easy pace) for the planned load
 _LOAD: dict[str, tuple[float, float]] = {
     "recovery": (0.70, 1.06), "easy": (0.75, 1.0), "long": (0.76, 1.03),
-    "fartlek": (0.84, 0.93), "tempo": (0.88, 0.92), "intervals": (0.90, 0.90),
+    "fartlek": (0.84, 0.93), "tempo": (0.88, 0.92), "intervals": (0.90, 0.90), "track": (0.95, 0.88),
     "time-trial": (0.93, 0.86),
 }
 
@@ -62,7 +70,7 @@ class DayState:
     ctl: float  # fitness at the end of the day
     atl: float  # fatigue at the end of the day
     form: float  # ATL / CTL yesterday evening
-    damage: float  # muscle damage carried into this morning
+    damage: float  # muscle damage carried into this morning (DOMS included)
     sleep_h: float  # true sleep the night before
     sleep_deficit_h: float  # mean nightly deficit vs need over the last 7 nights
     hr_shift_bpm: float  # resting-HR shift from form, sleep debt and effects
@@ -102,13 +110,14 @@ def daily_log(days: Sequence[Day], r: RunnerProfile, seed: int
     ctl = atl = habitual_load(r)
     damage = ctl / 100.0 / (1 - DAMAGE_DECAY)  # the steady state of habitual training
     asked = any(d.injections for d in days)
+    doms = np.convolve([d.effects.doms for d in days], DOMS_KERNEL)[:len(days)]
     states, rows = [], []
     for i, d in enumerate(days):
         window = deficit[max(i - 6, 0):i + 1]
         load = session_load(d, r)
         state = DayState(load, ctl + (load - ctl) / 42.0, atl + (load - atl) / 7.0,
-                         atl / ctl, damage, float(sleep[i]), float(window.mean()),
-                         _hr_shift(atl / ctl, float(window.mean()), d))
+                         atl / ctl, damage + float(doms[i]), float(sleep[i]),
+                         float(window.mean()), _hr_shift(atl / ctl, float(window.mean()), d))
         final = asked and i == len(days) - 1
         rows.append(_row(d, state, float(deficit[i]), r, days, seed, final))
         states.append(state)
@@ -128,13 +137,14 @@ def _night(d: Day, r: RunnerProfile, seed: int) -> float:
 
 
 def _impulse(d: Day, load: float, r: RunnerProfile, days: Sequence[Day]) -> float:
+    extra = STRENGTH_DAMAGE[d.strength or "none"] + d.effects.damage
     if not d.is_run:
-        return 0.0
+        return extra
     ref = reference_km(days, d.index, r)
     novelty = 1.0 + 3.0 * max(0.0, d.planned_km / ref - 1.1) if ref > 0 else 1.0
     terrain = 1.2 if r.terrain == "hilly" else 1.0
     hard = 1.3 if d.intensity == "hard" else 1.0
-    return load / 100.0 * terrain * hard * novelty
+    return load / 100.0 * terrain * hard * novelty + extra
 
 
 def _hr_shift(form: float, deficit: float, d: Day) -> float:
@@ -154,15 +164,15 @@ def _ratings(d: Day, s: DayState, last_deficit: float, r: RunnerProfile,
     return {
         "heaviness": heavy, "fatigue": fatigue, "soreness": sore + 0.6 * z[3],
         "stress": stress,
-        "mood": 4.0 - 0.2 * (fatigue - 2.5) - 0.25 * (stress - 2.0) + 0.5 * z[4],
-        "motivation": 3.9 - 0.18 * (heavy - 3.0) + 0.6 * z[5],
+        "mood": 4.0 - 0.2 * (fatigue - 2.5) - 0.25 * (stress - 2.0) + e.mood + 0.5 * z[4],
+        "motivation": 3.9 - 0.18 * (heavy - 3.0) + e.motivation + 0.6 * z[5],
         "sleep_quality": (3.6 + 0.6 * (s.sleep_h - r.sleep_need_h + 0.3) + e.sleep_quality
                           + 0.55 * z[6]),
         "resting_hr_bpm": r.resting_hr + s.hr_shift_bpm + 0.6 * last_deficit + 1.6 * z[7],
         "hrv_rmssd_ms": r.hrv_rmssd_ms * math.exp(
             -0.15 * max(0.0, s.form - 1.05) - 0.05 * s.sleep_deficit_h
-            - 0.04 * last_deficit + 0.08 * z[8]),
-        "body_mass_kg": r.weight_kg + 0.35 * z[9],
+            - 0.04 * last_deficit + 0.08 * z[8]) * (1.0 + e.hrv_pct / 100.0),
+        "body_mass_kg": r.weight_kg + e.mass_kg + 0.35 * z[9],
         "rpe": (SESSIONS[d.session][1] + 0.2 * (heavy - 3.0) + 0.15 * (fatigue - 3.0)
                 + 0.7 * z[10]),
     }
@@ -192,6 +202,8 @@ def _row(d: Day, s: DayState, last_deficit: float, r: RunnerProfile, days: Seque
         out[column] = int(v) if decimals == 0 else v
     if not d.is_run:
         del out["rpe"]
+    out["strength"] = d.strength or "none"
+    out.update(habit_values(d, r, days, seed))
     if not final:
         _forget(out, stream(seed, "missing", d.index))
     out.update(dict(d.effects.log))
@@ -199,7 +211,12 @@ def _row(d: Day, s: DayState, last_deficit: float, r: RunnerProfile, days: Seque
 
 
 def _forget(values: dict[str, object], rng: np.random.Generator) -> None:
-    draws = rng.random(size=len(MISSING) + 1)
-    for k, column in enumerate(MISSING):
-        if column in values and (draws[k] < MISSING[column] or draws[-1] < FORGOT_DAY):
+    """Blank cells at random, and now and then a whole day (the draw for the day comes
+    right after the first columns' draws, so adding columns keeps older logs)."""
+    draws = rng.random(size=len(MISSING) + 1 + len(MISSING_LATER))
+    forgot = draws[len(MISSING)] < FORGOT_DAY
+    chances = [*MISSING.items(), *MISSING_LATER.items()]
+    cells = np.delete(draws, len(MISSING))
+    for (column, chance), draw in zip(chances, cells, strict=True):
+        if column in values and (draw < chance or forgot):
             del values[column]

@@ -179,3 +179,22 @@ def vegan_screen(d: Day) -> TriageHit | None:
     if "vegan" in notes.lower() and "b12_pg_ml" in d.history.columns and d.history["b12_pg_ml"].drop_nulls().len() == 0:
         return _hit("routine", "lab-screen-b12", ["notes mention a vegan diet; no B12 result logged"])
     return None
+
+
+ASYMMETRY_PP = 2.0  # ground-contact balance this far from 50/50 (Garmin gauges: > 2 points is red-ish)
+
+
+@rule
+def gait_asymmetry(d: Day) -> TriageHit | None:
+    """Routine: a persistent left/right imbalance in running dynamics without pain."""
+    if "gct_balance_left_pct" not in d.history.columns:
+        return None
+    recent = d.history.filter(pl.col("date") > d.day - timedelta(days=28))["gct_balance_left_pct"].drop_nulls()
+    if recent.len() < 3:
+        return None
+    off = float(recent.median()) - 50.0  # type: ignore[arg-type]
+    if abs(off) < ASYMMETRY_PP or d.num("pain") >= 3:
+        return None
+    side = "left" if off > 0 else "right"
+    return _hit("routine", "gait-asymmetry", [f"ground contact {50 + off:.1f} % left / {50 - off:.1f} % right "
+                                              f"over {recent.len()} runs (more time on the {side})"])

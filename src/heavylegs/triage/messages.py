@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "daily-life-impact": "Book a doctor or physiotherapist within 1-2 weeks. Leg symptoms that affect stairs, walking, work or sleep need a professional look.",
     "varicose-veins-with-swelling": "Book a doctor within 1-2 weeks. Varicose veins with swelling of both ankles can mean the veins are not returning blood well.",
     "varicose-veins": "Mention your varicose veins at your next check-up; compression and a vein assessment may help heavy legs.",
+    "gait-asymmetry": "Consider a physiotherapist or running-gait assessment when convenient: your left and right legs share the work unevenly, without pain so far.",
     "lab-screen-b12": "Ask for a vitamin B12 test at your next check-up: a vegan diet without supplements can run low over months.",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,19 @@ def _messages(decoded: Decoded) -> dict[str, list[dict[str, Any]]]:
     return {name: decoded.messages.get(name, []) for name in MESSAGE_NAMES}
 
 
+# Anything else going wrong on hostile bytes still reaches the caller as CorruptFile.
+_UNEXPECTED = (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error)
+
+
+def _scan(data: bytes, check_crc: bool, path: str) -> Scan:
+    try:
+        return scan_file(data, check_crc)
+    except Stop as stop:
+        raise CorruptFile(path, stop.reason, stop.offset) from None
+    except _UNEXPECTED as exc:
+        raise CorruptFile(path, f"unreadable FIT structure: {exc}", None) from exc
+
+
 def _check_crc(scan: Scan, mode: str, path: str) -> list[str]:
     if mode == "raise" and scan.crc_errors:
         reason, offset = scan.crc_errors[0]
@@ -83,19 +97,14 @@ def decode(data: bytes, *, crc: str = "warn", path: str = "<fit>") -> FitResult:
     if crc not in CRC_MODES:
         raise InvalidInput("crc", crc, ", ".join(CRC_MODES))
     data = bytes(data)
-    try:
-        scan = scan_file(data, crc != "ignore")
-    except Stop as stop:
-        raise CorruptFile(path, stop.reason, stop.offset) from None
-    except IndexError as exc:  # a header cut inside its first bytes
-        raise CorruptFile(path, "file too short for a FIT header", len(data)) from exc
+    scan = _scan(data, crc != "ignore", path)
     warnings = scan.warnings + _check_crc(scan, crc, path)
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of acyclic dicts: cyclic GC passes would only cost time
     try:
         decoded = decode_scan(data, scan)
         return FitResult(_records(decoded), _messages(decoded), warnings, scan.stopped_at)
-    except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+    except _UNEXPECTED as exc:
         raise CorruptFile(path, f"cannot decode: {exc}", None) from exc
     finally:
         if collecting:

@@ -56,8 +56,9 @@ def _fill_table_times(table: Table, comp: tuple[np.ndarray, np.ndarray]) -> None
     if col is None or col.values.ndim != 1 or col.base.is_string:
         n = len(table.index)
         col = table.columns[TIMESTAMP_FIELD] = Column(np.zeros(n), np.zeros(n, bool), _UINT32)
-    col.values[rows] = times
-    col.valid[rows] = True
+    missing = ~col.valid[rows]  # an explicit timestamp field wins over the header's
+    col.values[rows[missing]] = times[missing]
+    col.valid[rows[missing]] = True
 
 
 def _fill_row_times(

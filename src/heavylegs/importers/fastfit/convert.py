@@ -140,8 +140,12 @@ def _python_values(col: Column, spec: FieldSpec) -> list[Any]:
         objects[~col.valid] = None
     if objects.ndim == 1:
         return objects.tolist()
-    present = col.valid.any(axis=1).tolist()
-    lists = objects[:, 0].tolist() if objects.shape[1] == 1 else objects.tolist()
+    present: list[bool] = np.asarray(col.valid.any(axis=1)).tolist()
+    if col.counts is not None:  # definitions with different array lengths
+        lists = [row[:n] for row, n in zip(objects.tolist(), col.counts.tolist(), strict=True)]
+        lists = [row[0] if len(row) == 1 else row for row in lists]
+    else:
+        lists = objects[:, 0].tolist() if objects.shape[1] == 1 else objects.tolist()
     return [items if ok else None for items, ok in zip(lists, present, strict=True)]
 
 

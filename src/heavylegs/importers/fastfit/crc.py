@@ -1,12 +1,12 @@
 """The FIT CRC-16 (reflected polynomial 0xA001, initial value 0), computed with numpy.
 
 A byte-at-a-time Python loop runs at ~10 MB/s, slower than the whole rest of the decoder,
-so the bulk of a file is cut into ``L`` equal blocks of ``B`` little-endian 16-bit words.
-A 65 536-entry table ``T`` advances the CRC by one word (``crc = T[crc ^ word]``, exact
-because the register is 16 bits wide), so the ``L`` block CRCs advance together in ``B``
-numpy steps. The CRC is linear over GF(2), so the blocks are then joined in order with
-``state = T^B[state] ^ block_crc``, where ``T^B`` (``T`` applied ``B`` times) comes from
-repeated squaring of the table.
+so the bulk of a file is cut into ``L`` blocks of 8 little-endian 16-bit words. A 65 536-
+entry table ``T`` advances the CRC by one word (``crc = T[crc ^ word]``, exact because the
+register is 16 bits wide), so the ``L`` block CRCs advance together in 8 numpy steps.
+The CRC is linear over GF(2): two neighbouring blocks join as ``T^n[left] ^ right``
+(``n`` = words in ``right``), so the blocks are joined pairwise, level by level, with
+tables ``T^(2^k)`` made by squaring ``T``. ~500 MB/s on large files.
 
 >>> crc16(b"123456789")
 47933
@@ -19,7 +19,8 @@ from functools import cache
 import numpy as np
 
 _POLY = 0xA001  # CRC-16 as the FIT protocol defines it (bit-reflected 0x8005)
-_MAX_POW = 11
+_BLOCK_POWER = 3  # blocks of 8 words: few numpy steps, the joining is vectorised too
+_JUMPS: list[np.ndarray] = []
 
 
 @cache
@@ -33,17 +34,16 @@ def byte_table() -> list[int]:
     return table
 
 
-@cache
-def _word_tables() -> list[np.ndarray]:
-    """``tables[k]`` advances a CRC register by ``2**k`` zero words."""
-    t8 = np.array(byte_table(), dtype=np.uint16)
-    x = np.arange(65536, dtype=np.uint32)
-    c1 = (x >> 8) ^ t8[x & 0xFF]
-    word = ((c1 >> 8) ^ t8[c1 & 0xFF]).astype(np.uint16)
-    tables = [word]
-    for _ in range(_MAX_POW):
-        tables.append(tables[-1][tables[-1]])
-    return tables
+def _jump(k: int) -> np.ndarray:
+    """The table that advances a CRC register by ``2**k`` zero words (built by squaring)."""
+    if not _JUMPS:
+        t8 = np.array(byte_table(), dtype=np.uint16)
+        x = np.arange(65536, dtype=np.uint32)
+        c1 = (x >> 8) ^ t8[x & 0xFF]
+        _JUMPS.append(((c1 >> 8) ^ t8[c1 & 0xFF]).astype(np.uint16))
+    while len(_JUMPS) <= k:
+        _JUMPS.append(_JUMPS[-1][_JUMPS[-1]])
+    return _JUMPS[k]
 
 
 def _crc_bytes(data: bytes | memoryview, start: int, end: int, crc: int) -> int:
@@ -53,36 +53,50 @@ def _crc_bytes(data: bytes | memoryview, start: int, end: int, crc: int) -> int:
     return crc
 
 
-def _block_power(words: int) -> int:
-    """log2 of a block length that balances numpy call overhead against per-element work."""
-    best = int(np.log2(max(words * 0.075, 1.0)) / 2)
-    return min(max(best, 3), _MAX_POW)
-
-
-def _blocks_crc(data: bytes | memoryview, start: int, nblocks: int, power: int, crc: int) -> int:
-    tables = _word_tables()
-    word_t, jump_t = tables[0], tables[power]
-    block = 1 << power
-    words = np.frombuffer(data, dtype="<u2", count=nblocks * block, offset=start)
-    columns = np.ascontiguousarray(words.reshape(nblocks, block).T)
+def _block_crcs(data: bytes | memoryview, start: int, nblocks: int) -> np.ndarray:
+    """CRC (from 0) of each of ``nblocks`` consecutive blocks of ``2**_BLOCK_POWER`` words."""
+    words = np.frombuffer(data, dtype="<u2", count=nblocks << _BLOCK_POWER, offset=start)
+    columns = np.ascontiguousarray(words.reshape(nblocks, 1 << _BLOCK_POWER).T)
+    word_table = _jump(0)
     state = np.zeros(nblocks, dtype=np.uint16)
     mixed = np.empty(nblocks, dtype=np.uint16)
     for column in columns:
         np.bitwise_xor(state, column, out=mixed)
-        np.take(word_t, mixed, out=state)
-    for value in state.tolist():
-        crc = int(jump_t[crc]) ^ value
+        np.take(word_table, mixed, out=state)
+    return state
+
+
+def _join(state: np.ndarray) -> int:
+    """CRC of the blocks in order: pairs join as ``T^len(right)[left] ^ right``, level by
+    level (a zero block in front changes nothing, as the CRC starts from 0)."""
+    level = _BLOCK_POWER
+    while len(state) > 1:
+        if len(state) % 2:
+            state = np.concatenate([np.zeros(1, dtype=np.uint16), state])
+        state = _jump(level)[state[0::2]] ^ state[1::2]
+        level += 1
+    return int(state[0])
+
+
+def _advance(crc: int, words: int) -> int:
+    """``crc`` after ``words`` zero words."""
+    k = 0
+    while words:
+        if words & 1:
+            crc = int(_jump(k)[crc])
+        words >>= 1
+        k += 1
     return crc
 
 
 def crc16(data: bytes | memoryview, start: int = 0, end: int | None = None, crc: int = 0) -> int:
     """CRC of ``data[start:end]`` continuing from ``crc``."""
     end = len(data) if end is None else end
-    total = end - start
-    if total < 256:
+    block_bytes = 2 << _BLOCK_POWER
+    nblocks = (end - start) // block_bytes
+    if nblocks < 16:
         return _crc_bytes(data, start, end, crc)
-    power = _block_power(total // 2)
-    nblocks = total // (2 << power)
-    head = total - nblocks * (2 << power)
+    head = end - start - nblocks * block_bytes
     crc = _crc_bytes(data, start, start + head, crc)
-    return _blocks_crc(data, start + head, nblocks, power, crc)
+    joined = _join(_block_crcs(data, start + head, nblocks))
+    return _advance(crc, nblocks << _BLOCK_POWER) ^ joined

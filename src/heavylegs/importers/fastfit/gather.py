@@ -28,11 +28,12 @@ class Column:
     values: np.ndarray
     valid: np.ndarray
     base: BaseType
+    counts: np.ndarray | None = None  # elements per row when definitions differ in length
 
     @property
     def present(self) -> np.ndarray:
         """Per message: does the field hold any valid element?"""
-        return self.valid if self.valid.ndim == 1 else self.valid.any(axis=1)
+        return self.valid if self.valid.ndim == 1 else np.asarray(self.valid.any(axis=1))
 
 
 @dataclass(slots=True)
@@ -99,32 +100,40 @@ def gather(data: bytes, definition: Definition, offsets: np.ndarray) -> dict[int
     return columns
 
 
-def _conform(arr: np.ndarray, width: int) -> np.ndarray:
-    """``arr`` reshaped to ``width`` columns (0: one value per row), keeping element 0 first."""
-    have = arr.shape[1] if arr.ndim == 2 else 0
-    if have == width:
+def _width(col: Column) -> int:
+    return col.values.shape[1] if col.values.ndim == 2 else 0
+
+
+def _widen(arr: np.ndarray, width: int) -> np.ndarray:
+    """``arr`` as ``width`` columns (0: one value per row), padded with zeros."""
+    if not width or (arr.ndim == 2 and arr.shape[1] == width):
         return arr
-    first = arr[:, 0] if have else arr
-    if not width:
-        return first
     out = np.zeros((arr.shape[0], width), dtype=arr.dtype)
-    out[:, : min(max(have, 1), width)] = arr[:, :width] if have else first[:, None]
+    if arr.ndim == 1:
+        out[:, 0] = arr
+    else:
+        out[:, : arr.shape[1]] = arr
     return out
 
 
-def _place(target: Column | None, col: Column, where: np.ndarray, total: int) -> Column:
-    """Copy ``col`` into rows ``where`` of a column of ``total`` rows (created if needed)."""
-    if target is None:
-        width = col.values.shape[1] if col.values.ndim == 2 else 0
+def _empty_columns(
+    parts: list[tuple[np.ndarray, dict[int, Column]]], total: int
+) -> dict[int, Column]:
+    """Columns wide enough for every part; ``counts`` where array lengths differ."""
+    shapes: dict[int, tuple[BaseType, set[int]]] = {}
+    for _, cols in parts:
+        for num, col in cols.items():
+            base, widths = shapes.setdefault(num, (col.base, set()))
+            if base.is_string == col.base.is_string:
+                widths.add(_width(col))
+    columns: dict[int, Column] = {}
+    for num, (base, widths) in shapes.items():
+        width = max(widths)
         shape = (total, width) if width else (total,)
-        dtype = object if col.base.is_string else np.float64
-        target = Column(np.zeros(shape, dtype=dtype), np.zeros(shape, dtype=bool), col.base)
-    if target.base.is_string != col.base.is_string:
-        return target  # a field that changes between text and numbers: keep the first kind
-    width = target.values.shape[1] if target.values.ndim == 2 else 0
-    target.values[where] = _conform(col.values, width)
-    target.valid[where] = _conform(col.valid, width)
-    return target
+        dtype = object if base.is_string else np.float64
+        counts = np.full(total, width) if width and len(widths) > 1 else None
+        columns[num] = Column(np.zeros(shape, dtype), np.zeros(shape, bool), base, counts)
+    return columns
 
 
 def merge(parts: list[tuple[np.ndarray, dict[int, Column]]]) -> Table:
@@ -132,11 +141,18 @@ def merge(parts: list[tuple[np.ndarray, dict[int, Column]]]) -> Table:
     if len(parts) == 1:
         return Table(parts[0][0], parts[0][1])
     index = np.sort(np.concatenate([idx for idx, _ in parts]))
-    columns: dict[int, Column] = {}
+    columns = _empty_columns(parts, len(index))
     for idx, cols in parts:
         where = np.searchsorted(index, idx)
         for num, col in cols.items():
-            columns[num] = _place(columns.get(num), col, where, len(index))
+            target = columns[num]
+            if target.base.is_string != col.base.is_string:
+                continue  # a field that changes between text and numbers: keep the first kind
+            width = _width(target)
+            target.values[where] = _widen(col.values, width)
+            target.valid[where] = _widen(col.valid, width)
+            if target.counts is not None:
+                target.counts[where] = max(_width(col), 1)
     return Table(index, columns)
 
 

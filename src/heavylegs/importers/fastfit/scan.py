@@ -59,6 +59,14 @@ class Definition:
         self.plan: Any = None
 
 
+# By record header byte: how far to jump to the next record. >0 a normal data message,
+# <0 (negated) a compressed timestamp one, 0 a definition. Undefined local types jump
+# past any buffer end, which the walk then reports.
+_INITIAL_STEPS: tuple[int, ...] = tuple(
+    _UNDEFINED if h < 0x40 else 0 if h < 0x80 else -_UNDEFINED for h in range(256)
+)
+
+
 @dataclass(slots=True)
 class Scan:
     """What the scan found in a whole buffer (all chained segments)."""
@@ -76,14 +84,6 @@ class Scan:
     current: list[int] = field(default_factory=lambda: [-1] * 16)
     steps: list[int] = field(default_factory=lambda: list(_INITIAL_STEPS))
     events: list[tuple[int, int, int]] = field(default_factory=list)  # (message, local, def)
-
-
-# By record header byte: how far to jump to the next record. >0 a normal data message,
-# <0 (negated) a compressed timestamp one, 0 a definition. Undefined local types jump
-# past any buffer end, which the walk then reports.
-_INITIAL_STEPS = tuple(
-    _UNDEFINED if h < 0x40 else 0 if h < 0x80 else -_UNDEFINED for h in range(256)
-)
 
 
 def _set_steps(steps: list[int], local: int, size: int) -> None:

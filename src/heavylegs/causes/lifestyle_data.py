@@ -1,0 +1,233 @@
+"""Reading the daily log for the lifestyle causes (hydration, nutrition, labs, circulation):
+safe column access, the runner's own body mass, keywords in notes (with simple negation),
+symptom days, lab results with their age, persistent fatigue, and the §4.2 scoring.
+
+Every reader tolerates a missing column (an older workspace, a device that never sent it)
+and answers "nothing logged", so a cause can say exactly what is missing.
+
+>>> mentioned("Non-smoker, but my dad had diabetes", ("smok",))
+False
+>>> mentioned("ex-smoker since 2010", ("smok",))
+True
+>>> mentioned("dad has diabetes", ("diabet",)), mentioned("dad has diabetes", ("diabet",), relatives=True)
+(False, True)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, confidence
+from heavylegs.core.settings import Setting, register
+
+# How far a cause's detection grade lets its score become confidence (science.md §0.1,
+# §4.2): a Weak cause with perfect data tops out at "medium" [design choice; the same
+# scale as the training-side causes].
+GRADE_CAP = {"strong": 1.0, "moderate": 0.85, "weak": 0.55, "folk": 0.35}
+
+Ind = tuple[str, float, Evidence]  # (evidence grade, strength 0-1, evidence)
+
+LAB_FRESH, LAB_OLD, MASS_LOOKBACK, MASS_FRESH, TIRED, TIRED_SHARE, TIRED_DAYS, CHECKINS = register(
+    Setting("lab_max_age_days", 90.0, "days", "science.md §0.4 (labs no older than ~3 months)",
+            "a lab result older than this lowers confidence and cannot rule a cause out"),
+    Setting("lab_ignore_after_days", 365.0, "days", "science.md §0.2 (labs: 8-12+ weeks) [heuristic]",
+            "lab results older than this are mentioned but not used"),
+    Setting("body_mass_lookback_days", 365.0, "days", "science.md C11(f) [heuristic]",
+            "the latest logged body mass within this is used, else the profile weight"),
+    Setting("body_mass_fresh_days", 30.0, "days", "science.md C11(f) ('body mass outdated') [heuristic]",
+            "a logged body mass older than this, or only the profile weight, lowers data quality"),
+    Setting("fatigue_persistent_score", 6.0, "0-10", "science.md §3 tier 2 [heuristic]",
+            "fatigue or heaviness at or above this counts as a tired day"),
+    Setting("fatigue_persistent_share", 0.5, "fraction", "science.md §3 tier 2 [heuristic]",
+            "share of logged days that must be tired for fatigue to count as persistent"),
+    Setting("fatigue_persistent_days", 21.0, "days", "science.md §3 tier 2 (> 2-3 weeks)"),
+    Setting("lifestyle_min_checkins", 7.0, "days", "science.md §0.4 [heuristic]",
+            "check-in days needed before a symptom-based cause can be ruled out"),
+)
+
+NEGATIONS = ("non-", "non ", "not ", "no ", "never ", "without ", "not a ")
+RELATIVES = ("dad", "mum", "mom", "father", "mother", "brother", "sister", "parent", "family",
+             "grandm", "grandf", "uncle", "aunt")
+
+
+@dataclass(frozen=True, slots=True)
+class Mass:
+    """Body mass to scale intake by: the latest morning mass logged (or from a scale app),
+    else the profile weight."""
+
+    kg: float
+    day: date | None  # None: the profile weight
+    fresh: bool
+
+    def said(self) -> str:
+        if self.day is None:
+            return f"your profile weight of {self.kg:.0f} kg"
+        return f"your body mass of {self.kg:.1f} kg"
+
+
+@dataclass(frozen=True, slots=True)
+class Lab:
+    column: str
+    value: float
+    day: date
+    age_days: int
+    fresh: bool
+
+
+def num(df: pl.DataFrame, name: str) -> pl.Series:
+    """Column ``name`` as Float64, or all nulls when the frame lacks it."""
+    if name in df.columns:
+        return df[name].cast(pl.Float64, strict=False)
+    return pl.Series(name, [None] * df.height, dtype=pl.Float64)
+
+
+def logged(ctx: Context, column: str, days: int, end_offset: int = 0) -> pl.DataFrame:
+    """``date`` and ``value`` (Float64) for the days of the window where ``column`` has a value."""
+    win = ctx.window(days, end_offset)
+    return win.select("date", num(win, column).alias("value")).drop_nulls("value")
+
+
+def value_on(ctx: Context, column: str, day: date) -> float | None:
+    rows = logged(ctx, column, 1, (ctx.day - day).days)
+    return float(rows["value"][0]) if rows.height else None
+
+
+def body_mass(ctx: Context) -> Mass | None:
+    o = ctx.overrides
+    rows = logged(ctx, "body_mass_kg", int(MASS_LOOKBACK.value(o)))
+    if rows.height:
+        day = rows["date"][-1]
+        return Mass(float(rows["value"][-1]), day, (ctx.day - day).days <= MASS_FRESH.value(o))
+    if ctx.profile.weight_kg:
+        return Mass(float(ctx.profile.weight_kg), None, False)
+    return None
+
+
+def age(ctx: Context) -> int | None:
+    return ctx.day.year - ctx.profile.birth_year if ctx.profile.birth_year else None
+
+
+def notes(ctx: Context, days: int) -> str:
+    """The notes of the last ``days`` days, lower-cased and joined."""
+    if "notes" not in ctx.daily.columns:
+        return ""
+    return " | ".join(str(n) for n in ctx.window(days)["notes"].drop_nulls().to_list()).lower()
+
+
+def mentioned(text: str, keywords: Iterable[str], relatives: bool = False) -> bool:
+    """True when a keyword starts a word in ``text``, is not negated just before it, and
+    (unless ``relatives``) its sentence is not about a relative ("my dad has diabetes")."""
+    low = text.lower()
+    for word in keywords:
+        for m in re.finditer(r"\b" + re.escape(word), low):
+            before = low[max(0, m.start() - 9):m.start()]
+            if any(before.endswith(neg) for neg in NEGATIONS):
+                continue
+            clause = re.split(r"[.;|!?\n]", low[:m.start()])[-1] + re.split(r"[.;|!?\n]", low[m.start():])[0]
+            if relatives or not any(re.search(r"\b" + r, clause) for r in RELATIVES):
+                return True
+    return False
+
+
+def mentions(ctx: Context, groups: Mapping[str, Sequence[str]], days: int,
+             relatives: bool = False) -> list[str]:
+    """Labels of the keyword groups that the notes of the last ``days`` days mention."""
+    text = notes(ctx, days)
+    return [label for label, words in groups.items() if text and mentioned(text, words, relatives)]
+
+
+def symptom_days(ctx: Context, code: str, days: int, end_offset: int = 0) -> list[date]:
+    if "symptoms" not in ctx.daily.columns:
+        return []
+    win = ctx.window(days, end_offset).select("date", "symptoms").drop_nulls("symptoms")
+    return [d for d, s in win.iter_rows() if code in {c.strip() for c in str(s).split(";")}]
+
+
+def flag_days(ctx: Context, column: str, days: int) -> list[date]:
+    """Days of the window where a yes/no column is yes."""
+    rows = logged(ctx, column, days)
+    return rows.filter(pl.col("value") >= 1)["date"].to_list()
+
+
+def checkin_days(ctx: Context, days: int) -> int:
+    """Days of the window with any check-in answer (heaviness, fatigue, pain or symptoms)."""
+    win = ctx.window(days)
+    cols = [c for c in ("heaviness", "fatigue", "pain", "symptoms") if c in win.columns]
+    if not cols:
+        return 0
+    return int(win.select(pl.any_horizontal([pl.col(c).is_not_null() for c in cols])).to_series().sum())
+
+
+def latest_lab(ctx: Context, column: str) -> Lab | None:
+    """The latest result of ``column`` within ``lab_ignore_after_days``, with its age."""
+    o = ctx.overrides
+    rows = logged(ctx, column, int(LAB_OLD.value(o)))
+    if rows.height == 0:
+        return None
+    day = rows["date"][-1]
+    age_days = (ctx.day - day).days
+    return Lab(column, float(rows["value"][-1]), day, age_days, age_days <= LAB_FRESH.value(o))
+
+
+def older_lab(ctx: Context, column: str) -> str:
+    """A phrase naming a result too old to use, or ''."""
+    rows = ctx.daily.select("date", num(ctx.daily, column).alias("value")).drop_nulls("value")
+    if rows.height == 0:
+        return ""
+    return f" (your last result, {rows['value'][-1]:g} on {fmt_day(rows['date'][-1])}, is too old to use)"
+
+
+def persistent_fatigue(ctx: Context) -> Ind | None:
+    """Fatigue or heaviness ≥ 6 on at least half of ≥ 7 logged days of the last 3 weeks,
+    illness days left out (science.md C25)."""
+    o = ctx.overrides
+    days = int(TIRED_DAYS.value(o))
+    win = ctx.window(days)
+    ill = num(win, "illness").fill_null(0.0) >= 1
+    worst = pl.max_horizontal(num(win, "fatigue"), num(win, "heaviness"))
+    rows = win.select("date", worst.alias("v"), ill.alias("ill")).filter(~pl.col("ill")).drop_nulls("v")
+    if rows.height < CHECKINS.value(o):
+        return None
+    tired = int((rows["v"] >= TIRED.value(o)).sum())
+    if tired < TIRED_SHARE.value(o) * rows.height:
+        return None
+    ev = Evidence("tired_days_21d", tired, round(TIRED_SHARE.value(o) * rows.height, 1),
+                  (ctx.day - timedelta(days=days - 1), ctx.day),
+                  f"You rated fatigue or heaviness {TIRED.value(o):.0f}/10 or more on {tired} of "
+                  f"{rows.height} logged days in the last {days} days.")
+    return "weak", min(1.0, tired / rows.height), ev
+
+
+def run_minutes(acts: pl.DataFrame) -> pl.Series:
+    return (num(acts, "moving_s").fill_null(num(acts, "elapsed_s")) / 60).fill_null(0.0).alias("minutes")
+
+
+def runs_between(ctx: Context, first: date, last: date) -> pl.DataFrame:
+    """Runs of the period with ``minutes`` and ``temp_c`` (null when not recorded)."""
+    if ctx.acts.height == 0 or "is_run" not in ctx.acts.columns:
+        return pl.DataFrame(schema={"local_date": pl.Date, "minutes": pl.Float64, "temp_c": pl.Float64})
+    runs = ctx.acts.filter(pl.col("is_run") & pl.col("local_date").is_between(first, last))
+    return runs.with_columns(run_minutes(runs), num(runs, "temperature_c_mean").alias("temp_c"))
+
+
+def score(indicators: Sequence[Ind]) -> float:
+    """§4.2: weighted sum of (grade, strength, evidence), capped at 1."""
+    return min(1.0, sum(GRADE_WEIGHT[g] * s for g, s, _ in indicators))
+
+
+def confidence_for(score_: float, quality: float, grade: str) -> str:
+    return confidence(score_, quality * GRADE_CAP[grade])
+
+
+def fmt_day(d: date) -> str:
+    return f"{d:%a %d %b}"
+
+
+def fmt_minutes(minutes: float) -> str:
+    m = int(round(minutes))
+    return f"{m // 60} h {m % 60:02d} min" if m >= 60 else f"{m} min"

@@ -1,0 +1,396 @@
+"""Zip archives read safely, in memory: no member is ever written to disk.
+
+An :class:`Archive` lists a zip's members and reads one member at a time, in chunks, under
+limits that stop a hostile archive early:
+
+- a member name that would climb out of a folder if extracted (absolute path, ``..``,
+  drive letter, backslash tricks, NUL byte) is refused, even though nothing is extracted:
+  such a name only comes from a hostile or broken tool;
+- a member is read with a cap whatever its header declares: more than
+  ``MAX_MEMBER_BYTES``, or more than ``MAX_RATIO``:1 over ``RATIO_FLOOR_BYTES``, is a zip
+  bomb; every member of an archive and its nested archives together stop at
+  ``MAX_TOTAL_BYTES``;
+- archives nest at most ``MAX_DEPTH`` deep below the archive given, and an archive that
+  contains itself (by content hash: a zip quine) is refused;
+- members whose data overlap (a non-recursive zip bomb) are refused;
+- encrypted members and compression methods zipfile cannot read fail clearly.
+
+A problem with one member fails that member only (a unit whose ``parse`` raises
+:class:`ImportFailed` naming ``archive.zip!member``); the rest of the archive imports. A
+truncated archive (no central directory) is read from its local headers: every complete
+member is recovered and the cut one fails.
+
+The limits are module constants, read at call time, so a test can patch them small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from io import BytesIO
+
+from heavylegs.errors import CorruptFile, ImportFailed
+from heavylegs.importers.bundle import Bundle, Unit
+
+MAX_MEMBER_BYTES = 1 << 30  # one member, uncompressed
+MAX_TOTAL_BYTES = 20 << 30  # all members of an archive and its nested archives
+MAX_RATIO = 200  # uncompressed : compressed, refused once a member passes RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 10 << 20
+MAX_DEPTH = 3  # archives inside the archive given, nested
+MAX_MEMBERS = 1_000_000  # members of an archive and its nested archives
+CHUNK_BYTES = 1 << 20
+HEAD_BYTES = 64 << 10  # kept from each member's start, to tell CSV kinds apart
+
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                NotImplementedError, ValueError, struct.error)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")  # a local file header, 30 bytes
+_LOCAL_SIG, _CENTRAL_SIG, _DESCRIPTOR_SIG = b"PK\x03\x04", b"PK\x01\x02", b"PK\x07\x08"
+_KNOWN_METHODS = {0, 8, 12, 14}  # stored, deflate, bzip2, lzma: what zipfile reads
+_METHOD_NAMES = {9: "Deflate64", 98: "PPMd", 99: "AES encryption", 93: "Zstandard", 95: "xz"}
+
+
+def printable(name: str) -> str:
+    """``name`` with control characters escaped, so a message stays on one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+
+
+def unsafe_name(raw: str) -> str | None:
+    """Why a member name is refused, or ``None`` if it is a plain relative path.
+
+    >>> unsafe_name("activities/1.fit.gz") is None, unsafe_name("dir\\\\run.fit") is None
+    (True, True)
+    >>> unsafe_name("..\\\\..\\\\evil.fit")
+    "its name climbs out of the archive with '..'"
+    >>> unsafe_name("C:/x.fit")
+    'its name starts with a drive letter'
+    """
+    if "\x00" in raw:
+        return "its name holds a NUL byte"
+    name = raw.replace("\\", "/")
+    if name.startswith("/"):
+        return "its name is an absolute path"
+    if _DRIVE.match(name):
+        return "its name starts with a drive letter"
+    if ".." in name.split("/"):
+        return "its name climbs out of the archive with '..'"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file member. ``info`` is ``None`` for a member recovered from its local header
+    (damaged archive); then ``data_start`` is where its compressed bytes begin."""
+
+    name: str  # '/'-separated, control characters escaped
+    compress_size: int
+    crc: int
+    method: int
+    flags: int
+    info: zipfile.ZipInfo | None = None
+    data_start: int = 0
+    unsafe: str | None = None  # why the name is refused
+    problem: str | None = None  # why the member cannot be read
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A member's content hash and size (uncompressed) and its first ``HEAD_BYTES``."""
+
+    sha256: str
+    size: int
+    head: bytes
+
+
+@dataclass
+class Budget:
+    """What an archive and its nested archives have used of the total limits."""
+
+    total_bytes: int = 0
+    members: int = 0
+
+
+def _problem(method: int, flags: int) -> str | None:
+    if flags & 0x41 or method == 99:
+        return "it is encrypted (password-protected); export the archive again without a password"
+    if method not in _KNOWN_METHODS:
+        what = _METHOD_NAMES.get(method, f"method {method}")
+        return f"it is compressed with {what}, which heavylegs cannot read; unzip and zip it again"
+    return None
+
+
+def _entry(info: zipfile.ZipInfo) -> Entry:
+    name = printable(info.orig_filename.replace("\\", "/"))
+    return Entry(name, info.compress_size, info.CRC, info.compress_type, info.flag_bits, info,
+                 unsafe=unsafe_name(info.orig_filename),
+                 problem=_problem(info.compress_type, info.flag_bits))
+
+
+def _flag_overlaps(entries: list[Entry]) -> list[Entry]:
+    """Members whose data overlap another's (how a non-recursive zip bomb packs gigabytes
+    into kilobytes; Python 3.11's zipfile does not check) cannot be read."""
+    def offset(i: int) -> int:
+        info = entries[i].info
+        return info.header_offset if info is not None else entries[i].data_start
+
+    ordered = sorted(range(len(entries)), key=offset)
+    bad: set[int] = set()
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if offset(a) + entries[a].compress_size > offset(b):
+            bad |= {a, b}
+    why = "its data overlaps another member's (a zip bomb?); refused"
+    return [replace(e, problem=why) if i in bad else e for i, e in enumerate(entries)]
+
+
+class Archive:
+    """A zip held in memory; ``path`` names it in messages (``a.zip`` or ``a.zip!b.zip``)."""
+
+    def __init__(self, path: str, data: bytes, *, depth: int = 0,
+                 ancestors: frozenset[str] = frozenset(), budget: Budget | None = None) -> None:
+        self.path, self.data, self.depth, self.ancestors = path, data, depth, ancestors
+        self.budget = budget if budget is not None else Budget()
+        self.damage: str | None = None
+        self._sha256: str | None = None
+        try:
+            self.zipfile: zipfile.ZipFile | None = zipfile.ZipFile(BytesIO(data))
+            self.entries = _flag_overlaps([_entry(i) for i in self.zipfile.infolist()
+                                           if not i.is_dir()])
+        except Exception as error:  # any damage: fall back to the local headers
+            self.zipfile = None
+            self.entries, self.damage = salvage(data)
+            if not self.entries:
+                raise CorruptFile(path, "not a readable zip archive "
+                                        f"({one_line(error)}); download or copy it again") from None
+        self.budget.members += len(self.entries)
+        if self.budget.members > MAX_MEMBERS:
+            raise ImportFailed(path, f"the archive holds more than {MAX_MEMBERS:,} members "
+                                     "(a zip bomb?); refused")
+
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.data).hexdigest()
+        return self._sha256
+
+    def member_path(self, entry: Entry) -> str:
+        return f"{self.path}!{entry.name}"
+
+    def safe_entries(self) -> list[Entry]:
+        return [e for e in self.entries if e.unsafe is None and not e.name.startswith("__MACOSX/")]
+
+    def problem_units(self) -> list[Unit]:
+        """Failed units for unsafe member names and for damage no member shows."""
+        units = [failed_unit(self.member_path(e), f"unsafe member name ({e.unsafe}); refused: "
+                                                  "the archive may be malicious")
+                 for e in self.entries if e.unsafe is not None]
+        if self.damage and not any(e.problem and "cut off" in e.problem for e in self.entries):
+            units.append(failed_unit(self.path, self.damage))
+        return units
+
+    # -- reading ------------------------------------------------------------------------
+    def digest(self, entry: Entry) -> Digest:
+        """Hash a member as it streams (nothing is kept but the head); counts toward the
+        archive's total."""
+        sha, head = hashlib.sha256(), bytearray()
+
+        def sink(chunk: bytes) -> None:
+            sha.update(chunk)
+            if len(head) < HEAD_BYTES:
+                head.extend(chunk[:HEAD_BYTES - len(head)])
+        size = self._consume(entry, sink, count=True)
+        return Digest(sha.hexdigest(), size, bytes(head))
+
+    def read(self, entry: Entry, *, count: bool = False) -> bytes:
+        """A member's bytes, under the limits (raises ImportFailed naming the member)."""
+        parts: list[bytes] = []
+        self._consume(entry, parts.append, count=count)
+        return b"".join(parts)
+
+    def nested(self, entry: Entry) -> Archive:
+        """The archive a member holds, after the depth and self-containment checks."""
+        path = self.member_path(entry)
+        if self.depth + 1 > MAX_DEPTH:
+            raise ImportFailed(path, f"archives nested more than {MAX_DEPTH} deep; refused "
+                                     "(a zip bomb?)")
+        data = self.read(entry, count=True)
+        lineage = self.ancestors | {self.sha256()}
+        if hashlib.sha256(data).hexdigest() in lineage:
+            raise ImportFailed(path, "the archive contains itself (a zip quine); refused")
+        return Archive(path, data, depth=self.depth + 1, ancestors=lineage, budget=self.budget)
+
+    def unit(self, entry: Entry, parse: Callable[[str, bytes], Bundle], *,
+             digest: Digest | None = None, salt: str = "") -> Unit:
+        """One unit for a member: hashed now, read again only if its ``parse`` runs.
+        ``salt`` joins the hash when the bundle also depends on something else."""
+        name = self.member_path(entry)
+        try:
+            digest = digest or self.digest(entry)
+        except ImportFailed as error:
+            return failed_unit(name, error.reason)
+        sha = digest.sha256
+        if salt:
+            sha = hashlib.sha256(f"{sha}\n{salt}".encode()).hexdigest()
+        return Unit(name, sha, digest.size, lambda: parse(name, self.read(entry)))
+
+    def _consume(self, entry: Entry, sink: Callable[[bytes], object], *, count: bool) -> int:
+        name = self.member_path(entry)
+        if entry.unsafe or entry.problem:
+            raise ImportFailed(name, entry.problem or f"unsafe member name ({entry.unsafe})")
+        size = 0
+        try:
+            for chunk in self._chunks(entry):
+                size += len(chunk)
+                _check_limits(name, size, entry.compress_size,
+                              self.budget.total_bytes + size if count else 0)
+                sink(chunk)
+        except _READ_ERRORS as error:
+            raise CorruptFile(name, _read_error(error)) from None
+        if count:
+            self.budget.total_bytes += size
+        return size
+
+    def _chunks(self, entry: Entry) -> Iterator[bytes]:
+        if entry.info is None or self.zipfile is None:
+            yield from _inflate(self.data, entry)
+            return
+        with self.zipfile.open(entry.info) as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                yield chunk
+
+
+def _check_limits(name: str, size: int, compressed: int, total: int) -> None:
+    if size > MAX_MEMBER_BYTES:
+        raise ImportFailed(name, f"expands beyond {MAX_MEMBER_BYTES >> 20:,} MiB (a zip bomb?); "
+                                 "refused")
+    if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(compressed, 1):
+        raise ImportFailed(name, f"expands more than {MAX_RATIO}:1 (a zip bomb?); refused")
+    if total > MAX_TOTAL_BYTES:
+        raise ImportFailed(name, f"the archive's members expand beyond {MAX_TOTAL_BYTES >> 30} GiB "
+                                 "in all (a zip bomb?); refused from here on")
+
+
+def _read_error(error: BaseException) -> str:
+    text = one_line(str(error))
+    if isinstance(error, EOFError):
+        return "its compressed data ends early (a truncated archive?); download it again"
+    if "CRC" in text:
+        return "its data is damaged (CRC check failed); download the archive again"
+    return f"the member cannot be read ({type(error).__name__}: {text})"
+
+
+def one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def failed_unit(name: str, reason: str) -> Unit:
+    """A unit that fails with ``reason`` when parsed (its hash never matches a file)."""
+    sha = hashlib.sha256(f"failed\n{name}\n{reason}".encode()).hexdigest()
+
+    def parse() -> Bundle:
+        raise ImportFailed(name, reason)
+    return Unit(name, sha, 0, parse)
+
+
+# -- damaged archives: members recovered from their local headers ---------------------------
+def salvage(data: bytes) -> tuple[list[Entry], str]:
+    """The members a zip without a readable central directory still holds, in order.
+    A member whose data runs past the end is kept with a "cut off" problem."""
+    entries: list[Entry] = []
+    pos = data.find(_LOCAL_SIG)
+    while pos >= 0 and pos + _LOCAL.size <= len(data) and data[pos:pos + 4] == _LOCAL_SIG:
+        entry, pos = _local_entry(data, pos)
+        entries.append(entry)
+        if entry.problem and "cut off" in entry.problem:
+            break
+    return entries, (f"the archive is damaged or truncated (its table of contents is missing); "
+                     f"{len(entries)} member(s) found from their headers; download it again")
+
+
+def _local_entry(data: bytes, pos: int) -> tuple[Entry, int]:
+    _, _, flags, method, _, _, crc, csize, _, nlen, xlen = _LOCAL.unpack_from(data, pos)
+    raw = data[pos + 30:pos + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+    start = pos + 30 + nlen + xlen
+    if csize == 0xFFFFFFFF:
+        csize = _zip64_csize(data[pos + 30 + nlen:start])
+    end, descriptor = start + csize, 0
+    if flags & 0x8:
+        found = _find_descriptor(data, start)
+        if found is not None:
+            csize, crc, descriptor = found
+            end = start + csize
+    cut = end > len(data) or (flags & 0x8 and descriptor == 0)
+    name = printable(raw.replace("\\", "/"))
+    problem = ("cut off: the archive ends inside this member; download the archive again"
+               if cut else _problem(method, flags))
+    if problem is None and method not in (0, 8):
+        problem = "its compression cannot be read in a damaged archive; download it again"
+    entry = Entry(name, csize, crc, method, flags, None, start, unsafe_name(raw), problem)
+    return entry, end + descriptor
+
+
+def _zip64_csize(extra: bytes) -> int:
+    offset = 0
+    while offset + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, offset)
+        if kind == 1 and size >= 16:
+            return int(struct.unpack_from("<Q", extra, offset + 12)[0])
+        offset += 4 + size
+    return 0xFFFFFFFF
+
+
+def _find_descriptor(data: bytes, start: int) -> tuple[int, int, int] | None:
+    """(compressed size, CRC, descriptor length) of a streamed member: the data descriptor
+    that ends right before the next header and whose size matches."""
+    pos = start
+    while True:
+        nexts = [p for p in (data.find(_LOCAL_SIG, pos), data.find(_CENTRAL_SIG, pos)) if p >= 0]
+        if not nexts:
+            return None
+        p = min(nexts)
+        for length, fmt in ((16, "<4sIII"), (12, "<III"), (24, "<4sIQQ"), (20, "<IQQ")):
+            if p - length < start:
+                continue
+            fields = struct.unpack_from(fmt, data, p - length)
+            if len(fields) == 4 and fields[0] != _DESCRIPTOR_SIG:
+                continue
+            crc, csize = fields[-3], fields[-2]
+            if start + csize == p - length:
+                return int(csize), int(crc), length
+        pos = p + 4
+
+
+def _inflate(data: bytes, entry: Entry) -> Iterator[bytes]:
+    raw = memoryview(data)[entry.data_start:entry.data_start + entry.compress_size]
+    crc = 0
+    chunks = (_stored(raw) if entry.method == 0 else _deflated(raw))
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+        yield chunk
+    if crc != entry.crc:
+        raise zipfile.BadZipFile("CRC check failed")
+
+
+def _stored(raw: memoryview) -> Iterator[bytes]:
+    for i in range(0, len(raw), CHUNK_BYTES):
+        yield bytes(raw[i:i + CHUNK_BYTES])
+
+
+def _deflated(raw: memoryview) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    for i in range(0, len(raw), CHUNK_BYTES):
+        pending: bytes | memoryview = raw[i:i + CHUNK_BYTES]
+        while True:
+            out = inflater.decompress(pending, CHUNK_BYTES)
+            if out:
+                yield out
+            pending = inflater.unconsumed_tail
+            if inflater.eof or (not pending and len(out) < CHUNK_BYTES):
+                break
+        if inflater.eof:
+            return
+    raise EOFError("compressed data ends early")

@@ -1,0 +1,140 @@
+"""Zip archives → units of work (one per data member), by what the archive holds.
+
+- a Strava bulk export (``activities.csv`` at the root or one folder down, beside an
+  ``activities/`` folder): importers/strava_export.py;
+- a Garmin Connect export (a ``DI_CONNECT/`` folder): importers/garmin_export.py;
+- an Apple Health ``export.zip`` (``apple_health_export/export.xml``): importers/apple_health.py;
+- any other zip: every FIT, GPX or TCX file (also ``.gz``), daily-log or app CSV and Apple
+  Health ``export.xml`` member is one unit; zips inside are read the same way.
+
+Members are read one at a time, in memory, under the limits of importers/archive.py. A
+unit's hash is that of its member's bytes (as unzipped), so the same file inside two
+different archives is imported once; a unit reads its member again only when parsed.
+A member that cannot be read fails alone; unsafe member names fail even when the member
+would have been skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from heavylegs.errors import ImportFailed
+from heavylegs.importers.archive import Archive, Entry, failed_unit
+from heavylegs.importers.bundle import Unit
+
+ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
+APPLE_EXPORT = "apple_health_export/export.xml"
+
+
+def units(path: str, data: bytes) -> list[Unit]:
+    """The units of the zip ``data`` named ``path``; raises ImportFailed if it is no zip."""
+    return archive_units(Archive(path, data))
+
+
+def archive_units(archive: Archive) -> list[Unit]:
+    """The units of an open archive, by its kind (see the module docstring)."""
+    from heavylegs.importers import garmin_export, strava_export
+
+    names = [e.name for e in archive.safe_entries()]
+    found = archive.problem_units()
+    apple = _apple_entry(archive)
+    if apple is not None:
+        return found + _apple_units(archive, apple)
+    base = strava_export.find_base(names)
+    if base is not None:
+        return found + strava_export.units(archive, base)
+    if garmin_export.is_garmin(names):
+        return found + garmin_export.units(archive)
+    return found + plain_units(archive)
+
+
+def plain_units(archive: Archive, entries: Iterable[Entry] | None = None) -> list[Unit]:
+    """Every data member of an archive (or of ``entries``), zips inside included."""
+    found: list[Unit] = []
+    for entry in archive.safe_entries() if entries is None else entries:
+        found += member_units(archive, entry)
+    return found
+
+
+def member_units(archive: Archive, entry: Entry) -> list[Unit]:
+    """The units one member makes: none (not data), one, or a nested archive's."""
+    from heavylegs.importers.dispatch import bundle_for
+
+    kind = member_kind(entry.name)
+    if kind is None:
+        return []
+    if kind == "zip":
+        return nested_units(archive, entry, plain_units)
+    if kind == "activity":
+        return [archive.unit(entry, bundle_for)]
+    try:
+        digest = archive.digest(entry)
+    except ImportFailed as error:
+        return [failed_unit(archive.member_path(entry), error.reason)]
+    if not _is_data(kind, digest.head):
+        return []
+    return [archive.unit(entry, bundle_for, digest=digest)]
+
+
+def nested_units(archive: Archive, entry: Entry,
+                 read: Callable[[Archive], list[Unit]]) -> list[Unit]:
+    """The units of a zip inside ``archive``, read by ``read``; a refused one fails alone."""
+    try:
+        inner = archive.nested(entry)
+    except ImportFailed as error:
+        return [failed_unit(archive.member_path(entry), error.reason)]
+    return inner.problem_units() + read(inner)
+
+
+def member_kind(name: str) -> str | None:
+    """``activity``, ``zip``, ``csv``, ``xml`` or ``None`` (skipped), from a member's name.
+
+    >>> [member_kind(n) for n in ("a/1.FIT.gz", "b.zip", "log.csv", "x/._run.fit", "a.txt")]
+    ['activity', 'zip', 'csv', None, None]
+    """
+    base = name.rsplit("/", 1)[-1].lower()
+    if not base or base.startswith("."):
+        return None
+    stem = base.removesuffix(".gz")
+    if stem.endswith(ACTIVITY_SUFFIXES):
+        return "activity"
+    if base.endswith(".zip"):
+        return "zip"
+    if base.endswith(".csv"):
+        return "csv"
+    return "xml" if base.endswith(".xml") else None
+
+
+def _is_data(kind: str, head: bytes) -> bool:
+    from heavylegs.importers import detect_format
+
+    if kind == "xml":
+        return b"<HealthData" in head
+    if detect_format(head) == "csv":
+        return True
+    try:
+        from heavylegs.importers import wellness_csv
+    except ImportError:
+        return False
+    return wellness_csv.detect(head) is not None
+
+
+def _apple_entry(archive: Archive) -> Entry | None:
+    for entry in archive.safe_entries():
+        name = entry.name
+        if name == APPLE_EXPORT or (name.endswith("/" + APPLE_EXPORT) and name.count("/") == 2):
+            return entry
+    return None
+
+
+def _apple_units(archive: Archive, entry: Entry) -> list[Unit]:
+    """Apple Health reads its export.xml itself (it can pass 1 GiB, so it streams it)."""
+    if entry.problem or archive.zipfile is None:
+        reason = entry.problem or "the archive is damaged; download the export again"
+        return [failed_unit(archive.member_path(entry), reason)]
+    from heavylegs.importers import apple_health
+
+    try:
+        return apple_health.units_from_zip(archive.path, archive.zipfile)
+    except ImportFailed as error:
+        return [failed_unit(error.path, error.reason)]

@@ -1,0 +1,41 @@
+"""The scenario suite (issue: the engine): every cause injected alone is found; healthy
+controls (10, different seeds and runner types) get nothing above low confidence; every
+triage day gets its tier or a more urgent one, first. The per-cause table is printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from heavylegs import scenarios
+from heavylegs.causes import CAUSE_IDS
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[scenarios.Outcome]:
+    result = scenarios.run_all(scenarios.specs([1], healthy=10))
+    print("\n" + scenarios.table(result))
+    return result
+
+
+def test_no_scenario_errors(outcomes: list[scenarios.Outcome]) -> None:
+    assert [o.error for o in outcomes if o.error] == []
+
+
+def test_every_cause_is_injectable_and_found(outcomes: list[scenarios.Outcome]) -> None:
+    injected = {o.spec.cause for o in outcomes if o.spec.cause}
+    assert injected == set(CAUSE_IDS)
+    missed = [o.spec.name for o in outcomes if o.spec.cause and o.spec.cause not in o.found]
+    assert missed == []
+
+
+def test_healthy_controls_have_nothing_above_low(outcomes: list[scenarios.Outcome]) -> None:
+    healthy = [o for o in outcomes if o.spec.name.startswith("healthy")]
+    assert len(healthy) >= 10 and len({o.spec.kind for o in healthy}) == 3
+    loud = {o.spec.name: {c: v for c, v in o.found.items() if v != "low"} for o in healthy}
+    assert {k: v for k, v in loud.items() if v} == {}
+
+
+def test_triage_days_get_their_tier_first(outcomes: list[scenarios.Outcome]) -> None:
+    triage = [o for o in outcomes if o.spec.tier]
+    assert len(triage) >= 8
+    assert [(o.spec.name, o.tiers) for o in triage if not scenarios.tier_ok(o)] == []
