@@ -16,8 +16,8 @@ Then ``heavylegs --home <fresh> import export.zip --json`` runs in a subprocess:
 table shows its wall time, CPU time (the fairer number on a shared machine: the load
 average is printed), files/s, MB/s (of FIT bytes, uncompressed), and peak RSS
 (``getrusage(RUSAGE_CHILDREN).ru_maxrss``). The issue's targets: < 60 s and < 1 GB on a
-2-core machine. No pass/fail: numbers only. Most of the time is the FIT decoder that
-``read_activity_file`` uses (the official SDK, ~1 MB/s, see FORMATS.md §3).
+2-core machine. No pass/fail: numbers only. FIT files go through heavylegs' own decoder
+(importers/fastfit); the rest of the time is per-activity metrics and storage.
 """
 
 from __future__ import annotations

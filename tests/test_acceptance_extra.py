@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from engine_helpers import make_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine_helpers import make_context
 from heavylegs import sim
 from heavylegs.causes import CAUSE_IDS, evaluate_all
 from heavylegs.core import gear

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from engine_helpers import make_context, steady_weeks
 
+from engine_helpers import make_context, steady_weeks
 from heavylegs.triage import RULES, TIERS, evaluate
 
 DAY = date(2026, 3, 15)

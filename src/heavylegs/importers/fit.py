@@ -1,29 +1,37 @@
 """FIT → one ParsedActivity per session.
 
-Decoding uses the official Garmin SDK (``garmin_fit_sdk``) for now; everything after it
-works on plain dicts of message lists (``{"record_mesgs": [{...}], ...}`` with the SDK's
-field names, scaling and strings), so a faster decoder can replace ``decode_fit`` alone.
+Decoding uses heavylegs' own ``fastfit`` (numpy, ~50x the Garmin SDK): its record columns
+go straight into the stream frame (``fit_columns``), its small messages (session, lap,
+activity, file_id, device_info, sport) are SDK-style dicts. The Garmin SDK
+(``decode_fit``) is the fallback when fastfit fails unexpectedly (a bug, not a damaged
+file) and when times count from the device's power-on (only the SDK decodes the
+``timestamp_correlation`` message that places them on the calendar);
+``activities_from_messages`` reads the SDK's message dicts.
 
-The SDK's own CRC check is off: it costs ~30% of decode time and stops a chained file at
-the first bad CRC. ``crc_problems`` checks the CRCs instead (with the vectorised
-``fastfit.crc.crc16``); a bad CRC is a warning and the data is kept. A decode that stops
-part-way keeps what was read.
+CRCs are checked by ``crc_problems`` (with the vectorised ``fastfit.crc.crc16``); a bad
+CRC is a warning and the data is kept. A decode that stops part-way keeps what was read.
 """
 
 from __future__ import annotations
 
+import gc
 import re
-from bisect import bisect_right
+import struct
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 import numpy as np
-import polars as pl
+from garmin_fit_sdk.profile import Profile
 
 from heavylegs.core.model import ActivitySummary, ParsedActivity
+from heavylegs.core.summary import summarize
 from heavylegs.errors import CorruptFile, ImportFailed
-from heavylegs.importers import family, guarded, make_activity, one_line
+from heavylegs.importers import family, fastfit, fit_columns, guarded, one_line
+from heavylegs.importers.fastfit.assemble import decode_scan
 from heavylegs.importers.fastfit.crc import crc16
+from heavylegs.importers.fastfit.scan import Stop, scan_file
+from heavylegs.importers.fit_columns import Columns
 
 Messages = Mapping[str, Sequence[Mapping[object, object]]]
 
@@ -31,6 +39,7 @@ SEMICIRCLE_DEG = 180.0 / 2**31
 FIT_EPOCH_S = 631_065_600  # 1989-12-31T00:00:00Z in Unix seconds
 PER_LEG_FAMILIES = frozenset({"running", "walking", "hiking"})  # FIT cadence is per leg
 SYSTEM_TIME_END = datetime.fromtimestamp(FIT_EPOCH_S + 0x10000000, UTC)
+SYSTEM_TIME_END64 = np.datetime64(FIT_EPOCH_S + 0x10000000, "s").astype(fit_columns.TIME_UNIT)
 MAX_RECORD_SPREAD = timedelta(days=7)  # a record further from the median time is garbage
 MAX_START_MISMATCH = timedelta(hours=1)  # session start vs first sample: else trust samples
 _SUB_SPORTS = {("running", "trail"): "trail_running", ("running", "treadmill"): "treadmill_running"}
@@ -41,6 +50,12 @@ _REASONS = {
     "not a fit file": "a chained FIT segment has a broken header",
     "Invalid local message": "a record uses an undefined message type (corrupt data)",
 }
+HR_MESSAGE = 132  # FIT global message number of ``hr``
+_BAD_BYTES = (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error)
+NO_DATA_NOTE = "the file header says it holds no data; its records were read anyway"
+_ACTIVITY_TYPES: dict[int, str] = Profile["types"]["activity_type"]
+_STOPPED = re.compile(r"; kept what came before$|: truncated$")
+_NOT_SEGMENT = re.compile(r"^\d+ bytes at byte (\d+) are not a FIT segment")
 _SDK_PREFIX = re.compile(r"^FIT Runtime Error(?: at byte: (\d+))?\s*")
 
 
@@ -93,11 +108,56 @@ def explain(error: str) -> tuple[str, int | None]:
 @guarded
 def parse_fit(data: bytes, path: str) -> list[ParsedActivity]:
     """Every session in a FIT file as a ParsedActivity."""
+    try:
+        result = fast_decode(data, path)
+    except ImportFailed:
+        raise
+    except Exception as error:  # a decoder bug: the SDK may still read the file
+        detail = one_line(f"{type(error).__name__}: {error}")
+        return parse_fit_sdk(data, path, [f"the fast FIT decoder failed ({detail}); read "
+                                          "with the Garmin SDK instead"])
+    if result is None or _device_relative(result):
+        return parse_fit_sdk(data, path)
+    records = result.records
+    messages = {f"{name}_mesgs": found for name, found in result.messages.items()}
+    if result.truncated_at is not None and not records["timestamp"].size \
+            and not messages.get("session_mesgs"):
+        raise CorruptFile(path, f"no activity could be read: {_stop_reason(result.warnings)}",
+                          result.truncated_at)
+    return activities_from_records(records, messages, path, _fast_notes(result, data))
+
+
+def fast_decode(data: bytes, path: str) -> fastfit.FitResult | None:
+    """fastfit's ``decode`` with CRCs left to ``crc_problems``; None for a file with ``hr``
+    messages, whose heart rates only the SDK merges into the records (HRM-Pro, HRM-Swim)."""
+    try:
+        scan = scan_file(data, False)
+    except Stop as stop:
+        raise CorruptFile(path, stop.reason, stop.offset) from None
+    except _BAD_BYTES as error:
+        raise CorruptFile(path, f"unreadable FIT structure: {error}") from error
+    if any(definition.global_num == HR_MESSAGE for definition in scan.definitions):
+        return None
+    collecting = gc.isenabled()
+    gc.disable()  # many small acyclic objects: cyclic GC passes would only cost time
+    try:
+        decoded = decode_scan(data, scan)
+    except _BAD_BYTES as error:
+        raise CorruptFile(path, f"cannot decode: {error}") from error
+    finally:
+        if collecting:
+            gc.enable()
+    records = fit_columns.with_times(decoded.records or {}, decoded.record_count)
+    return fastfit.FitResult(records, decoded.messages, scan.warnings, scan.stopped_at)
+
+
+def parse_fit_sdk(data: bytes, path: str, notes: Sequence[str] = ()) -> list[ParsedActivity]:
+    """Every session in a FIT file as a ParsedActivity, decoded by the Garmin SDK."""
     messages, errors = decode_fit(data)
-    warnings = crc_problems(data)
+    warnings = [*notes, *crc_problems(data)]
     if not messages.get("record_mesgs") and _claims_no_data(data):
         messages, errors = decode_fit(data[data[0]:], data_only=True)
-        warnings = ["the file header says it holds no data; its records were read anyway"]
+        warnings = [*notes, NO_DATA_NOTE]
     for error in errors:
         reason, offset = explain(error)
         if not messages.get("record_mesgs") and not messages.get("session_mesgs"):
@@ -107,33 +167,79 @@ def parse_fit(data: bytes, path: str) -> list[ParsedActivity]:
     return activities_from_messages(messages, path, warnings)
 
 
+def _device_relative(result: fastfit.FitResult) -> bool:
+    """Some record or session time counts from the device's power-on."""
+    times = result.records["timestamp"]
+    if np.any(~np.isnat(times) & (times < SYSTEM_TIME_END64)):
+        return True
+    messages = [*result.messages.get("session", ()), *result.messages.get("activity", ())]
+    return any(isinstance(moment, datetime) and not _real(moment) for message in messages
+               for moment in (message.get("start_time"), message.get("timestamp")))
+
+
+def _stop_reason(warnings: Sequence[str]) -> str:
+    """Why fastfit stopped reading, in the SDK path's words."""
+    undefined = any("undefined local type" in warning for warning in warnings)
+    return _REASONS["Invalid local message" if undefined else "bytes remaining"]
+
+
+def _fast_notes(result: fastfit.FitResult, data: bytes) -> list[str]:
+    """fastfit's warnings worded as the SDK path words them, plus CRC problems."""
+    if any("declares no records although" in warning for warning in result.warnings):
+        return [NO_DATA_NOTE]
+    notes = crc_problems(data)
+    for warning in result.warnings:
+        if _STOPPED.search(warning):
+            continue
+        broken = _NOT_SEGMENT.search(warning)
+        notes.append(f"reading stopped at byte {broken.group(1)}: {_REASONS['not a fit file']}; "
+                     "kept what came before" if broken else warning)
+    if result.truncated_at is not None:
+        notes.append(f"reading stopped at byte {result.truncated_at}: "
+                     f"{_stop_reason(result.warnings)}; kept what came before")
+    return notes
+
+
 def activities_from_messages(messages: Messages, path: str, warnings: Sequence[str] = ()
                              ) -> list[ParsedActivity]:
-    """ParsedActivity per session from decoded messages (one for a file without sessions)."""
+    """ParsedActivity per session from SDK-style messages (records as per-record dicts)."""
+    records = fit_columns.from_dicts(messages.get("record_mesgs", ()))
+    return activities_from_records(records, messages, path, warnings)
+
+
+def activities_from_records(records: Columns, messages: Messages, path: str,
+                            warnings: Sequence[str] = ()) -> list[ParsedActivity]:
+    """ParsedActivity per session (one for a file without sessions) from record columns
+    and the other messages; ``messages["record_mesgs"]`` is not read."""
     notes = list(warnings)
-    messages = _to_calendar(messages, notes)
-    records = _records(messages.get("record_mesgs", ()), notes)
+    raw = records
+    messages, records = _to_calendar(messages, records, notes)
+    records = _records(records, notes)
     sessions = _sessions(messages.get("session_mesgs", ()), notes)
-    if not records and not sessions and (messages.get("record_mesgs")
-                                         or messages.get("session_mesgs")):
-        raise ImportFailed(path, "its times count from the device's power-on, not calendar "
-                                 "dates, so the activity cannot be placed in time")
-    if not records and not sessions:
-        kind = _first(messages, "file_id_mesgs").get("type")
-        kind = kind if isinstance(kind, str) else f"type-{kind}"
-        what = f" (a FIT {kind} file, not an activity)" if kind not in ("activity", "type-None") \
-            else ""
-        raise ImportFailed(path, f"no activity data{what}")
+    if not records["timestamp"].size and not sessions:
+        _no_activity(messages, path, bool(raw["timestamp"].size
+                                          or messages.get("session_mesgs")))
     if not sessions:
-        sessions = [{"sport": _fallback_sport(messages)}]
+        sessions = [{"sport": _fallback_sport(messages, raw)}]
         notes.append("no session message; totals computed from the samples")
     extra = {"device": _device(messages), "utc_offset_s": _utc_offset(messages)}
     groups = _split(records, sessions)
     found = [_activity(session, group, notes, extra) for session, group in zip(
-        sessions, groups, strict=True) if group or _start(session)]
+        sessions, groups, strict=True) if group["timestamp"].size or _start(session)]
     if not found:
         raise ImportFailed(path, "no activity data (sessions without a start time or samples)")
     return found
+
+
+def _no_activity(messages: Messages, path: str, had_data: bool) -> NoReturn:
+    if had_data:
+        raise ImportFailed(path, "its times count from the device's power-on, not calendar "
+                                 "dates, so the activity cannot be placed in time")
+    kind = _first(messages, "file_id_mesgs").get("type")
+    kind = kind if isinstance(kind, str) else f"type-{kind}"
+    what = f" (a FIT {kind} file, not an activity)" if kind not in ("activity", "type-None") \
+        else ""
+    raise ImportFailed(path, f"no activity data{what}")
 
 
 def _first(messages: Messages, name: str) -> Mapping[object, object]:
@@ -146,12 +252,13 @@ def _real(moment: object) -> bool:
     return isinstance(moment, datetime) and moment >= SYSTEM_TIME_END
 
 
-def _to_calendar(messages: Messages, notes: list[str]) -> Messages:
+def _to_calendar(messages: Messages, records: Columns, notes: list[str]
+                 ) -> tuple[Messages, Columns]:
     """Device-relative times moved onto the calendar by a timestamp_correlation message."""
     link = _first(messages, "timestamp_correlation_mesgs")
     utc, system = link.get("timestamp"), link.get("system_timestamp")
     if not (_real(utc) and isinstance(system, datetime) and not _real(system)):
-        return messages
+        return messages, records
     shift = utc - system
 
     def fix(message: Mapping[object, object]) -> dict[object, object]:
@@ -160,23 +267,25 @@ def _to_calendar(messages: Messages, notes: list[str]) -> Messages:
 
     notes.append("device-relative times placed on the calendar by the file's time correlation")
     moved = {name: [fix(m) for m in messages.get(name, ())]
-             for name in ("record_mesgs", "session_mesgs", "activity_mesgs")}
-    return {**messages, **moved}
+             for name in ("session_mesgs", "activity_mesgs")}
+    times = records["timestamp"]
+    relative = ~np.isnat(times) & (times < SYSTEM_TIME_END64)
+    times = np.where(relative, times + np.timedelta64(shift), times)
+    return {**messages, **moved}, {**records, "timestamp": times}
 
 
-def _records(records: Sequence[Mapping[object, object]], notes: list[str]) -> list[Mapping]:
-    timed = [r for r in records if _real(r.get("timestamp"))]
-    if timed:
-        middle = sorted(r["timestamp"] for r in timed)[len(timed) // 2]
-        timed = [r for r in timed if abs(r["timestamp"] - middle) <= MAX_RECORD_SPREAD]
-    kept, seen = [], {}
-    for record in timed:
-        if seen.get(record["timestamp"]) == record:
-            continue  # an exact copy (chained duplicate segments)
-        seen[record["timestamp"]] = record
-        kept.append(record)
-    if len(kept) < len(records):
-        notes.append(f"skipped {len(records) - len(kept)} records (no real time, a time days "
+def _records(records: Columns, notes: list[str]) -> Columns:
+    """Records with a real time near the others' and not an exact copy, in file order."""
+    times = records["timestamp"]
+    timed = ~np.isnat(times) & (times >= SYSTEM_TIME_END64)
+    if timed.any():
+        middle = np.sort(times[timed])[timed.sum() // 2]
+        timed[timed] = np.abs(times[timed] - middle) <= np.timedelta64(MAX_RECORD_SPREAD)
+    kept = fit_columns.take(records, timed)
+    kept = fit_columns.take(kept, ~fit_columns.exact_copies(kept))
+    skipped = times.size - kept["timestamp"].size
+    if skipped:
+        notes.append(f"skipped {skipped} records (no real time, a time days "
                      "away from the rest, or an exact copy)")
     return kept
 
@@ -205,14 +314,12 @@ def _sessions(sessions: Sequence[Mapping[object, object]], notes: list[str]) -> 
     return sorted(unique.values(), key=lambda s: _start(s) or far_past)
 
 
-def _split(records: list[Mapping], sessions: list[Mapping]) -> list[list[Mapping]]:
+def _split(records: Columns, sessions: list[Mapping]) -> list[Columns]:
     """Records of each session: those from its start until the next session starts."""
-    groups: list[list[Mapping]] = [[] for _ in sessions]
     starts = [(_start(s) or datetime.min.replace(tzinfo=UTC)).timestamp() for s in sessions]
-    for record in records:
-        index = bisect_right(starts, record["timestamp"].timestamp()) - 1
-        groups[max(index, 0)].append(record)
-    return groups
+    seconds = records["timestamp"].astype(np.int64) / 1e6
+    index = np.maximum(np.searchsorted(np.array(starts), seconds, side="right") - 1, 0)
+    return [fit_columns.take(records, index == i) for i in range(len(sessions))]
 
 
 def _number(value: object) -> float | None:
@@ -228,46 +335,47 @@ def _sport(session: Mapping[object, object]) -> tuple[str, str | None]:
     return _SUB_SPORTS.get((sport, sub_sport), sport), sub_sport
 
 
-def _fallback_sport(messages: Messages) -> str:
+def _fallback_sport(messages: Messages, records: Columns) -> str:
     for name in ("sport_mesgs", "lap_mesgs", "record_mesgs"):
         sport = _first(messages, name).get("sport") or _first(messages, name).get(
             "activity_type")
         if isinstance(sport, str):
             return sport
+    kinds = records.get("activity_type")
+    if kinds is not None and kinds.size and np.isfinite(kinds[0]):
+        return _ACTIVITY_TYPES.get(int(kinds[0]), "generic")
     return "generic"
 
 
-def _values(records: Sequence[Mapping], *names: str) -> np.ndarray:
-    """The first of ``names`` each record has, as floats (``nan`` where none is a number)."""
-    column: pl.Series | None = None
-    for name in names:
-        values = pl.Series([r.get(name) for r in records], dtype=pl.Float64, strict=False)
-        column = values if column is None else column.fill_null(values)
-    found = column.to_numpy(writable=True) if column is not None else np.array([])
+def _column(records: Columns, name: str) -> np.ndarray:
+    """A float copy of a record column (all ``nan`` when the file has no such field)."""
+    values = records.get(name)
+    if values is None:
+        return np.full(records["timestamp"].size, np.nan)
+    found = np.array(values, dtype=float)
     found[~np.isfinite(found)] = np.nan
     return found
 
 
-def _columns(records: Sequence[Mapping], per_leg: bool) -> dict[str, np.ndarray]:
-    altitude = _values(records, "enhanced_altitude", "altitude")
+def _columns(records: Columns, per_leg: bool) -> dict[str, np.ndarray]:
+    altitude = _column(records, "altitude")
     altitude[(altitude <= -500) | (altitude > 9000)] = np.nan  # -500 m is FIT's raw zero
-    lat = _values(records, "position_lat") * SEMICIRCLE_DEG
-    lon = _values(records, "position_long") * SEMICIRCLE_DEG
+    lat, lon = _column(records, "position_lat"), _column(records, "position_long")
     off = (np.abs(lat) > 90) | (np.abs(lon) > 180) | ((lat == 0) & (lon == 0))
     lat[off] = lon[off] = np.nan
-    cadence = _values(records, "cadence")
-    cadence += np.nan_to_num(_values(records, "fractional_cadence"))
+    cadence = _column(records, "cadence")
+    cadence += np.nan_to_num(_column(records, "fractional_cadence"))
     return {
-        "distance_m": _values(records, "distance"),
-        "speed_mps": _values(records, "enhanced_speed", "speed"),
-        "heart_rate_bpm": _values(records, "heart_rate"),
+        "distance_m": _column(records, "distance"),
+        "speed_mps": _column(records, "speed"),
+        "heart_rate_bpm": _column(records, "heart_rate"),
         "cadence_spm": cadence * 2 if per_leg else cadence,
         "altitude_m": altitude, "lat_deg": lat, "lon_deg": lon,
-        "power_w": _values(records, "power"),
-        "temperature_c": _values(records, "temperature"),
-        "stance_time_ms": _values(records, "stance_time"),
-        "vertical_oscillation_mm": _values(records, "vertical_oscillation"),
-        "stance_balance_pct": _values(records, "stance_time_balance"),
+        "power_w": _column(records, "power"),
+        "temperature_c": _column(records, "temperature"),
+        "stance_time_ms": _column(records, "stance_time"),
+        "vertical_oscillation_mm": _column(records, "vertical_oscillation"),
+        "stance_balance_pct": _column(records, "stance_time_balance"),
     }
 
 
@@ -292,20 +400,23 @@ def _reported(session: Mapping[object, object], start: datetime, sport: str,
         lon_deg=lon * SEMICIRCLE_DEG if lon is not None else None)
 
 
-def _activity(session: Mapping[object, object], records: list[Mapping], notes: list[str],
+def _activity(session: Mapping[object, object], records: Columns, notes: list[str],
               extra: dict[str, object]) -> ParsedActivity:
     sport, sub_sport = _sport(session)
     per_leg = family(sport) in PER_LEG_FAMILIES
-    times = [record["timestamp"] for record in records]
-    start, notes = _start(session) or min(times), list(notes)
-    if times and abs(start - min(times)) > MAX_START_MISMATCH:
+    times = records["timestamp"]
+    first = fit_columns.to_datetime(times.min()) if times.size else None
+    start, notes = _start(session) or first, list(notes)
+    if first is not None and abs(start - first) > MAX_START_MISMATCH:
         notes.append(f"the session starts {start:%Y-%m-%d %H:%M} but its samples at "
-                     f"{min(times):%Y-%m-%d %H:%M} UTC; the samples' time is used")
-        start = min(times)
+                     f"{first:%Y-%m-%d %H:%M} UTC; the samples' time is used")
+        start = first
     reported = _reported(session, start, sport, per_leg) if session.get("total_elapsed_time") \
         is not None else None
-    return make_activity(_columns(records, per_leg), times, sport=sport, start=start,
-                         reported=reported, warnings=notes, sub_sport=sub_sport, **extra)
+    frame = fit_columns.stream_frame(_columns(records, per_leg), times)
+    summary = summarize(frame, start=start, sport=sport, reported=reported,
+                        sub_sport=sub_sport, **extra)
+    return ParsedActivity(summary=summary, streams=frame, warnings=tuple(notes))
 
 
 def _product(message: Mapping[object, object]) -> str | None:
