@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from heavylegs.core.load import HR_BINS, ctl_atl_tsb, fallback_load, hrss_many
+from heavylegs.core.load import HR_BINS, ctl_atl_tsb, fallback_load, hrss_many, monotony_7d
 from heavylegs.core.model import RUNNING_SPORTS
 from heavylegs.core.profile import Profile
 from heavylegs.core.wellness import rank
@@ -105,20 +105,10 @@ def build(acts: pl.DataFrame, log: pl.DataFrame, *, end: date) -> pl.DataFrame:
     table = table.with_columns(
         ctl=pl.Series(ctl), atl=pl.Series(atl), tsb=pl.Series(tsb),
         rest_day=(pl.col("n_runs") == 0) & (pl.col("load") <= REST_DAY_LOAD_FRACTION * mean28),
-        monotony_7d=_monotony(table["load"]),
+        monotony_7d=pl.Series(monotony_7d(table["load"].to_numpy())),
     )
     table = table.join(log, on="date", how="left")
     return table.with_columns(hard_day=_hard_days(table))
-
-
-def _monotony(load: pl.Series) -> pl.Series:
-    """Foster monotony over each trailing 7 days (mean / population SD; 10 when SD is 0 and
-    there was load, as Runalyze caps it)."""
-    mean = load.rolling_mean(7, min_samples=1)
-    sd = load.rolling_std(7, min_samples=1, ddof=0).fill_null(0.0)
-    ratio = pl.select(pl.when(sd > 1e-9).then((mean / sd).clip(upper_bound=10.0))
-                      .when(mean > 0).then(10.0).otherwise(0.0)).to_series()
-    return ratio.alias("monotony_7d")
 
 
 def merge_device_values(log: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:

@@ -18,7 +18,6 @@ without heart rate fall back to a duration estimate at an assumed easy intensity
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,12 +48,17 @@ def hr_histogram(elapsed_s: np.ndarray, heart_rate_bpm: np.ndarray) -> np.ndarra
     return np.rint(seconds).astype(np.int32)
 
 
+def trimp_weights(max_hr: float, resting_hr: float, sex: str | None) -> np.ndarray:
+    """Banister TRIMP per second spent at each whole bpm (0-255): HRr × a × e^(b × HRr) / 60."""
+    a, b = TRIMP_FACTORS.get(sex or "other", TRIMP_FACTORS["other"])
+    bpm = np.arange(HR_BINS, dtype=float)
+    hrr = np.clip((bpm - resting_hr) / max(max_hr - resting_hr, 1.0), 0.0, 1.0)
+    return hrr * a * np.exp(b * hrr) / 60.0
+
+
 def trimp(hist: np.ndarray, max_hr: float, resting_hr: float, sex: str | None) -> float:
     """Banister TRIMP from a seconds-at-bpm histogram."""
-    a, b = TRIMP_FACTORS.get(sex or "other", TRIMP_FACTORS["other"])
-    bpm = np.arange(hist.size, dtype=float)
-    hrr = np.clip((bpm - resting_hr) / max(max_hr - resting_hr, 1.0), 0.0, 1.0)
-    return float(np.sum(hist / 60.0 * hrr * a * np.exp(b * hrr)))
+    return float(np.sum(hist * trimp_weights(max_hr, resting_hr, sex)[: hist.size]))
 
 
 def hrss(hist: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> float:
@@ -67,10 +71,7 @@ def hrss(hist: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: s
 
 def hrss_many(hists: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> np.ndarray:
     """HRSS of many activities at once: ``hists`` is an (n, 256) seconds-at-bpm matrix."""
-    a, b = TRIMP_FACTORS.get(sex or "other", TRIMP_FACTORS["other"])
-    bpm = np.arange(HR_BINS, dtype=float)
-    hrr = np.clip((bpm - resting_hr) / max(max_hr - resting_hr, 1.0), 0.0, 1.0)
-    weight = hrr * a * np.exp(b * hrr) / 60.0
+    weight = trimp_weights(max_hr, resting_hr, sex)
     ref = 3600.0 * weight[int(round(min(max(lthr, 0), HR_BINS - 1)))]
     return (hists @ weight) * (100.0 / ref) if ref > 0 else np.zeros(len(hists))
 
@@ -106,12 +107,20 @@ def ctl_atl_tsb(loads: Sequence[float], *, tau_ctl: float = 42.0, tau_atl: float
     return ctls, atls, tsbs
 
 
+def monotony_7d(loads: np.ndarray) -> np.ndarray:
+    """Foster monotony over each trailing 7 days (fewer at the start): mean / population SD,
+    capped at 10, and 10 when SD is 0 but there was load (Runalyze)."""
+    x = np.asarray(loads, dtype=float)
+    if x.size == 0:
+        return x
+    padded = np.concatenate([np.full(6, np.nan), x])  # the first days average fewer days
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 7)
+    mean, sd = np.nanmean(windows, axis=1), np.nanstd(windows, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.minimum(mean / sd, 10.0)
+    return np.where(sd > 1e-9, ratio, np.where(mean > 0, 10.0, 0.0))
+
+
 def monotony(last7: Sequence[float]) -> float:
-    """Foster monotony: mean / population SD of 7 daily loads; 10 when SD is 0 (Runalyze)."""
-    if not last7:
-        return 0.0
-    mean = sum(last7) / len(last7)
-    sd = math.sqrt(sum((x - mean) ** 2 for x in last7) / len(last7))
-    if sd == 0:
-        return 10.0 if mean > 0 else 0.0
-    return min(mean / sd, 10.0)
+    """Foster monotony of one week of daily loads."""
+    return float(monotony_7d(np.asarray(last7, dtype=float))[-1]) if len(last7) else 0.0
