@@ -108,7 +108,7 @@ class Workspace:
         moved enough to change them."""
         files, missing = discover(Path(p) for p in paths)
         report = ImportReport(failed=list(missing))
-        self._batch_profile = self.profile()
+        profile = self.profile()  # one resolution per batch: metrics of new activities use it
         done_bytes = 0
         for i, path in enumerate(files):
             try:
@@ -117,7 +117,7 @@ class Workspace:
                 report.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
                 continue
             done_bytes += len(data)
-            self._import_one(path, data, report)
+            self._import_one(path, data, report, profile)
             if progress:
                 progress(i + 1, len(files), done_bytes, str(path))
         if report.imported:
@@ -148,7 +148,7 @@ class Workspace:
                 progress(n, len(todo), 0, str(act_id))
         return len(todo)
 
-    def _import_one(self, path: Path, data: bytes, report: ImportReport) -> None:
+    def _import_one(self, path: Path, data: bytes, report: ImportReport, profile: Profile) -> None:
         try:
             units = units_for(path, data)
         except ImportFailed as exc:
@@ -159,9 +159,9 @@ class Workspace:
                                              "please report this file"))
             return
         for unit in units:
-            self._import_unit(unit, report)
+            self._import_unit(unit, report, profile)
 
-    def _import_unit(self, unit: Unit, report: ImportReport) -> None:
+    def _import_unit(self, unit: Unit, report: ImportReport, profile: Profile | None = None) -> None:
         if repo.has_file(self.conn, unit.sha256):
             report.unchanged += 1
             return
@@ -177,7 +177,7 @@ class Workspace:
         hists = [streams_hr_hist(a) for a in bundle.activities]
         from heavylegs.core.metrics import compute
 
-        profile = getattr(self, "_batch_profile", None) or self.profile()
+        profile = profile or self.profile()
         key = _metrics_key(profile)
         metrics = [(key, compute(a.streams, profile, a.summary.sport)) for a in bundle.activities]
         repo.save_bundle(self.conn, unit, bundle, hists, metrics)
@@ -294,9 +294,8 @@ class Workspace:
     def gear_list(self) -> list[dict[str, object]]:
         """Shoes with km so far (explicit gear, else the date range) and the dates each
         pair crossed 500 and 800 km."""
-        profile = self.profile()
-        tz = _tz_offset(profile.timezone) if profile.timezone else None
-        acts = daily.with_loads(queries.activities(self.conn), {}, profile, tz)
+        zone = queries.profile(self.conn).get("timezone")
+        acts = daily.with_dates(queries.activities(self.conn), _tz_offset(zone) if zone else None)
         shoes = self.shoes()
         return gear.summary(gear.assign(acts, shoes), shoes)
 

@@ -38,6 +38,13 @@ def local_starts(acts: pl.DataFrame, tz_offset_s: int | None) -> pl.Series:
     return acts.select((utc + pl.duration(seconds=offset)).dt.replace_time_zone(None).alias("start_local")).to_series()
 
 
+def with_dates(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.DataFrame:
+    """``acts`` plus ``start_local``, ``local_date`` and ``is_run``."""
+    return acts.with_columns(
+        local_starts(acts, tz_offset_s), is_run=pl.col("sport").is_in(list(RUNNING_SPORTS)),
+    ).with_columns(local_date=pl.col("start_local").dt.date())
+
+
 def with_loads(acts: pl.DataFrame, hists: dict[int, np.ndarray], profile: Profile,
                tz_offset_s: int | None = None) -> pl.DataFrame:
     """``acts`` plus ``start_local``, ``local_date``, ``is_run``, ``load`` (HRSS from the HR
@@ -54,13 +61,11 @@ def with_loads(acts: pl.DataFrame, hists: dict[int, np.ndarray], profile: Profil
     duration = acts["moving_s"].fill_null(acts["elapsed_s"]).fill_null(0.0).to_numpy()
     by_hr = hrss_many(matrix, profile.max_hr, profile.resting_hr, profile.lthr, profile.sex)
     hard_from = int(np.ceil(HARD_ZONE_FRACTION * profile.max_hr))
-    return acts.with_columns(
-        local_starts(acts, tz_offset_s),
-        is_run=pl.col("sport").is_in(list(RUNNING_SPORTS)),
+    return with_dates(acts, tz_offset_s).with_columns(
         load=pl.Series(np.where(has_hr, by_hr, [fallback_load(d) for d in duration]), dtype=pl.Float64),
         load_estimated=pl.Series(~has_hr, dtype=pl.Boolean),
         hard_min=pl.Series(np.where(has_hr, matrix[:, hard_from:].sum(axis=1) / 60.0, 0.0), dtype=pl.Float64),
-    ).with_columns(local_date=pl.col("start_local").dt.date())
+    )
 
 
 def _per_day(acts: pl.DataFrame) -> pl.DataFrame:
