@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from heavylegs.importers.strava_export import HEADER_2020
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 SHIFT_S = 6 * 3600 + 60  # between consecutive copies of a file
@@ -49,24 +51,7 @@ TIME_FIELDS = {0: {4}, 18: {2}, 19: {2}, 34: {5}, 101: {2}}  # global message ->
 TIMESTAMP = 253
 INVALID_U32, SYSTEM_TIME_END = 0xFFFFFFFF, 0x10000000
 TARGET_S, TARGET_RSS_MB = 60.0, 1024.0
-STRAVA_HEADER = (
-    "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,"
-    "Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,"
-    "Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,"
-    "Elevation Gain,Elevation Loss,Elevation Low,Elevation High,Max Grade,Average Grade,"
-    "Average Positive Grade,Average Negative Grade,Max Cadence,Average Cadence,Max Heart Rate,"
-    "Average Heart Rate,Max Watts,Average Watts,Calories,Max Temperature,Average Temperature,"
-    "Relative Effort,Total Work,Number of Runs,Uphill Time,Downhill Time,Other Time,"
-    "Perceived Exertion,Type,Start Time,Weighted Average Power,Power Count,"
-    "Prefer Perceived Exertion,Perceived Relative Effort,Commute,Total Weight Lifted,From Upload,"
-    "Grade Adjusted Distance,Weather Observation Time,Weather Condition,Weather Temperature,"
-    "Apparent Temperature,Dewpoint,Humidity,Weather Pressure,Wind Speed,Wind Gust,Wind Bearing,"
-    "Precipitation Intensity,Sunrise Time,Sunset Time,Moon Phase,Bike,Gear,"
-    "Precipitation Probability,Precipitation Type,Cloud Cover,Weather Visibility,UV Index,"
-    "Weather Ozone,Jump Count,Total Grit,Average Flow,Flagged,Average Elapsed Speed,"
-    "Dirt Distance,Newly Explored Distance,Newly Explored Dirt Distance,Activity Count,"
-    "Total Steps,Carbon Saved,Pool Length,Training Load,Intensity,Average Grade Adjusted Pace,"
-    "Timer Time,Total Cycles,Media").split(",")
+STRAVA_HEADER = HEADER_2020
 
 
 @dataclass(frozen=True)

@@ -20,26 +20,9 @@ import pytest
 
 from heavylegs.api import Workspace
 from heavylegs.importers import exports, strava_export
+from heavylegs.importers.strava_export import HEADER_2020 as STRAVA_HEADER
 
 DATA = Path(__file__).resolve().parent / "data" / "activities"
-STRAVA_HEADER = (
-    "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,"
-    "Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,"
-    "Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,"
-    "Elevation Gain,Elevation Loss,Elevation Low,Elevation High,Max Grade,Average Grade,"
-    "Average Positive Grade,Average Negative Grade,Max Cadence,Average Cadence,Max Heart Rate,"
-    "Average Heart Rate,Max Watts,Average Watts,Calories,Max Temperature,Average Temperature,"
-    "Relative Effort,Total Work,Number of Runs,Uphill Time,Downhill Time,Other Time,"
-    "Perceived Exertion,Type,Start Time,Weighted Average Power,Power Count,"
-    "Prefer Perceived Exertion,Perceived Relative Effort,Commute,Total Weight Lifted,From Upload,"
-    "Grade Adjusted Distance,Weather Observation Time,Weather Condition,Weather Temperature,"
-    "Apparent Temperature,Dewpoint,Humidity,Weather Pressure,Wind Speed,Wind Gust,Wind Bearing,"
-    "Precipitation Intensity,Sunrise Time,Sunset Time,Moon Phase,Bike,Gear,"
-    "Precipitation Probability,Precipitation Type,Cloud Cover,Weather Visibility,UV Index,"
-    "Weather Ozone,Jump Count,Total Grit,Average Flow,Flagged,Average Elapsed Speed,"
-    "Dirt Distance,Newly Explored Distance,Newly Explored Dirt Distance,Activity Count,"
-    "Total Steps,Carbon Saved,Pool Length,Training Load,Intensity,Average Grade Adjusted Pace,"
-    "Timer Time,Total Cycles,Media").split(",")
 # id, date, name, type, elapsed s, distance m, gear, file (None = manual), source file
 STRAVA_ROWS = [
     ("101", "Jun 11, 2017, 2:34:09 PM", "Morning Run", "Run", 57, 157.56, "Pegasus 38",

@@ -36,15 +36,42 @@ from heavylegs.importers.bundle import Bundle, GearUse, Unit
 
 CSV_NAME = "activities.csv"
 START_MISMATCH_S = 120.0  # a CSV start further from the file's is reported
-# key: (header name, occurrence). Positions: the 2020 layout, for a header in another language.
-COLUMNS: dict[str, tuple[str, int, int]] = {
-    "id": ("Activity ID", 0, 0), "date": ("Activity Date", 0, 1), "name": ("Activity Name", 0, 2),
-    "type": ("Activity Type", 0, 3), "elapsed": ("Elapsed Time", 0, 5),
-    "distance_display": ("Distance", 0, 6), "gear": ("Activity Gear", 0, 11),
-    "filename": ("Filename", 0, 12), "elapsed_s": ("Elapsed Time", 1, 15),
-    "moving_s": ("Moving Time", 0, 16), "distance_m": ("Distance", 1, 17),
-    "weight_lifted": ("Total Weight Lifted", 0, 51),
+# The 94-column header of a 2020 export (shared/corpus/FORMATS.md §2; names repeat).
+HEADER_2020 = (
+    "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,"
+    "Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,Activity Gear,Filename,"
+    "Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,Max Speed,Average Speed,"
+    "Elevation Gain,Elevation Loss,Elevation Low,Elevation High,Max Grade,Average Grade,"
+    "Average Positive Grade,Average Negative Grade,Max Cadence,Average Cadence,Max Heart Rate,"
+    "Average Heart Rate,Max Watts,Average Watts,Calories,Max Temperature,Average Temperature,"
+    "Relative Effort,Total Work,Number of Runs,Uphill Time,Downhill Time,Other Time,"
+    "Perceived Exertion,Type,Start Time,Weighted Average Power,Power Count,"
+    "Prefer Perceived Exertion,Perceived Relative Effort,Commute,Total Weight Lifted,From Upload,"
+    "Grade Adjusted Distance,Weather Observation Time,Weather Condition,Weather Temperature,"
+    "Apparent Temperature,Dewpoint,Humidity,Weather Pressure,Wind Speed,Wind Gust,Wind Bearing,"
+    "Precipitation Intensity,Sunrise Time,Sunset Time,Moon Phase,Bike,Gear,"
+    "Precipitation Probability,Precipitation Type,Cloud Cover,Weather Visibility,UV Index,"
+    "Weather Ozone,Jump Count,Total Grit,Average Flow,Flagged,Average Elapsed Speed,"
+    "Dirt Distance,Newly Explored Distance,Newly Explored Dirt Distance,Activity Count,"
+    "Total Steps,Carbon Saved,Pool Length,Training Load,Intensity,Average Grade Adjusted Pace,"
+    "Timer Time,Total Cycles,Media").split(",")
+
+# key: (header name, occurrence).
+NAMES: dict[str, tuple[str, int]] = {
+    "id": ("Activity ID", 0), "date": ("Activity Date", 0), "name": ("Activity Name", 0),
+    "type": ("Activity Type", 0), "elapsed": ("Elapsed Time", 0), "distance_display": ("Distance", 0),
+    "gear": ("Activity Gear", 0), "filename": ("Filename", 0), "elapsed_s": ("Elapsed Time", 1),
+    "moving_s": ("Moving Time", 0), "distance_m": ("Distance", 1),
+    "weight_lifted": ("Total Weight Lifted", 0),
 }
+
+
+def _position(name: str, occurrence: int) -> int:
+    return [i for i, n in enumerate(HEADER_2020) if n == name][occurrence]
+
+
+# (name, occurrence, position in the 2020 layout: used for a header in another language)
+COLUMNS: dict[str, tuple[str, int, int]] = {k: (n, o, _position(n, o)) for k, (n, o) in NAMES.items()}
 SPORTS = {
     "run": "running", "trailrun": "trail_running", "virtualrun": "treadmill_running",
     "ride": "cycling", "virtualride": "cycling", "mountainbikeride": "cycling",
