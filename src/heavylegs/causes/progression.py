@@ -56,6 +56,19 @@ def _spikes(ctx: Context) -> list[tuple[object, float, float, float]]:
     return out
 
 
+def established_long_run_km(ctx: Context) -> float | None:
+    """The long run the runner is adapted to: the longest run of the 30 days before the
+    biggest recent spike (a spike is not adapted to yet), else the longest of the last 30
+    days. Next long runs stay within 10 % of it (Garmin-RUNSAFE 2025)."""
+    o = ctx.overrides
+    spikes = [s for s in _spikes(ctx) if s[3] > SPIKE_NOTE.value(o) and s[1] - s[2] >= MIN_KM.value(o)]
+    if spikes:
+        return max(spikes, key=lambda s: s[3])[2]
+    month = ctx.acts.filter(pl.col("is_run") & (pl.col("local_date") > ctx.day - timedelta(days=30)))
+    longest = month["distance_m"].max()
+    return float(longest) / 1000 if longest else None  # type: ignore[arg-type]
+
+
 def _score(spike_pct: float, o: dict) -> float:
     if spike_pct > SPIKE_STRONG.value(o):
         return 0.9
@@ -106,7 +119,7 @@ def evaluate(ctx: Context) -> Result:
                             f"your longest of the previous 30 days ({ref_txt}), and weekly distance "
                             f"rose gently ({last_wk:.0f} → {this_wk:.0f} km).")
     score = min(score, 1.0)
-    ref_km = worst[2] if worst else established / 3
+    ref_km = established_long_run_km(ctx) or established / 3
     fix = (f"Keep your next long run under {ref_km * 1.1:.1f} km (within 10 % of your longest run "
            f"of the previous 30 days) until the legs feel normal again.",
            f"Cap next week at about {established * 1.1:.0f} km and add volume in small "

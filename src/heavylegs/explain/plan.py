@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from heavylegs.causes import progression
 from heavylegs.causes.base import Context, Finding
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -36,10 +37,7 @@ def _long_run_day(ctx: Context) -> int:
 
 
 def _caps(ctx: Context, found: dict[str, Finding]) -> list[PlanItem]:
-    runs = ctx.acts.filter(pl.col("is_run") & pl.col("distance_m").is_not_null())
-    month = runs.filter(pl.col("local_date") > ctx.day - timedelta(days=30))
-    before = runs.filter(pl.col("local_date").is_between(ctx.day - timedelta(days=60), ctx.day - timedelta(days=31)))
-    ref = max(float(before["distance_m"].max() or 0), float(month["distance_m"].quantile(0.9) or 0)) / 1000  # type: ignore[arg-type]
+    ref = progression.established_long_run_km(ctx) or 0.0  # the same reference as the spike rule
     weeks = [ctx.window(7, 7 * i)["run_distance_m"].sum() / 1000 for i in range(1, 5)]
     base = max(weeks) if weeks else 0.0
     factor = min((CUT[c] for c in CUT if c in found), default=1.0)
