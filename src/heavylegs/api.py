@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -23,9 +23,12 @@ from heavylegs.core.model import ParsedActivity
 from heavylegs.core.profile import KEYS as PROFILE_KEYS
 from heavylegs.core.profile import Profile, parse_setting, resolve
 from heavylegs.errors import HeavyLegsError, ImportFailed, InvalidInput, NotEnoughData
-from heavylegs.importers.bundle import Unit
-from heavylegs.importers.dispatch import units_for
+from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import open_database, queries, repo
+from heavylegs.storage.db import default_home
+
+if TYPE_CHECKING:
+    from heavylegs.importers.bundle import Unit
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
@@ -42,15 +45,6 @@ class ImportReport:
         return {"imported": self.imported, "unchanged": self.unchanged,
                 "failed": [{"path": p, "error": e} for p, e in self.failed],
                 "warnings": self.warnings}
-
-
-def default_home() -> Path:
-    env = os.environ.get("HEAVYLEGS_HOME")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("heavylegs"))
 
 
 def _is_candidate(path: Path) -> bool:
@@ -149,8 +143,10 @@ class Workspace:
         return len(todo)
 
     def _import_one(self, path: Path, data: bytes, report: ImportReport, profile: Profile) -> None:
+        from heavylegs.importers import dispatch
+
         try:
-            units = units_for(path, data)
+            units = dispatch.units_for(path, data)
         except ImportFailed as exc:
             report.failed.append((str(path), exc.reason))
             return
@@ -332,6 +328,15 @@ class Workspace:
 
     def why(self, day: date | None = None) -> explain.Answer:
         return self.answer(self.context(day))
+
+    def why_json(self, day: date | None = None) -> dict[str, object]:
+        """The answer as `why --json` prints it: the stored one while no data changed
+        (storage/answers.py), else computed now and stored."""
+        body = stored_answers.lookup(self.conn, day)
+        if body is None:
+            body = self.why(day).to_json()
+            stored_answers.store(self.conn, day, body)
+        return body
 
     def report(self, day: date | None = None, fmt: str = "html") -> str:
         """The answer with its charts as one self-contained HTML page, or as Markdown."""

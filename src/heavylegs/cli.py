@@ -1,40 +1,51 @@
 """The command line: parse arguments, call the Workspace, print. No logic worth testing
-on its own lives here (spec/cli.md is the contract)."""
+on its own lives here (spec/cli.md is the contract).
+
+Start-up time is part of the product: `heavylegs why` prints a stored answer
+(storage/answers.py) without importing the engine, polars, numpy or rich, and every
+command imports only what it uses, when it runs."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-from rich.console import Console
-
-from heavylegs.api import ImportReport, Workspace
+from heavylegs import __version__
 from heavylegs.errors import HeavyLegsError, InvalidInput
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Why do my legs feel heavy? Explains heavy legs from your own data.")
-profile_app = typer.Typer(no_args_is_help=True, help="The runner's profile.")
-gear_app = typer.Typer(no_args_is_help=True, help="Shoes.")
-app.add_typer(profile_app, name="profile")
-app.add_typer(gear_app, name="gear")
+if TYPE_CHECKING:
+    from rich.console import Console
 
-out = Console(soft_wrap=False)
-err = Console(stderr=True)
-STATE: dict[str, Any] = {"home": None, "debug": False}
+    from heavylegs.api import ImportReport, Workspace
+
+MAX_WARNINGS = 5
+_CONSOLES: dict[str, Console] = {}
 
 
-@app.callback()
-def _global(
-    home: Annotated[Path | None, typer.Option("--home", envvar="HEAVYLEGS_HOME",
-                                              help="Workspace folder (default: the platform's data folder).")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
-) -> None:
-    STATE["home"], STATE["debug"] = home, debug
+def out() -> Console:
+    if "out" not in _CONSOLES:
+        from rich.console import Console
+
+        _CONSOLES["out"] = Console(soft_wrap=False)
+    return _CONSOLES["out"]
+
+
+def err() -> Console:
+    if "err" not in _CONSOLES:
+        from rich.console import Console
+
+        _CONSOLES["err"] = Console(stderr=True)
+    return _CONSOLES["err"]
+
+
+def say_error(text: str) -> None:
+    """One plain line on stderr (no rich needed)."""
+    print(text, file=sys.stderr)
 
 
 def _parse_date(value: str | None, field: str = "--date") -> date | None:
@@ -46,48 +57,52 @@ def _parse_date(value: str | None, field: str = "--date") -> date | None:
         raise InvalidInput(field, value, "a date as YYYY-MM-DD") from None
 
 
-def _run(fn: Callable[[Workspace], int | None]) -> None:
+def _home(args: argparse.Namespace) -> Path:
+    from heavylegs.storage.db import default_home
+
+    return Path(args.home).expanduser() if args.home else default_home()
+
+
+def _run(args: argparse.Namespace, fn: Callable[[Workspace], int | None]) -> int:
     """Open the workspace, run ``fn``, turn errors into one-line messages and exit codes."""
     try:
-        with Workspace(STATE["home"]) as ws:
-            code = fn(ws) or 0
+        from heavylegs.api import Workspace
+
+        with Workspace(_home(args)) as ws:
+            return fn(ws) or 0
     except InvalidInput as exc:
-        if STATE["debug"]:
+        if args.debug:
             raise
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        say_error(f"error: {exc}")
+        return 2
     except HeavyLegsError as exc:
-        if STATE["debug"]:
+        if args.debug:
             raise
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        say_error(f"error: {exc}")
+        return 1
     except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
-        if STATE["debug"]:
+        if args.debug:
             raise
-        err.print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
-                  f"please report it", markup=False, highlight=False)
-        raise typer.Exit(1) from None
-    raise typer.Exit(code)
+        say_error(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
+                  f"please report it")
+        return 1
 
 
-MAX_WARNINGS = 5
+# -- commands --------------------------------------------------------------------------
 
 
 def _print_report(report: ImportReport, as_json: bool, verbose: bool = False) -> int:
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        out.print(f"imported {report.imported}, unchanged {report.unchanged}, "
-                  f"failed {len(report.failed)}", highlight=False)
+        print(f"imported {report.imported}, unchanged {report.unchanged}, failed {len(report.failed)}")
     shown = report.warnings if verbose else report.warnings[:MAX_WARNINGS]
     for w in shown:
-        err.print(f"warning: {w}", markup=False, highlight=False)
+        say_error(f"warning: {w}")
     if len(shown) < len(report.warnings):
-        err.print(f"warning: ... and {len(report.warnings) - len(shown)} more (--verbose shows all)",
-                  markup=False, highlight=False)
+        say_error(f"warning: ... and {len(report.warnings) - len(shown)} more (--verbose shows all)")
     for path, reason in report.failed:
-        text = reason if reason.startswith(path) else f"{path}: {reason}"
-        err.print(f"error: {text}", markup=False, highlight=False, soft_wrap=True)
+        say_error(f"error: {reason if reason.startswith(path) else f'{path}: {reason}'}")
     return 1 if report.failed else 0
 
 
@@ -106,7 +121,7 @@ def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
 
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), DownloadColumn(),
                TransferSpeedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err(), transient=True) as bar:
         task = bar.add_task("import", total=None)
 
         def tick(done: int, total: int, nbytes: int, path: str) -> None:
@@ -115,182 +130,268 @@ def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
         return ws.import_paths(paths, progress=tick)
 
 
-@app.command("import")
-def import_(paths: Annotated[list[Path], typer.Argument(help="Files, folders or archives.")],
-            as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
-            verbose: Annotated[bool, typer.Option("--verbose", help="Show every warning.")] = False) -> None:
-    """Import FIT/GPX/TCX files (also .gz), folders, exports (Strava, Garmin, Apple Health),
-    daily-log and app CSV files."""
-    _run(lambda ws: _print_report(import_with_progress(ws, paths), as_json, verbose))
+def _prepare_answer(ws: Workspace) -> None:
+    """After new data, compute and store the latest day's answer so the next `why` is
+    instant. Never fails the command that wrote the data: `why` reports any problem."""
+    try:
+        ws.why_json(None)
+    except Exception:  # noqa: BLE001 - NotEnoughData, or a bug `why` will show
+        pass
 
 
-@app.command()
-def activities(since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-               as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List stored activities."""
+def cmd_import(args: argparse.Namespace) -> int:
+    def run(ws: Workspace) -> int:
+        report = import_with_progress(ws, [Path(p) for p in args.paths])
+        if report.imported:
+            _prepare_answer(ws)
+        return _print_report(report, args.json, args.verbose)
+    return _run(args, run)
+
+
+def cmd_activities(args: argparse.Namespace) -> int:
     def show(ws: Workspace) -> None:
         from heavylegs.views import activities_rows, activities_table
 
-        rows = activities_rows(ws.activities(_parse_date(since, "--since")))
-        if as_json:
+        rows = activities_rows(ws.activities(_parse_date(args.since, "--since")))
+        if args.json:
             print(json.dumps(rows, indent=2))
         else:
-            out.print(activities_table(rows))
-    _run(show)
+            out().print(activities_table(rows))
+    return _run(args, show)
 
 
-@profile_app.command("set")
-def profile_set(items: Annotated[list[str], typer.Argument(help="KEY=VALUE ...")]) -> None:
-    """Set profile values, e.g. `max_hr=188 sex=female threshold_pace=4:30`."""
+def cmd_profile_set(args: argparse.Namespace) -> int:
     def apply(ws: Workspace) -> None:
         pairs = {}
-        for item in items:
+        for item in args.items:
             key, sep, value = item.partition("=")
             if not sep:
                 raise InvalidInput("profile setting", item, "KEY=VALUE")
             pairs[key.strip()] = value
         ws.profile_set(pairs)
-        out.print(f"profile: set {', '.join(pairs)}")
-    _run(apply)
+        print(f"profile: set {', '.join(pairs)}")
+    return _run(args, apply)
 
 
-@profile_app.command("show")
-def profile_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Show the profile, with which values were estimated from data."""
+def cmd_profile_show(args: argparse.Namespace) -> int:
     def show(ws: Workspace) -> None:
         data = ws.profile_show()
-        if as_json:
+        if args.json:
             print(json.dumps(data, indent=2))
             return
         for key, value in data["values"].items():  # type: ignore[union-attr]
             how = data["estimated"].get(key)  # type: ignore[union-attr]
             tail = f"  (estimated: {how})" if how else ""
-            out.print(f"{key:15s} {'-' if value is None else value}{tail}", highlight=False)
-    _run(show)
+            print(f"{key:15s} {'-' if value is None else value}{tail}")
+    return _run(args, show)
 
 
-@gear_app.command("add")
-def gear_add(name: str,
-             from_: Annotated[str | None, typer.Option("--from", help="YYYY-MM-DD")] = None,
-             to: Annotated[str | None, typer.Option("--to", help="YYYY-MM-DD")] = None,
-             start_km: Annotated[float, typer.Option("--start-km")] = 0.0,
-             limit_km: Annotated[float | None, typer.Option("--limit-km")] = None) -> None:
-    """Add a pair of shoes; runs between the dates without explicit gear count on it."""
-    _run(lambda ws: ws.gear_add(name, _parse_date(from_, "--from"), _parse_date(to, "--to"),
-                                start_km, limit_km))
+def cmd_gear_add(args: argparse.Namespace) -> int:
+    return _run(args, lambda ws: ws.gear_add(args.name, _parse_date(args.from_, "--from"),
+                                             _parse_date(args.to, "--to"), args.start_km, args.limit_km))
 
 
-@gear_app.command("list")
-def gear_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Shoes with km so far."""
+def cmd_gear_list(args: argparse.Namespace) -> int:
     def show(ws: Workspace) -> None:
         rows = ws.gear_list()
-        if as_json:
+        if args.json:
             print(json.dumps(rows, indent=2))
             return
         for g in rows:
             limit = f" / {g['limit_km']:.0f}" if g["limit_km"] else ""
-            out.print(f"{g['name']:24s} {g['km']:8.1f}{limit} km  ({g['runs']} runs)", highlight=False)
-    _run(show)
+            print(f"{g['name']:24s} {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
+    return _run(args, show)
 
 
-@app.command()
-def why(day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: latest day with data)")] = None,
-        as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Explain the heavy legs of a day."""
+def _print_answer(body: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        from heavylegs.explain.text import render
+
+        out().print(render(body))
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    try:
+        day = _parse_date(args.date)
+    except InvalidInput as exc:
+        say_error(f"error: {exc}")
+        return 2
+    from heavylegs.storage import answers
+
+    body = answers.lookup_in(_home(args), day)  # the fast path: no engine needed
+    if body is not None:
+        _print_answer(body, args.json)
+        return 0
+
     def show(ws: Workspace) -> None:
-        answer = ws.why(_parse_date(day))
-        if as_json:
-            print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
-        else:
-            from heavylegs.explain.text import render
-
-            out.print(render(answer))
-    _run(show)
+        _print_answer(ws.why_json(day), args.json)
+    return _run(args, show)
 
 
-@app.command()
-def report(html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML page.")] = None,
-           md: Annotated[Path | None, typer.Option("--md", help="Write Markdown.")] = None,
-           day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD")] = None) -> None:
-    """The answer with its charts, as one file that works offline."""
+def cmd_report(args: argparse.Namespace) -> int:
     def write(ws: Workspace) -> None:
-        if (html is None) == (md is None):
-            raise InvalidInput("output", "both" if html else "none", "exactly one of --html FILE or --md FILE")
-        target = html or md
-        text = ws.report(_parse_date(day), "html" if html else "md")
-        target.write_text(text, encoding="utf-8")  # type: ignore[union-attr]
-        out.print(f"report: wrote {target}", highlight=False, soft_wrap=True)
-    _run(write)
+        if (args.html is None) == (args.md is None):
+            raise InvalidInput("output", "both" if args.html else "none", "exactly one of --html FILE or --md FILE")
+        target = Path(args.html or args.md)
+        text = ws.report(_parse_date(args.date), "html" if args.html else "md")
+        target.write_text(text, encoding="utf-8")
+        print(f"report: wrote {target}")
+    return _run(args, write)
 
 
-@app.command()
-def demo(keep: Annotated[bool, typer.Option(help="Reuse the demo workspace instead of rebuilding it.")] = False) -> None:
-    """Build a demo runner's files, import them into a demo workspace and explain."""
+def cmd_demo(args: argparse.Namespace) -> int:
     from heavylegs.demo import run_demo
 
     try:
-        code = run_demo(STATE["home"], out, err, rebuild=not keep)
+        return run_demo(Path(args.home).expanduser() if args.home else None, out(), err(),
+                        rebuild=not args.keep)
     except HeavyLegsError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    raise typer.Exit(code)
+        say_error(f"error: {exc}")
+        return 1
 
 
-@app.command()
-def checkin(day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")] = None,
-            sets: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="a daily-log column; "
-                                                            "saves without asking")] = None) -> None:
-    """The day's log, asked interactively (under a minute) or set directly with --set."""
+def cmd_checkin(args: argparse.Namespace) -> int:
     from heavylegs import checkin as flow
 
     def save(ws: Workspace) -> int:
-        when = _parse_date(day) or date.today()
+        when = _parse_date(args.date) or date.today()
         stored = None
-        if sets:
-            values = flow.parse_sets(sets)
+        if args.set:
+            values = flow.parse_sets(args.set)
         elif not sys.stdin.isatty():
-            err.print(flow.NOT_A_TTY, markup=False, highlight=False)
+            say_error(flow.NOT_A_TTY)
             return 2
         else:
-            out.print(f"Check-in for {when.isoformat()}", style="bold", highlight=False)
+            con = out()
+            con.print(f"Check-in for {when.isoformat()}", style="bold", highlight=False)
             stored = ws.log_row(when)
             try:
-                values = flow.collect(flow.terminal_ask(out, sys.stdin.fileno()),
-                                      lambda line: out.print(line, markup=False, highlight=False),
+                values = flow.collect(flow.terminal_ask(con, sys.stdin.fileno()),
+                                      lambda line: con.print(line, markup=False, highlight=False),
                                       ws.log_row(date.fromordinal(when.toordinal() - 1)), stored)
             except (KeyboardInterrupt, EOFError):
-                err.print("\nnothing saved", highlight=False)
+                say_error("\nnothing saved")
                 return 1
         hits = ws.log_set(when, values) if values else []
         for part in flow.triage_renderables(hits):  # triage first, before anything else
-            out.print(part)
-        out.print(flow.summary(when, values, stored), markup=False, highlight=False)
+            out().print(part)
+        print(flow.summary(when, values, stored))
+        if values:
+            _prepare_answer(ws)
         return 0
-    _run(save)
+    return _run(args, save)
 
 
-export_app = typer.Typer(no_args_is_help=True, help="Write stored data to files.")
-app.add_typer(export_app, name="export")
-
-
-@export_app.command("daily-log")
-def export_daily_log(path: Annotated[Path, typer.Argument(metavar="FILE.csv", help="The CSV file to write.")]) -> None:
-    """The daily log in the format of spec/daily-log.md."""
+def cmd_export_daily_log(args: argparse.Namespace) -> int:
     def write(ws: Workspace) -> int:
+        path = Path(args.path)
         try:
             rows = ws.export_daily_log(path)
         except OSError as exc:
-            err.print(f"error: cannot write {path}: {exc.strerror or exc}", markup=False, highlight=False)
+            say_error(f"error: cannot write {path}: {exc.strerror or exc}")
             return 2
-        out.print(f"wrote {rows} rows to {path}", markup=False, highlight=False, soft_wrap=True)
+        print(f"wrote {rows} rows to {path}")
         return 0
-    _run(write)
+    return _run(args, write)
 
 
-def main() -> None:
-    app()
+# -- the parser ------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one `error:` line plus where to look, exit code 2 (spec/cli.md)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {message}\n(see `{self.prog} --help`)\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # Global options are accepted before or after the command; SUPPRESS keeps a value
+    # given before the command from being reset by the subcommand's default.
+    common.add_argument("--home", default=argparse.SUPPRESS, metavar="DIR",
+                        help="workspace folder (default: $HEAVYLEGS_HOME, else the platform's data folder)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+
+    top = _Parser(prog="heavylegs", parents=[common],
+                  description="Why do my legs feel heavy? Explains heavy legs from your own data.")
+    top.add_argument("--version", action="version", version=f"heavylegs {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, fn: Callable[[argparse.Namespace], int], help_: str,
+                within: Any = sub) -> argparse.ArgumentParser:
+        p = within.add_parser(name, parents=[common], help=help_, description=help_)
+        p.set_defaults(fn=fn)
+        return p
+
+    p = command("import", cmd_import, "Import FIT/GPX/TCX files (also .gz), folders, exports (Strava, "
+                "Garmin, Apple Health), daily-log and app CSV files.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or archives")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p.add_argument("--verbose", action="store_true", help="show every warning")
+
+    p = command("activities", cmd_activities, "List stored activities.")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+
+    profile = sub.add_parser("profile", help="The runner's profile.", description="The runner's profile.")
+    psub = profile.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
+    p = command("set", cmd_profile_set, "Set profile values, e.g. `max_hr=188 sex=female "
+                "threshold_pace=4:30`.", psub)
+    p.add_argument("items", nargs="+", metavar="KEY=VALUE")
+    p = command("show", cmd_profile_show, "Show the profile, with which values were estimated from data.", psub)
+    p.add_argument("--json", action="store_true")
+
+    gear = sub.add_parser("gear", help="Shoes.", description="Shoes.")
+    gsub = gear.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
+    p = command("add", cmd_gear_add, "Add a pair of shoes; runs between the dates without explicit "
+                "gear count on it.", gsub)
+    p.add_argument("name")
+    p.add_argument("--from", dest="from_", metavar="YYYY-MM-DD")
+    p.add_argument("--to", metavar="YYYY-MM-DD")
+    p.add_argument("--start-km", type=float, default=0.0, metavar="KM")
+    p.add_argument("--limit-km", type=float, default=None, metavar="KM")
+    p = command("list", cmd_gear_list, "Shoes with km so far.", gsub)
+    p.add_argument("--json", action="store_true")
+
+    p = command("why", cmd_why, "Explain the heavy legs of a day.")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: the latest day with data)")
+    p.add_argument("--json", action="store_true", help="the answer as JSON (spec/cli.md)")
+
+    p = command("report", cmd_report, "The answer with its charts, as one file that works offline.")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
+    p.add_argument("--md", metavar="FILE", help="write Markdown")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+
+    p = command("demo", cmd_demo, "Build a demo runner's files, import them into a demo workspace and explain.")
+    p.add_argument("--keep", action=argparse.BooleanOptionalAction, default=False,
+                   help="reuse the demo workspace instead of rebuilding it")
+
+    p = command("checkin", cmd_checkin, "The day's log, asked interactively (under a minute) or set "
+                "directly with --set.")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="a daily-log column; saves without asking (repeatable)")
+
+    export = sub.add_parser("export", help="Write stored data to files.", description="Write stored data to files.")
+    esub = export.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
+    p = command("daily-log", cmd_export_daily_log, "The daily log in the format of spec/daily-log.md.", esub)
+    p.add_argument("path", metavar="FILE.csv", help="the CSV file to write")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    top = parser()
+    args = top.parse_args(argv)
+    args.home = getattr(args, "home", None)
+    args.debug = getattr(args, "debug", False)
+    if getattr(args, "fn", None) is None:
+        top.print_help()
+        return 0 if args.command is None else 2
+    return args.fn(args)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    sys.exit(main())

@@ -1,5 +1,18 @@
-"""Rank findings and build the answer; render it as JSON or text. Pure."""
+"""Rank findings and build the answer; render it as JSON or text. Pure.
 
-from heavylegs.explain.answer import SCHEMA, Answer, build
+``Answer``, ``build`` and ``SCHEMA`` load on first use: the terminal renderer
+(``explain.text``) works on the answer's JSON and must not pull in the engine."""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["SCHEMA", "Answer", "build"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from heavylegs.explain import answer
+
+        return getattr(answer, name)
+    raise AttributeError(f"module 'heavylegs.explain' has no attribute {name!r}")

@@ -3,6 +3,7 @@ migrations applied on open (``PRAGMA user_version`` holds the applied version)."
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -145,8 +146,31 @@ CREATE TABLE activity_metrics (
 );
 """
 
+# Stored answers (storage/answers.py). Every table an answer is computed from gets triggers
+# that empty it on any change, so a stored answer is never stale whoever writes the data. A
+# migration that adds a data table must add its three triggers too.
+DATA_TABLES = ("files", "activities", "activity_sources", "streams", "activity_metrics",
+               "daily_log", "daily_values", "profile", "gear")
+
+
+def _answers_sql() -> str:
+    triggers = "\n".join(
+        f"CREATE TRIGGER answers_stale_{table}_{op[:3].lower()} AFTER {op} ON {table} "
+        f"BEGIN DELETE FROM answers; END;"
+        for table in DATA_TABLES for op in ("INSERT", "UPDATE", "DELETE"))
+    return f"""CREATE TABLE answers (
+  request TEXT PRIMARY KEY,
+  key TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+{triggers}
+"""
+
+
+MIGRATION_4 = _answers_sql()
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -162,6 +186,16 @@ def _migrate(conn: sqlite3.Connection) -> None:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def default_home() -> Path:
+    """The workspace folder: ``HEAVYLEGS_HOME``, else the platform's user data folder."""
+    env = os.environ.get("HEAVYLEGS_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("heavylegs"))
 
 
 def open_database(home: Path) -> sqlite3.Connection:
