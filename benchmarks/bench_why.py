@@ -14,6 +14,7 @@ Run: .venv/bin/python benchmarks/bench_why.py
 
 from __future__ import annotations
 
+import compileall
 import sqlite3
 import statistics
 import subprocess
@@ -123,6 +124,8 @@ def _fmt(times: list[float]) -> str:
 def main(rounds: int = 7) -> None:
     if not (HOME / "heavylegs.sqlite").exists():
         build()
+    # as installed: bytecode present (pip writes it for a wheel; `make install` for a checkout)
+    compileall.compile_dir(ROOT / "src" / "heavylegs", quiet=1)
     cmd = [sys.executable, "-m", "heavylegs.cli", "--home", str(HOME), "why", "--json"]
     subprocess.run(cmd, check=True, capture_output=True)  # migrate an older bench workspace
     base = _cold([sys.executable, "-c", "pass"], rounds)

@@ -117,7 +117,7 @@ def test_defaults_come_from_the_day_then_yesterday_and_dash_clears() -> None:
     values, prompts, _ = fake_run(["", "", "-"] + [""] * 6 + [""] * 10,
                                   yesterday=yesterday, stored=stored)
     assert prompts[0].endswith("[3]: ") and prompts[2].endswith("[7]: ")
-    assert "sleep_h" not in values  # cleared
+    assert "sleep_h" not in values  # '-' on yesterday's value: nothing of today's to clear
     assert values["heaviness"] == "3" and values["mood"] == "4"
     # the day's own symptoms (no tingling today; its unscreened code kept), yesterday's
     # illness as the default of "ill" (so the fever follow-up was asked too)
@@ -133,14 +133,14 @@ def test_yesterdays_screen_answers_are_the_defaults() -> None:
     assert values["symptoms"] == "swelling-left;calf-pain-one-side;warm-red-leg"
 
 
-def test_a_same_day_recheckin_says_what_it_could_not_clear() -> None:
+def test_a_same_day_recheckin_clears_what_was_answered_away() -> None:
     stored = {"heaviness": 6, "sleep_h": 7.0, "symptoms": "swelling-left"}
     values, _, _ = fake_run(["", "", "-"] + [""] * 5 + ["0"] + ["n"] + QUIET_SCREEN[1:],
                             stored=stored)
-    assert "symptoms" not in values and "sleep_h" not in values
+    assert values["symptoms"] == "" and values["sleep_h"] == ""
     text = checkin.summary(DAY, values, stored)
     assert text.startswith("saved 2026-05-04: heaviness 6, pain 0")
-    assert "cannot clear" in text and "sleep_h 7" in text and "symptoms swelling-left" in text
+    assert text.endswith("; cleared sleep_h, symptoms") and "kept" not in text
 
 
 @pytest.mark.parametrize(("items", "field"), [
@@ -263,6 +263,33 @@ def test_set_saves_without_asking(tmp_path: Path) -> None:
     with Workspace(tmp_path) as ws:
         assert ws.log_row(DAY) == {"heaviness": 7, "sleep_h": 6.5, "strength": "legs-heavy",
                                    "symptoms": "numbness"}
+
+
+def test_clear_removes_a_saved_value_and_the_red_flag_with_it(tmp_path: Path) -> None:
+    hl(tmp_path, "checkin", "--date", "2026-05-04", "--set", "heaviness=7", "--set", "sleep_h=6.5",
+       "--set", "symptoms=swelling-left")
+    run = hl(tmp_path, "checkin", "--date", "2026-05-04", "--clear", "symptoms", "--clear", "sleep_h",
+             "--set", "heaviness=5")
+    assert run.returncode == 0, run.stderr
+    assert "saved 2026-05-04: heaviness 5; cleared symptoms, sleep_h" in run.stdout
+    assert "URGENT" not in run.stdout
+    with Workspace(tmp_path) as ws:
+        assert ws.log_row(DAY) == {"heaviness": 5}
+    bad = hl(tmp_path, "checkin", "--date", "2026-05-04", "--clear", "legs")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --clear='legs'")
+    both = hl(tmp_path, "checkin", "--date", "2026-05-04", "--clear", "mood", "--set", "mood=3")
+    assert both.returncode == 2 and "also cleared" in both.stderr
+
+
+def test_log_set_clears_with_an_empty_value(tmp_path: Path) -> None:
+    with Workspace(tmp_path) as ws:
+        ws.log_set(DAY, {"heaviness": "6", "pain": "2"})
+        ws.log_set(DAY, {"pain": ""})
+        assert ws.log_row(DAY) == {"heaviness": 6}
+        ws.log_set(date(2026, 5, 5), {"pain": ""})  # nothing stored that day: nothing to do
+        assert ws.log_row(date(2026, 5, 5)) == {}
+        with pytest.raises(checkin.InvalidInput):
+            ws.log_set(DAY, {"no_such_column": ""})
 
 
 def test_set_with_a_red_flag_prints_triage_before_the_summary(tmp_path: Path) -> None:

@@ -326,3 +326,22 @@ def test_strava_manual_row_without_a_date_is_reported(ws: Workspace, tmp_path: P
     report = ws.import_paths([write(tmp_path, "s.zip", zip_bytes({"activities.csv": strava_csv(rows)}))])
     assert len(report.failed) == 1 and "line 3 (activity 107)" in report.failed[0][1]
     assert ws.activities()["name"].to_list() == ["Treadmill 5k"]
+
+
+def test_garmin_settings_file_in_uploads_is_skipped_not_failed(ws: Workspace, tmp_path: Path) -> None:
+    """Garmin exports carry settings/monitoring FIT files among the uploads: skipped and
+    said, not an error (the exit code stays 0)."""
+    uploads = zip_bytes({"9001_ACTIVITY.fit": (DATA / "2013-02-06-12-11-14.fit").read_bytes(),
+                         "9003_SETTINGS.fit": (DATA / "Settings.fit").read_bytes()})
+    report = ws.import_paths([write(tmp_path, "garmin.zip", zip_bytes({UPLOADS: uploads}))])
+    assert report.failed == [] and report.imported == 1
+    assert [(p.rsplit("!", 1)[-1], why) for p, why in report.skipped] == [
+        ("9003_SETTINGS.fit", "no activity data (a FIT settings file, not an activity)")]
+    assert report.to_json()["skipped"][0]["path"].endswith("9003_SETTINGS.fit")
+    again = ws.import_paths([tmp_path / "garmin.zip"])
+    assert again.imported == 0 and again.unchanged == 1 and len(again.skipped) == 1
+
+
+def test_a_settings_file_named_alone_is_skipped(ws: Workspace) -> None:
+    report = ws.import_paths([DATA / "Settings.fit"])
+    assert report.failed == [] and report.imported == 0 and len(report.skipped) == 1

@@ -22,7 +22,13 @@ from heavylegs.core.load import HR_BINS, hr_histogram
 from heavylegs.core.model import ParsedActivity
 from heavylegs.core.profile import KEYS as PROFILE_KEYS
 from heavylegs.core.profile import Profile, parse_setting, resolve
-from heavylegs.errors import HeavyLegsError, ImportFailed, InvalidInput, NotEnoughData
+from heavylegs.errors import (
+    HeavyLegsError,
+    ImportFailed,
+    InvalidInput,
+    NotAnActivity,
+    NotEnoughData,
+)
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import open_database, queries, repo
 from heavylegs.storage.db import default_home
@@ -40,10 +46,13 @@ class ImportReport:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # readable files that hold no activity by design (FIT settings/monitoring files)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {"imported": self.imported, "unchanged": self.unchanged,
                 "failed": [{"path": p, "error": e} for p, e in self.failed],
+                "skipped": [{"path": p, "why": e} for p, e in self.skipped],
                 "warnings": self.warnings}
 
 
@@ -147,6 +156,9 @@ class Workspace:
 
         try:
             units = dispatch.units_for(path, data)
+        except NotAnActivity as exc:
+            report.skipped.append((str(path), exc.reason))
+            return
         except ImportFailed as exc:
             report.failed.append((str(path), exc.reason))
             return
@@ -163,6 +175,9 @@ class Workspace:
             return
         try:
             bundle = unit.parse()
+        except NotAnActivity as exc:
+            report.skipped.append((unit.name, exc.reason))
+            return
         except ImportFailed as exc:
             report.failed.append((unit.name, exc.reason))
             return
@@ -192,17 +207,28 @@ class Workspace:
 
     def log_set(self, day: date, values: dict[str, str]) -> list[triage.TriageHit]:
         """Validate raw text values (as a CSV cell would hold them) and upsert them for
-        ``day``; returns the triage rules that fire on the day afterwards."""
+        ``day``; ``""`` clears that column's value for the day. Returns the triage rules
+        that fire on the day afterwards."""
+        from heavylegs.core.logschema import COLUMN_BY_NAME
         from heavylegs.importers import daily_log
 
-        buf = io.StringIO()
-        csv.writer(buf).writerows([["date", *values], [day.isoformat(), *values.values()]])
-        parsed = daily_log.parse(buf.getvalue(), "check-in")
-        if parsed.errors:
-            e = parsed.errors[0]
-            raise InvalidInput(e.column, e.value, e.accepted)
+        sets = {k: v for k, v in values.items() if v != ""}
+        clears = [k for k, v in values.items() if v == ""]
+        for key in clears:
+            if key not in COLUMN_BY_NAME or key == "date":
+                raise InvalidInput("column", key, "a daily-log column")
+        rows = []
+        if sets:
+            buf = io.StringIO()
+            csv.writer(buf).writerows([["date", *sets], [day.isoformat(), *sets.values()]])
+            parsed = daily_log.parse(buf.getvalue(), "check-in")
+            if parsed.errors:
+                e = parsed.errors[0]
+                raise InvalidInput(e.column, e.value, e.accepted)
+            rows = parsed.rows
         with self.conn:
-            repo.upsert_log_rows(self.conn, parsed.rows)
+            repo.upsert_log_rows(self.conn, rows)
+            repo.clear_log_values(self.conn, day, clears)
         log = queries.log_frame(self.conn).filter(pl.col("date") <= day)
         return triage.evaluate(day, log)
 

@@ -282,17 +282,23 @@ def symptoms_of(answers: Answers, stored: Mapping[str, object],
 
 def values_of(answers: Answers, stored: Mapping[str, object],
               questions: tuple[Question, ...] = QUESTIONS) -> dict[str, str]:
-    """The daily-log text values to save (cleared or skipped answers are left out)."""
+    """The daily-log text values to save; ``""`` clears a value stored for the day (an
+    answer of '-', or a symptom screen that no longer finds the stored symptoms). Skipped
+    answers are left out."""
     values: dict[str, str] = {}
     for q in questions:
         answer = answers.get(q.key)
         if q.kind == "value" and answer is not None:
             values[q.key] = FORMATTERS[q.key](answer)
+        elif q.kind == "value" and q.key in answers and stored.get(q.key) not in (None, ""):
+            values[q.key] = ""
         elif q.column and isinstance(answer, bool):
             values[q.column] = "yes" if answer else "no"
     symptoms = symptoms_of(answers, stored, questions)
     if symptoms:
         values["symptoms"] = ";".join(symptoms)
+    elif _codes(stored):
+        values["symptoms"] = ""
     return values
 
 
@@ -306,11 +312,18 @@ def collect(ask: Ask, say: Say, yesterday: Mapping[str, object] | None = None,
 
 
 # -- the non-interactive form and the closing lines -------------------------------------
-def parse_sets(items: list[str]) -> dict[str, str]:
-    """``KEY=VALUE`` items of ``--set`` as values to save; raises :class:`InvalidInput`
-    naming the item and what is accepted (the values are checked when saved)."""
+def parse_sets(items: list[str], clears: list[str] | None = None) -> dict[str, str]:
+    """``KEY=VALUE`` items of ``--set`` as values to save, and the ``--clear`` columns as
+    ``""``; raises :class:`InvalidInput` naming the item and what is accepted (the values
+    are checked when saved)."""
     known = (*(c for c in COLUMN_BY_NAME if c != "date"), *IMPERIAL_ALIASES)
     values: dict[str, str] = {}
+    for key in clears or ():
+        key = key.strip().lower()
+        if key not in COLUMN_BY_NAME or key == "date":
+            raise InvalidInput("--clear", key, "a daily-log column: "
+                               + ", ".join(c for c in COLUMN_BY_NAME if c != "date"))
+        values[key] = ""
     for item in items:
         key, sep, value = item.partition("=")
         key, value = key.strip().lower(), value.strip()
@@ -318,7 +331,8 @@ def parse_sets(items: list[str]) -> dict[str, str]:
             raise InvalidInput("--set", item, "KEY=VALUE with KEY a daily-log column: "
                                + ", ".join(known))
         if key in values:
-            raise InvalidInput("--set", item, f"each column once ({key} is given twice)")
+            raise InvalidInput("--set", item, f"each column once ({key} is given twice, or also "
+                                              "cleared)")
         if not value:
             accepted = COLUMN_BY_NAME[key].accepted if key in COLUMN_BY_NAME else "a number"
             raise InvalidInput(key, value, accepted)
@@ -327,8 +341,8 @@ def parse_sets(items: list[str]) -> dict[str, str]:
 
 
 def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object]) -> list[str]:
-    """Values stored for the day that the check-in asked about but does not save (cleared
-    or not asked this time): saving only adds and replaces, so they stay."""
+    """Values stored for the day that the check-in asked about but does not save (not
+    asked this time): saving only adds, replaces and clears what it names, so they stay."""
     asked = [q.key for q in QUESTIONS if q.kind == "value"] + [q.column for q in QUESTIONS if q.column]
     kept = [f"{k} {FORMATTERS[k](stored[k])}" for k in asked
             if stored.get(k) not in (None, "") and k not in values]
@@ -338,13 +352,15 @@ def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object]) ->
 
 
 def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] | None = None) -> str:
-    """What was saved, and what stays from before when a check-in could not clear it."""
-    saved = ", ".join(f"{k} {v}" for k, v in values.items())
-    line = f"saved {day.isoformat()}: {saved}" if values else f"{day.isoformat()}: nothing to save"
+    """What was saved and cleared, and what stays from the day's earlier entry."""
+    saved = ", ".join(f"{k} {v}" for k, v in values.items() if v != "")
+    cleared = [k for k, v in values.items() if v == ""]
+    line = f"saved {day.isoformat()}: {saved}" if saved else f"{day.isoformat()}: nothing to save"
+    if cleared:
+        line += ("; " if saved else ", ") + "cleared " + ", ".join(cleared)
     kept = kept_from_before(values, stored or {})
     if kept:
-        line += ("\nkept from the earlier entry of the day (a check-in cannot clear values): "
-                 + ", ".join(kept))
+        line += "\nkept from the earlier entry of the day (not asked this time): " + ", ".join(kept)
     return line
 
 

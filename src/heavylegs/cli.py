@@ -95,12 +95,16 @@ def _print_report(report: ImportReport, as_json: bool, verbose: bool = False) ->
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        print(f"imported {report.imported}, unchanged {report.unchanged}, failed {len(report.failed)}")
+        skipped = f", skipped {len(report.skipped)} (not activities)" if report.skipped else ""
+        print(f"imported {report.imported}, unchanged {report.unchanged}{skipped}, failed {len(report.failed)}")
     shown = report.warnings if verbose else report.warnings[:MAX_WARNINGS]
     for w in shown:
         say_error(f"warning: {w}")
     if len(shown) < len(report.warnings):
         say_error(f"warning: ... and {len(report.warnings) - len(shown)} more (--verbose shows all)")
+    if verbose:
+        for path, why in report.skipped:
+            say_error(f"skipped: {why if why.startswith(path) else f'{path}: {why}'}")
     for path, reason in report.failed:
         say_error(f"error: {reason if reason.startswith(path) else f'{path}: {reason}'}")
     return 1 if report.failed else 0
@@ -258,8 +262,8 @@ def cmd_checkin(args: argparse.Namespace) -> int:
     def save(ws: Workspace) -> int:
         when = _parse_date(args.date) or date.today()
         stored = None
-        if args.set:
-            values = flow.parse_sets(args.set)
+        if args.set or args.clear:
+            values = flow.parse_sets(args.set or [], args.clear)
         elif not sys.stdin.isatty():
             say_error(flow.NOT_A_TTY)
             return 2
@@ -370,10 +374,12 @@ def parser() -> argparse.ArgumentParser:
                    help="reuse the demo workspace instead of rebuilding it")
 
     p = command("checkin", cmd_checkin, "The day's log, asked interactively (under a minute) or set "
-                "directly with --set.")
+                "directly with --set / --clear.")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="a daily-log column; saves without asking (repeatable)")
+    p.add_argument("--clear", action="append", metavar="KEY",
+                   help="remove the day's value of a daily-log column (repeatable)")
 
     export = sub.add_parser("export", help="Write stored data to files.", description="Write stored data to files.")
     esub = export.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)

@@ -32,6 +32,11 @@ class ImportFailed(HeavyLegsError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class NotAnActivity(ImportFailed):
+    """A readable file that holds no activity by design (a FIT settings, monitoring or
+    device file, as Garmin exports carry by the hundred): skipped, not an error."""
+
+
 class UnsupportedFormat(ImportFailed):
     """The file is not in a format heavylegs reads."""
 

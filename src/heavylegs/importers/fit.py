@@ -26,7 +26,7 @@ from garmin_fit_sdk.profile import Profile
 
 from heavylegs.core.model import ActivitySummary, ParsedActivity
 from heavylegs.core.summary import summarize
-from heavylegs.errors import CorruptFile, ImportFailed
+from heavylegs.errors import CorruptFile, ImportFailed, NotAnActivity
 from heavylegs.importers import family, fastfit, fit_columns, guarded, one_line
 from heavylegs.importers.fastfit.assemble import decode_scan
 from heavylegs.importers.fastfit.crc import crc16
@@ -237,9 +237,9 @@ def _no_activity(messages: Messages, path: str, had_data: bool) -> NoReturn:
                                  "dates, so the activity cannot be placed in time")
     kind = _first(messages, "file_id_mesgs").get("type")
     kind = kind if isinstance(kind, str) else f"type-{kind}"
-    what = f" (a FIT {kind} file, not an activity)" if kind not in ("activity", "type-None") \
-        else ""
-    raise ImportFailed(path, f"no activity data{what}")
+    if kind not in ("activity", "type-None"):
+        raise NotAnActivity(path, f"no activity data (a FIT {kind} file, not an activity)")
+    raise ImportFailed(path, "no activity data")
 
 
 def _first(messages: Messages, name: str) -> Mapping[object, object]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -142,6 +142,14 @@ def upsert_log_rows(conn: sqlite3.Connection, rows: Iterable[Mapping[str, object
                      [str(row["date"]), *(_to_sql(c, row[c]) for c in cols), now])
         count += 1
     return count
+
+
+def clear_log_values(conn: sqlite3.Connection, day: date, columns: Sequence[str]) -> None:
+    """Set the named daily-log columns of ``day`` to NULL (names checked by the caller
+    against the schema). The caller owns the transaction."""
+    if columns:
+        sets = ", ".join([*(f"{c} = NULL" for c in columns), "updated_at = ?"])
+        conn.execute(f"UPDATE daily_log SET {sets} WHERE date = ?", (_now(), day.isoformat()))
 
 
 def _gear_id(conn: sqlite3.Connection, name: str) -> int:
