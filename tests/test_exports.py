@@ -247,6 +247,7 @@ def test_same_fit_in_both_exports_is_one_activity_with_both_sources(
     assert f"{strava}!activities/106.fit.gz" in sources
     assert f"{garmin}!{UPLOADS}!9001_ACTIVITY.fit" in sources
     assert {g["name"]: g["runs"] for g in ws.gear_list()}["Ghost 14"] == 1
+    assert (fr110["name"], fr110["sport"]) == ("FR110 run", "running")  # Strava's name either way
 
 
 def test_reimport_is_idempotent(ws: Workspace, tmp_path: Path) -> None:

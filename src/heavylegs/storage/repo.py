@@ -76,6 +76,25 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
+def _merge(s: ActivitySummary, richer: bool) -> tuple[str, list[object]]:
+    """SET clause and parameters folding a second copy of an activity into the stored one:
+    the richer copy's values win where it has them, and either copy fills what the other
+    lacks (a Strava name and sport for a device file stored first, or the reverse); a
+    ``generic`` sport never replaces a known one."""
+    parts: list[str] = []
+    params: list[object] = []
+    for column, value in zip(SUMMARY_COLUMNS, _summary_values(s), strict=True):
+        if column == "sport":
+            keep = "sport IS NOT NULL AND sport != 'generic'"
+            parts.append(f"sport = CASE WHEN ? = 'generic' AND {keep} THEN sport ELSE ? END" if richer
+                         else f"sport = CASE WHEN {keep} THEN sport ELSE ? END")
+            params += [value, value] if richer else [value]
+        else:
+            parts.append(f"{column} = COALESCE(?, {column})" if richer else f"{column} = COALESCE({column}, ?)")
+            params.append(value)
+    return ", ".join(parts), params
+
+
 def save_metrics(conn: sqlite3.Connection, activity_id: int, profile_key: str,
                  values: Mapping[str, float | None]) -> None:
     """Store (replace) one activity's metrics; the caller owns the transaction."""
@@ -91,10 +110,12 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
     dup = _find_duplicate(conn, s)
     if dup is not None:
         activity_id = int(dup["id"])
-        if act.streams.height > (dup["n_samples"] or 0):  # keep the richest stream
-            sets = ", ".join(f"{c} = ?" for c in SUMMARY_COLUMNS)
-            conn.execute(f"UPDATE activities SET {sets}, hr_hist = ? WHERE id = ?",
-                         [*_summary_values(s), hr_hist.tobytes(), activity_id])
+        richer = act.streams.height > (dup["n_samples"] or 0)  # keep the richest stream
+        sets, params = _merge(s, richer)
+        if richer:
+            sets, params = sets + ", hr_hist = ?", [*params, hr_hist.tobytes()]
+        conn.execute(f"UPDATE activities SET {sets} WHERE id = ?", [*params, activity_id])
+        if richer:
             conn.execute("INSERT OR REPLACE INTO streams VALUES (?,?,?,?)",
                          (activity_id, STREAM_ENCODING, act.streams.height, blob))
             if metrics is not None:
