@@ -266,18 +266,24 @@ class Workspace:
         """The resolved profile for ``day``: stored values, else estimates from the data
         (pass already-loaded ``acts``/``hists``/``log`` to avoid reading them again)."""
         day = day or date.today()
-        acts = queries.activities(self.conn) if acts is None else acts
-        hists = queries.hr_histograms(self.conn) if hists is None else hists
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
-        recent = acts.filter(pl.col("start_utc") >= year_ago)["id"].to_list()
+        if acts is None:  # read only what the estimates need: the last 12 months' histograms
+            recent_hists = queries.hr_histograms(self.conn, since_utc=year_ago)
+            recent = list(recent_hists)
+            hists = recent_hists if hists is None else hists
+        else:
+            recent = acts.filter(pl.col("start_utc") >= year_ago)["id"].to_list()
+            hists = queries.hr_histograms(self.conn) if hists is None else hists
         hist = np.sum([hists[i] for i in recent if i in hists], axis=0) if recent else np.zeros(HR_BINS)
         peak = _observed_max_hr(self.conn, recent)
-        log = (queries.log_frame(self.conn) if log is None else log).filter(pl.col("date") <= day)
-        rhr = log["resting_hr_bpm"].drop_nulls().tail(7)
+        if log is None:
+            rhr = queries.recent_values(self.conn, "resting_hr_bpm", day.isoformat(), 7)
+        else:
+            rhr = log.filter(pl.col("date") <= day)["resting_hr_bpm"].drop_nulls().tail(7).to_list()
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
         return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
-                       resting_hr_7d_median=float(rhr.median()) if rhr.len() else None,  # type: ignore[arg-type]
+                       resting_hr_7d_median=float(np.median(rhr)) if rhr else None,
                        age=day.year - birth if birth else None)
 
     def profile_show(self) -> dict[str, object]:
@@ -323,29 +329,47 @@ class Workspace:
 
     # -- the answer ---------------------------------------------------------------------
     def latest_day(self, acts: pl.DataFrame | None = None, log: pl.DataFrame | None = None) -> date:
-        acts = self.activities() if acts is None else acts
-        log = queries.log_frame(self.conn) if log is None else log
-        days = [d for d in (log["date"].max() if log.height else None,) if d is not None]
-        if acts.height:
-            days.append(datetime.fromisoformat(acts["start_utc"].max()).date())  # type: ignore[arg-type]
+        if acts is None and log is None:
+            last_log, last_start = queries.last_dates(self.conn)
+        else:
+            acts = self.activities() if acts is None else acts
+            log = queries.log_frame(self.conn) if log is None else log
+            last_log = log["date"].max().isoformat() if log.height else None  # type: ignore[union-attr]
+            last_start = acts["start_utc"].max() if acts.height else None
+        days = [date.fromisoformat(last_log)] if last_log else []
+        if last_start:
+            days.append(datetime.fromisoformat(last_start).date())  # type: ignore[arg-type]
         if not days:
             raise NotEnoughData("the workspace is empty: import activity files or a daily log first "
                                 "(heavylegs import PATH)")
         return max(days)  # type: ignore[type-var]
 
     def context(self, day: date | None = None) -> Context:
-        """Everything the engine reads for ``day`` (default: the latest day with data),
-        each table read once."""
-        raw_acts = queries.activities(self.conn, with_source=False)
-        hists, raw_log = queries.hr_histograms(self.conn), queries.log_frame(self.conn)
-        day = day or self.latest_day(raw_acts, raw_log)
-        profile = self.profile(day, acts=raw_acts, hists=hists, log=raw_log)
+        """Everything the engine reads for ``day`` (default: the latest day with data).
+
+        Only the last ``CONTEXT_DAYS`` are read in full. Earlier activities are read with
+        the few columns their training load and shoe km need (CTL/ATL and km carry over
+        from the first day), earlier daily-log rows not at all. An activity's local date is
+        within a day of its UTC date, so two days of margin keep every activity of the
+        window (and every one before it in time order, for shoe km) in the full read."""
+        day = day or self.latest_day()
+        profile = self.profile(day)
         tz = _tz_offset(profile.timezone) if profile.timezone else None
-        acts = daily.with_loads(_with_metrics(self.conn, raw_acts), hists, profile, tz)
-        acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
-        log = daily.merge_device_values(raw_log, queries.daily_values(self.conn))
-        table = daily.build(acts, log.filter(pl.col("date") <= day), end=day)  # CTL/ATL need it all
         first = day - timedelta(days=CONTEXT_DAYS)
+        split, until = (datetime(d.year, d.month, d.day, tzinfo=UTC).isoformat()
+                        for d in (first - timedelta(days=2), day + timedelta(days=3)))
+        older, hists = queries.activities_and_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
+        recent, recent_hists = queries.activities_and_hists(self.conn, split, until)
+        recent = _with_metrics(self.conn, recent)
+        acts = pl.concat([older, recent], how="diagonal").select(recent.columns)
+        acts = daily.with_loads(acts, np.vstack([hists, recent_hists]), profile, tz)
+        acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
+        since, end = first.isoformat(), day.isoformat()
+        log = daily.merge_device_values(queries.log_frame(self.conn, since, end),
+                                        queries.daily_values(self.conn, since, end),
+                                        queries.daily_value_columns(self.conn))
+        log_start = queries.first_log_date(self.conn, end)
+        table = daily.build(acts, log, end=day, log_start=date.fromisoformat(log_start) if log_start else None)
         return Context(day=day, daily=table.filter(pl.col("date") >= first),
                        acts=acts.filter(pl.col("local_date") >= first), profile=profile)
 
@@ -378,8 +402,7 @@ class Workspace:
 
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
-        today = ctx.daily.filter(pl.col("date") == ctx.day)
-        heaviness = today["heaviness"][0] if today.height and "heaviness" in today.columns else None
+        heaviness = ctx.value("heaviness", ctx.day)
         answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
                        plan=tuple(plan.make(ctx, answer.findings)))
@@ -394,8 +417,7 @@ def _observed_max_hr(conn: sqlite3.Connection, activity_ids: list[int]) -> float
     None with fewer than three activities with heart rate."""
     if not activity_ids:
         return None
-    peaks = queries.metrics(conn, ["hr_max_5s_bpm"]).filter(pl.col("id").is_in(activity_ids))
-    top = peaks["hr_max_5s_bpm"].drop_nulls().sort(descending=True).head(3).to_list()
+    top = queries.top_metric(conn, "hr_max_5s_bpm", activity_ids, 3)
     return float(sorted(top)[1]) if len(top) == 3 else None
 
 
@@ -424,8 +446,8 @@ def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
     from heavylegs.core.metrics import METRICS
 
     keys = [k for k in METRICS if k not in acts.columns]
-    frame = queries.metrics(conn, keys).drop("profile_key")
-    joined = acts.join(frame, on="id", how="left")
+    frame = queries.metrics(conn, keys, acts["id"].to_list()).drop("profile_key")
+    joined = acts.join(frame, on="id", how="left", maintain_order="left")
     return joined
 
 

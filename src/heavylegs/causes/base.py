@@ -7,9 +7,11 @@ data is missing and how to provide it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -78,14 +80,50 @@ class Context:
     acts: pl.DataFrame
     profile: Profile
     overrides: Mapping[str, float] = field(default_factory=dict)
+    # Values several causes derive from the same frames, computed once per context (see
+    # ``cached``); not an input, so ``dataclasses.replace`` starts a new one.
+    memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def cached(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per context and ``key``. Only for values that depend on
+        nothing but this context (its frames, day, profile and overrides)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def span(self, days: int, end_offset: int = 0) -> tuple[date, date]:
+        """First and last date of the ``days`` days ending ``end_offset`` days before ``day``."""
+        last = self.day - timedelta(days=end_offset)
+        return last - timedelta(days=days - 1), last
 
     def window(self, days: int, end_offset: int = 0) -> pl.DataFrame:
         """Daily rows of the ``days`` days ending ``end_offset`` days before ``day``."""
-        from datetime import timedelta
+        return self.cached(("window", days, end_offset), lambda: date_window(self.daily, *self.span(days, end_offset)))
 
-        last = self.day - timedelta(days=end_offset)
-        first = last - timedelta(days=days - 1)
-        return self.daily.filter(pl.col("date").is_between(first, last))
+    def value(self, column: str, day: date) -> Any:
+        """The daily-table value of ``column`` on ``day`` (None when the table lacks the
+        column or the day)."""
+        if column not in self.daily.columns:
+            return None
+        index = self.cached("date_index", self._date_index).get(day)
+        return None if index is None else self.daily[column][index]
+
+    def _date_index(self) -> dict[date, int]:
+        index: dict[date, int] = {}
+        for i, d in enumerate(self.daily["date"].to_list()):
+            index.setdefault(d, i)  # the first row of a date, as a filter's first match
+        return index
+
+
+def date_window(frame: pl.DataFrame, first: date, last: date, column: str = "date") -> pl.DataFrame:
+    """Rows of ``frame`` whose ``column`` lies in ``first``..``last``: a slice when the
+    column is sorted (the daily table, activities in most histories), else a filter."""
+    dates = frame[column]
+    if dates.null_count() == 0 and dates.is_sorted():
+        values = dates.to_list()
+        lo, hi = bisect_left(values, first), bisect_right(values, last)
+        return frame.slice(lo, max(hi - lo, 0))
+    return frame.filter(pl.col(column).is_between(first, last))
 
 
 def confidence(score: float, quality: float) -> str:

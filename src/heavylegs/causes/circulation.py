@@ -84,6 +84,10 @@ class Episode:
 
 def _longest_runs(ctx: Context) -> dict[date, tuple[float, float | None]]:
     """Per day of the lookback: (moving minutes, stopped minutes) of the longest run."""
+    return ctx.cached("circulation.longest_runs", lambda: _find_longest_runs(ctx))  # type: ignore[no-any-return]
+
+
+def _find_longest_runs(ctx: Context) -> dict[date, tuple[float, float | None]]:
     days = int(LOOKBACK.value(ctx.overrides))
     runs = ld.runs_between(ctx, ctx.day - timedelta(days=days), ctx.day)
     stopped = ((ld.num(runs, "elapsed_s") - ld.num(runs, "moving_s")) / 60).clip(lower_bound=0).alias("stopped")
@@ -93,6 +97,10 @@ def _longest_runs(ctx: Context) -> dict[date, tuple[float, float | None]]:
 
 
 def _episodes(ctx: Context) -> list[Episode]:
+    return ctx.cached("circulation.episodes", lambda: _find_episodes(ctx))  # type: ignore[no-any-return]
+
+
+def _find_episodes(ctx: Context) -> list[Episode]:
     days = int(LOOKBACK.value(ctx.overrides))
     longest = _longest_runs(ctx)
     numb = set(ld.symptom_days(ctx, "numbness", days) + ld.symptom_days(ctx, "tingling", days))

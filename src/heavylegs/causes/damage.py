@@ -18,7 +18,7 @@ import polars as pl
 
 from heavylegs.causes import training_data as td
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
-from heavylegs.causes.intensity import zone_seconds
+from heavylegs.causes.intensity import zoned_sessions
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "muscle-damage"
@@ -60,8 +60,9 @@ def _novelty(ctx: Context, acts: pl.DataFrame, s: dict, o: dict) -> tuple[float,
     """(strength, metric, sentence) of the session's strongest novelty, if any."""
     d = s["local_date"]
     prior = td.between(acts, d - timedelta(days=int(LOOKBACK.value(o))), d - timedelta(days=1))
-    ecc, top = s["ecc"], float(prior["ecc"].fill_null(0.0).max() or 0.0)  # type: ignore[arg-type]
-    known = prior["ecc"].drop_nulls().len() >= MIN_PRIOR.value(o)
+    prior_ecc = [0.0 if v is None else v for v in prior["ecc"].to_list()]
+    ecc, top = s["ecc"], float(max(prior_ecc, default=None) or 0.0)
+    known = prior.height - prior["ecc"].null_count() >= MIN_PRIOR.value(o)
     if known and ecc is not None and ecc >= ECC_MIN.value(o):
         ratio = ecc / top if top else float("inf")
         if ratio >= NOVEL.value(o):
@@ -74,7 +75,7 @@ def _novelty(ctx: Context, acts: pl.DataFrame, s: dict, o: dict) -> tuple[float,
                     f"before ({top:.0f} m); downhill running is the classic cause of sore, "
                     "heavy legs.")
     hard, top_hard = s["hard_zone_min"], prior["hard_zone_min"].max()
-    known = prior["hard_zone_min"].drop_nulls().len() >= MIN_PRIOR.value(o)
+    known = prior.height - prior["hard_zone_min"].null_count() >= MIN_PRIOR.value(o)
     most = float(top_hard or 0)  # type: ignore[arg-type]
     if known and hard is not None and hard >= HARD_NEW.value(o) and hard >= NOVEL.value(o) * most:
         return (0.6, "hard_min_new", f"{td.fmt_day(d)}'s session had {hard:.0f} min at or above threshold, "
@@ -88,8 +89,7 @@ def _novelty(ctx: Context, acts: pl.DataFrame, s: dict, o: dict) -> tuple[float,
 
 
 def _candidates(ctx: Context, o: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
-    acts = ctx.acts.filter(~pl.col("sport").is_in(td.STRENGTH_SPORTS))
-    acts = _eccentric(zone_seconds(acts), o)
+    acts = _eccentric(zoned_sessions(ctx), o)
     return acts, td.within_lag(ctx, acts, LAG_MIN.value(o), LAG_MAX.value(o))
 
 

@@ -16,6 +16,7 @@ import polars as pl
 
 from heavylegs.causes import training_data as td
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.intensity import zoned_runs
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "glycogen-depletion"
@@ -153,7 +154,7 @@ def evaluate(ctx: Context) -> Result:
     o = dict(ctx.overrides)
     if td.runs(ctx).height == 0:
         return NotAssessed(CAUSE, ("runs",), td.HOW_IMPORT)
-    recent = td.within_lag(ctx, td.runs(ctx), -24.0, LAG.value(o))
+    recent = td.within_lag(ctx, zoned_runs(ctx), -24.0, LAG.value(o))
     recent = recent.with_columns(minutes=_minutes(recent))
     demand, longest = _demand(ctx, recent, o)
     if demand is None:

@@ -82,6 +82,10 @@ class RunMass:
 
 
 def _run_masses(ctx: Context) -> list[RunMass]:
+    return ctx.cached("hydration.run_masses", lambda: _find_run_masses(ctx))  # type: ignore[no-any-return]
+
+
+def _find_run_masses(ctx: Context) -> list[RunMass]:
     days = int(LOOKBACK.value(ctx.overrides))
     win = ctx.window(days)
     rows = win.select("date", ld.num(win, "pre_run_mass_kg").alias("pre"), ld.num(win, "post_run_mass_kg").alias("post"),

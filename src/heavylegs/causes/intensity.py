@@ -67,6 +67,24 @@ def zone_seconds(acts: pl.DataFrame) -> pl.DataFrame:
     ).drop("_he", "_hm", "_hh", "_pe", "_pm", "_ph", "_lt")
 
 
+def zoned(ctx: Context) -> pl.DataFrame:
+    """``ctx.acts`` with zone times (:func:`zone_seconds`) and timing against the day asked
+    about (``training_data.with_lag``): several causes read them, so computed once."""
+    return ctx.cached("zoned", lambda: zone_seconds(td.with_lag(ctx, ctx.acts)))  # type: ignore[no-any-return]
+
+
+def zoned_runs(ctx: Context) -> pl.DataFrame:
+    """The runs of :func:`zoned`."""
+    return ctx.cached("zoned_runs", lambda: zoned(ctx).filter(pl.col("is_run")) if ctx.acts.height  # type: ignore[no-any-return]
+                      else zoned(ctx))
+
+
+def zoned_sessions(ctx: Context) -> pl.DataFrame:
+    """The sessions of :func:`zoned` other than strength work."""
+    return ctx.cached("zoned_sessions", lambda: zoned(ctx).filter(  # type: ignore[no-any-return]
+        ~pl.col("sport").is_in(td.STRENGTH_SPORTS)) if ctx.acts.height else zoned(ctx))
+
+
 def cadence_locked(acts: pl.DataFrame, o: Mapping[str, float]) -> pl.Series:
     """Runs whose mean HR sits on the cadence: an optical sensor locked onto the steps."""
     hr, cad = td.num(acts, "avg_hr_bpm"), td.num(acts, "cadence_spm_mean")
@@ -76,7 +94,7 @@ def cadence_locked(acts: pl.DataFrame, o: Mapping[str, float]) -> pl.Series:
 def _clean(ctx: Context, o: dict) -> tuple[pl.DataFrame, int]:
     """Runs of the window with zone times, minus cadence-locked ones (and how many)."""
     first = ctx.day - timedelta(days=int(TID_DAYS.value(o)) - 1)
-    runs = zone_seconds(td.between(td.runs(ctx), first, ctx.day))
+    runs = td.between(zoned_runs(ctx), first, ctx.day)
     runs = runs.with_columns(_locked=cadence_locked(runs, o))
     return runs.filter(~pl.col("_locked")).drop("_locked"), int(runs["_locked"].sum())
 

@@ -22,7 +22,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, confidence
+from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, confidence, date_window
+from heavylegs.causes.training_data import num_expr
+from heavylegs.causes.training_data import runs as td_runs
 from heavylegs.core.settings import Setting, register
 
 # How far a cause's detection grade lets its score become confidence (science.md §0.1,
@@ -88,8 +90,14 @@ def num(df: pl.DataFrame, name: str) -> pl.Series:
 
 def logged(ctx: Context, column: str, days: int, end_offset: int = 0) -> pl.DataFrame:
     """``date`` and ``value`` (Float64) for the days of the window where ``column`` has a value."""
-    win = ctx.window(days, end_offset)
-    return win.select("date", num(win, column).alias("value")).drop_nulls("value")
+    def make() -> pl.DataFrame:
+        win = ctx.window(days, end_offset)
+        dates, values = win["date"].to_list(), num(win, column).to_list()
+        keep = [i for i, v in enumerate(values) if v is not None]
+        return pl.DataFrame({"date": pl.Series([dates[i] for i in keep], dtype=pl.Date),
+                             "value": pl.Series([values[i] for i in keep], dtype=pl.Float64)})
+
+    return ctx.cached(("ld.logged", column, days, end_offset), make)  # type: ignore[no-any-return]
 
 
 def value_on(ctx: Context, column: str, day: date) -> float | None:
@@ -116,7 +124,8 @@ def notes(ctx: Context, days: int) -> str:
     """The notes of the last ``days`` days, lower-cased and joined."""
     if "notes" not in ctx.daily.columns:
         return ""
-    return " | ".join(str(n) for n in ctx.window(days)["notes"].drop_nulls().to_list()).lower()
+    return ctx.cached(("notes", days), lambda: " | ".join(  # type: ignore[no-any-return]
+        str(n) for n in ctx.window(days)["notes"].to_list() if n is not None).lower())
 
 
 def mentioned(text: str, keywords: Iterable[str], relatives: bool = False) -> bool:
@@ -144,14 +153,23 @@ def mentions(ctx: Context, groups: Mapping[str, Sequence[str]], days: int,
 def symptom_days(ctx: Context, code: str, days: int, end_offset: int = 0) -> list[date]:
     if "symptoms" not in ctx.daily.columns:
         return []
-    win = ctx.window(days, end_offset).select("date", "symptoms").drop_nulls("symptoms")
-    return [d for d, s in win.iter_rows() if code in {c.strip() for c in str(s).split(";")}]
+    first, last = ctx.span(days, end_offset)
+    return [d for d, codes in _symptom_codes(ctx) if first <= d <= last and code in codes]
+
+
+def _symptom_codes(ctx: Context) -> list[tuple[date, set[str]]]:
+    """(date, symptom codes) of every day of the table with symptoms entered."""
+    def make() -> list[tuple[date, set[str]]]:
+        pairs = zip(ctx.daily["date"].to_list(), ctx.daily["symptoms"].to_list(), strict=True)
+        return [(d, {c.strip() for c in str(s).split(";")}) for d, s in pairs if s is not None]
+
+    return ctx.cached("symptom_codes", make)  # type: ignore[no-any-return]
 
 
 def flag_days(ctx: Context, column: str, days: int) -> list[date]:
     """Days of the window where a yes/no column is yes."""
     rows = logged(ctx, column, days)
-    return rows.filter(pl.col("value") >= 1)["date"].to_list()
+    return [d for d, v in zip(rows["date"].to_list(), rows["value"].to_list(), strict=True) if v >= 1]
 
 
 def checkin_days(ctx: Context, days: int) -> int:
@@ -160,7 +178,8 @@ def checkin_days(ctx: Context, days: int) -> int:
     cols = [c for c in ("heaviness", "fatigue", "pain", "symptoms") if c in win.columns]
     if not cols:
         return 0
-    return int(win.select(pl.any_horizontal([pl.col(c).is_not_null() for c in cols])).to_series().sum())
+    answered = zip(*(win[c].to_list() for c in cols), strict=True)
+    return sum(1 for answers in answered if any(a is not None for a in answers))
 
 
 def latest_lab(ctx: Context, column: str) -> Lab | None:
@@ -176,43 +195,60 @@ def latest_lab(ctx: Context, column: str) -> Lab | None:
 
 def older_lab(ctx: Context, column: str) -> str:
     """A phrase naming a result too old to use, or ''."""
-    rows = ctx.daily.select("date", num(ctx.daily, column).alias("value")).drop_nulls("value")
-    if rows.height == 0:
+    rows = [(d, v) for d, v in zip(ctx.daily["date"].to_list(), num(ctx.daily, column).to_list(), strict=True)
+            if v is not None]
+    if not rows:
         return ""
-    return f" (your last result, {rows['value'][-1]:g} on {fmt_day(rows['date'][-1])}, is too old to use)"
+    return f" (your last result, {rows[-1][1]:g} on {fmt_day(rows[-1][0])}, is too old to use)"
 
 
 def persistent_fatigue(ctx: Context) -> Ind | None:
     """Fatigue or heaviness ≥ 6 on at least half of ≥ 7 logged days of the last 3 weeks,
     illness days left out (science.md C25)."""
+    return ctx.cached("persistent_fatigue", lambda: _persistent_fatigue(ctx))  # type: ignore[no-any-return]
+
+
+def _persistent_fatigue(ctx: Context) -> Ind | None:
     o = ctx.overrides
     days = int(TIRED_DAYS.value(o))
     win = ctx.window(days)
-    ill = num(win, "illness").fill_null(0.0) >= 1
-    worst = pl.max_horizontal(num(win, "fatigue"), num(win, "heaviness"))
-    rows = win.select("date", worst.alias("v"), ill.alias("ill")).filter(~pl.col("ill")).drop_nulls("v")
-    if rows.height < CHECKINS.value(o):
+    worst = []  # the higher of fatigue and heaviness on each logged day without illness
+    for ill, *answers in zip(num(win, "illness").to_list(), num(win, "fatigue").to_list(),
+                             num(win, "heaviness").to_list(), strict=True):
+        given = [a for a in answers if a is not None]
+        if (ill or 0.0) < 1 and given:
+            worst.append(max(given))
+    if len(worst) < CHECKINS.value(o):
         return None
-    tired = int((rows["v"] >= TIRED.value(o)).sum())
-    if tired < TIRED_SHARE.value(o) * rows.height:
+    tired = sum(1 for v in worst if v >= TIRED.value(o))
+    if tired < TIRED_SHARE.value(o) * len(worst):
         return None
-    ev = Evidence("tired_days_21d", tired, round(TIRED_SHARE.value(o) * rows.height, 1),
+    ev = Evidence("tired_days_21d", tired, round(TIRED_SHARE.value(o) * len(worst), 1),
                   (ctx.day - timedelta(days=days - 1), ctx.day),
                   f"You rated fatigue or heaviness {TIRED.value(o):.0f}/10 or more on {tired} of "
-                  f"{rows.height} logged days in the last {days} days.")
-    return "weak", min(1.0, tired / rows.height), ev
+                  f"{len(worst)} logged days in the last {days} days.")
+    return "weak", min(1.0, tired / len(worst)), ev
+
+
+def run_minutes_expr(acts: pl.DataFrame) -> pl.Expr:
+    """Moving time, else elapsed time, in minutes (0 when neither)."""
+    return (pl.coalesce(num_expr(acts, "moving_s"), num_expr(acts, "elapsed_s")) / 60).fill_null(0.0).alias("minutes")
 
 
 def run_minutes(acts: pl.DataFrame) -> pl.Series:
-    return (num(acts, "moving_s").fill_null(num(acts, "elapsed_s")) / 60).fill_null(0.0).alias("minutes")
+    return acts.select(run_minutes_expr(acts)).to_series()
 
 
 def runs_between(ctx: Context, first: date, last: date) -> pl.DataFrame:
     """Runs of the period with ``minutes`` and ``temp_c`` (null when not recorded)."""
     if ctx.acts.height == 0 or "is_run" not in ctx.acts.columns:
         return pl.DataFrame(schema={"local_date": pl.Date, "minutes": pl.Float64, "temp_c": pl.Float64})
-    runs = ctx.acts.filter(pl.col("is_run") & pl.col("local_date").is_between(first, last))
-    return runs.with_columns(run_minutes(runs), num(runs, "temperature_c_mean").alias("temp_c"))
+
+    def make() -> pl.DataFrame:
+        runs = date_window(td_runs(ctx), first, last, "local_date")
+        return runs.with_columns(run_minutes_expr(runs), num_expr(runs, "temperature_c_mean").alias("temp_c"))
+
+    return ctx.cached(("runs_between", first, last), make)  # type: ignore[no-any-return]
 
 
 def score(indicators: Sequence[Ind]) -> float:

@@ -17,7 +17,7 @@ import polars as pl
 
 from heavylegs.causes import training_data as td
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
-from heavylegs.causes.intensity import HOW_ZONES, zone_seconds
+from heavylegs.causes.intensity import HOW_ZONES, zoned, zoned_sessions
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "metabolite-accumulation"
@@ -38,13 +38,13 @@ ROUTINE = 0.25  # a usual hard session: expected, transient fatigue [design choi
 def _baseline(ctx: Context, acts: pl.DataFrame, before: datetime, o: dict) -> float | None:
     """Median hard minutes of the runner's hard sessions in the 60 days before."""
     first = ctx.day - timedelta(days=int(BASE_DAYS.value(o)))
-    prior = zone_seconds(td.with_lag(ctx, td.between(acts, first, ctx.day)))
+    prior = td.between(acts, first, ctx.day)
     hard = prior.filter((pl.col("end_local") < before) & (pl.col("hard_zone_min") >= HARD_MIN.value(o)))
     return float(hard["hard_zone_min"].median()) if hard.height >= 3 else None  # type: ignore[arg-type]
 
 
 def _last_hard(ctx: Context, o: dict) -> str:
-    acts = zone_seconds(td.with_lag(ctx, ctx.acts)).filter(pl.col("hard_zone_min") >= HARD_MIN.value(o))
+    acts = zoned(ctx).filter(pl.col("hard_zone_min") >= HARD_MIN.value(o))
     if acts.height == 0:
         return ""
     last = acts.sort("end_local").row(-1, named=True)
@@ -66,10 +66,12 @@ def _rpe_only(ctx: Context, recent: pl.DataFrame, o: dict) -> Result:
 
 def evaluate(ctx: Context) -> Result:
     o = dict(ctx.overrides)
-    acts = ctx.acts.filter(~pl.col("sport").is_in(td.STRENGTH_SPORTS)) if ctx.acts.height else ctx.acts
+    if ctx.acts.height == 0:
+        return NotAssessed(CAUSE, ("activities",), td.HOW_IMPORT)
+    acts = zoned_sessions(ctx)
     if acts.height == 0:
         return NotAssessed(CAUSE, ("activities",), td.HOW_IMPORT)
-    recent = zone_seconds(td.within_lag(ctx, acts, -24.0, LAG.value(o)))
+    recent = td.within_lag(ctx, acts, -24.0, LAG.value(o))
     if recent.height == 0:
         return Ruled(CAUSE, "No session in the last 24 hours" + _last_hard(ctx, o) + ".")
     if recent["hard_zone_min"].drop_nulls().len() == 0:

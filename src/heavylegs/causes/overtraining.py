@@ -21,7 +21,7 @@ import polars as pl
 
 from heavylegs.causes import training_data as td
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
-from heavylegs.causes.intensity import cadence_locked, zone_seconds
+from heavylegs.causes.intensity import cadence_locked, zoned_runs
 from heavylegs.causes.recovery import RHR_RISE
 from heavylegs.core.settings import Setting, register
 
@@ -51,10 +51,10 @@ Ind = tuple[str, float, Evidence]
 def _fatigue(ctx: Context, days: int, end_offset: int = 0) -> tuple[int, int]:
     """(days with heavy legs or high fatigue, days with a check-in) in the window."""
     o, win = ctx.overrides, ctx.window(days, end_offset)
-    heavy = td.num(win, "heaviness") >= HEAVY.value(o)
-    tired = td.num(win, "fatigue") >= FATIGUE.value(o)
-    logged = td.num(win, "heaviness").is_not_null() | td.num(win, "fatigue").is_not_null()
-    return int((heavy.fill_null(False) | tired.fill_null(False)).sum()), int(logged.sum())
+    answers = list(zip(td.num(win, "heaviness").to_list(), td.num(win, "fatigue").to_list(), strict=True))
+    bad = sum(1 for heavy, tired in answers
+              if (heavy is not None and heavy >= HEAVY.value(o)) or (tired is not None and tired >= FATIGUE.value(o)))
+    return bad, sum(1 for heavy, tired in answers if heavy is not None or tired is not None)
 
 
 def _weeks(ctx: Context) -> int:
@@ -72,7 +72,7 @@ def _weeks(ctx: Context) -> int:
 def _ef(ctx: Context) -> dict | None:
     """Median efficiency (m/min per beat) of comparable steady runs: last 14 days vs days 15-60."""
     o = ctx.overrides
-    runs = zone_seconds(td.between(td.runs(ctx), ctx.day - timedelta(days=60), ctx.day))
+    runs = td.between(zoned_runs(ctx), ctx.day - timedelta(days=60), ctx.day)
     minutes = td.num(runs, "moving_s").fill_null(td.num(runs, "elapsed_s")) / 60
     speed = pl.coalesce(td.num(runs, "grade_adjusted_speed_mps"), td.num(runs, "speed_mps_mean"),
                         td.num(runs, "distance_m") / (minutes * 60))

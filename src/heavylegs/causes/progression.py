@@ -10,9 +10,7 @@ the previous four weeks, so the week after a planned lighter week is not called 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import polars as pl
+from datetime import date, timedelta
 
 from heavylegs.causes.base import (
     GRADE_WEIGHT,
@@ -24,6 +22,7 @@ from heavylegs.causes.base import (
     Ruled,
     confidence,
 )
+from heavylegs.causes.training_data import runs
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "training-spike"
@@ -41,15 +40,32 @@ SPIKE_NOTE, SPIKE_WARN, SPIKE_STRONG, MIN_KM, WEEK_PCT, LOOKBACK, MIN_HISTORY = 
 )
 
 
-def _spikes(ctx: Context) -> list[tuple[object, float, float, float]]:
+def _runs(ctx: Context) -> list[tuple[date, float]]:
+    """(local date, distance m) of every run with a distance, in activity order."""
+    def make() -> list[tuple[date, float]]:
+        if ctx.acts.height == 0:
+            return []
+        rows = zip(ctx.acts["is_run"].to_list(), ctx.acts["local_date"].to_list(),
+                   ctx.acts["distance_m"].to_list(), strict=True)
+        return [(day, dist) for is_run, day, dist in rows if is_run and dist is not None]
+
+    return ctx.cached("progression.runs", make)  # type: ignore[no-any-return]
+
+
+def _spikes(ctx: Context) -> list[tuple[date, float, float, float]]:
     """(date, run km, reference km, spike %) of each run in the lookback window."""
-    runs = ctx.acts.filter(pl.col("is_run") & pl.col("distance_m").is_not_null())
+    return ctx.cached("progression.spikes", lambda: _find_spikes(ctx))  # type: ignore[no-any-return]
+
+
+def _find_spikes(ctx: Context) -> list[tuple[date, float, float, float]]:
+    runs = _runs(ctx)
     look = int(LOOKBACK.value(ctx.overrides))
-    recent = runs.filter(pl.col("local_date") > ctx.day - timedelta(days=look))
     out = []
-    for day, dist in recent.select("local_date", "distance_m").iter_rows():
-        before = runs.filter(pl.col("local_date").is_between(day - timedelta(days=30), day - timedelta(days=1)))
-        ref = before["distance_m"].max()
+    for day, dist in runs:
+        if day <= ctx.day - timedelta(days=look):
+            continue
+        first, last = day - timedelta(days=30), day - timedelta(days=1)
+        ref = max((d for when, d in runs if first <= when <= last), default=None)
         if ref is None or ref <= 0:
             continue
         out.append((day, dist / 1000, ref / 1000, 100 * (dist / ref - 1)))
@@ -64,9 +80,9 @@ def established_long_run_km(ctx: Context) -> float | None:
     spikes = [s for s in _spikes(ctx) if s[3] > SPIKE_NOTE.value(o) and s[1] - s[2] >= MIN_KM.value(o)]
     if spikes:
         return max(spikes, key=lambda s: s[3])[2]
-    month = ctx.acts.filter(pl.col("is_run") & (pl.col("local_date") > ctx.day - timedelta(days=30)))
-    longest = month["distance_m"].max()
-    return float(longest) / 1000 if longest else None  # type: ignore[arg-type]
+    since = ctx.day - timedelta(days=30)
+    longest = max((d for when, d in _runs(ctx) if when > since), default=None)
+    return float(longest) / 1000 if longest else None
 
 
 def _score(spike_pct: float, o: dict) -> float:
@@ -86,7 +102,7 @@ def _weekly(ctx: Context) -> tuple[float, float, float]:
 
 def evaluate(ctx: Context) -> Result:
     o = dict(ctx.overrides)
-    history = ctx.acts.filter(pl.col("is_run"))
+    history = runs(ctx)
     if history.height == 0:
         return NotAssessed(CAUSE, ("runs",), "Import your activity files (FIT, GPX, TCX) or a Strava/Garmin export.")
     span = (ctx.day - history["local_date"].min()).days

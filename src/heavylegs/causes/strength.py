@@ -20,6 +20,7 @@ import polars as pl
 
 from heavylegs.causes import training_data as td
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.intensity import zoned_runs
 from heavylegs.core.settings import Setting, register
 
 NO_STRENGTH = "no-strength-training"
@@ -68,8 +69,8 @@ def _word(ctx: Context, day: date) -> str | None:
 def sessions(ctx: Context, first: date, last: date) -> list[Session]:
     """Strength sessions between two dates, from activities and the log."""
     o = ctx.overrides
-    acts = ctx.acts.filter(pl.col("sport").is_in(td.STRENGTH_SPORTS)) if ctx.acts.height else ctx.acts
-    acts = td.with_lag(ctx, td.between(acts, first, last)) if acts.height else acts
+    acts = _strength_acts(ctx)
+    acts = td.between(acts, first, last) if acts.height else acts
     out: list[Session] = []
     seen: set[date] = set()
     for a in acts.iter_rows(named=True):
@@ -88,11 +89,19 @@ def sessions(ctx: Context, first: date, last: date) -> list[Session]:
     return sorted(out, key=lambda s: s.end)
 
 
+def _strength_acts(ctx: Context) -> pl.DataFrame:
+    """Strength activities, timed (``end_local``) against the day asked about."""
+    def make() -> pl.DataFrame:
+        acts = ctx.acts.filter(pl.col("sport").is_in(td.STRENGTH_SPORTS)) if ctx.acts.height else ctx.acts
+        return td.with_lag(ctx, acts) if acts.height else acts
+
+    return ctx.cached("strength_acts", make)  # type: ignore[no-any-return]
+
+
 def _on_watch(ctx: Context) -> bool:
     """A strength activity in the last 90 days: the runner records strength on the watch."""
     look = ctx.day - timedelta(days=int(td.STRENGTH_LOOKBACK.value(ctx.overrides)))
-    acts = td.between(ctx.acts, look, ctx.day) if ctx.acts.height else ctx.acts
-    return acts.height > 0 and bool(acts["sport"].is_in(td.STRENGTH_SPORTS).any())
+    return td.between(_strength_acts(ctx), look, ctx.day).height > 0 if ctx.acts.height else False
 
 
 def records_strength(ctx: Context) -> bool:
@@ -144,7 +153,7 @@ def evaluate_none(ctx: Context) -> Result:
 def _key_runs(ctx: Context) -> pl.DataFrame:
     """Hard or long runs today or yesterday (the daily table's hard days)."""
     hard = ctx.window(2).filter(pl.col("hard_day") & (pl.col("n_runs") > 0))["date"].to_list()
-    runs = td.with_lag(ctx, td.between(td.runs(ctx), ctx.day - timedelta(days=1), ctx.day))
+    runs = td.between(zoned_runs(ctx), ctx.day - timedelta(days=1), ctx.day)
     runs = runs.filter(pl.col("local_date").is_in(hard))
     return runs.with_columns(start=pl.col("end_local") - pl.duration(seconds=pl.col("elapsed_s").fill_null(0.0)))
 
@@ -215,7 +224,7 @@ def _after_hard_run(ctx: Context, s: Session) -> bool:
     """The advised slot: lifting after a hard run on the same day (C15(e))."""
     if not s.timed or not bool(ctx.daily.filter(pl.col("date") == s.day)["hard_day"].any()):
         return False
-    runs = td.with_lag(ctx, td.between(td.runs(ctx), s.day, s.day))
+    runs = td.between(zoned_runs(ctx), s.day, s.day)
     return bool((runs["end_local"] <= s.end).any())
 
 

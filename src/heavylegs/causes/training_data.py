@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
-from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, confidence
+from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, confidence, date_window
 from heavylegs.core.settings import Setting, register
 
 # How far an evidence grade lets a score turn into confidence (science.md §0.1, §4.2): a
@@ -47,6 +47,11 @@ def num(df: pl.DataFrame, name: str) -> pl.Series:
     return pl.Series(name, [None] * df.height, dtype=pl.Float64)
 
 
+def num_expr(df: pl.DataFrame, name: str) -> pl.Expr:
+    """:func:`num` as an expression over ``df``."""
+    return pl.col(name).cast(pl.Float64, strict=False) if name in df.columns else pl.lit(None, dtype=pl.Float64)
+
+
 def text(df: pl.DataFrame, name: str) -> pl.Series:
     if name in df.columns:
         return df[name].cast(pl.String, strict=False)
@@ -60,11 +65,11 @@ def with_cols(df: pl.DataFrame, *names: str) -> pl.DataFrame:
 
 
 def runs(ctx: Context) -> pl.DataFrame:
-    return ctx.acts.filter(pl.col("is_run")) if ctx.acts.height else ctx.acts
+    return ctx.cached("runs", lambda: ctx.acts.filter(pl.col("is_run")) if ctx.acts.height else ctx.acts)
 
 
 def between(acts: pl.DataFrame, first: date, last: date) -> pl.DataFrame:
-    return acts.filter(pl.col("local_date").is_between(first, last))
+    return date_window(acts, first, last, "local_date")
 
 
 def history_days(ctx: Context) -> int:
@@ -84,21 +89,24 @@ def with_lag(ctx: Context, acts: pl.DataFrame) -> pl.DataFrame:
     start = (pl.col("start_local") if "start_local" in acts.columns
              else pl.col("local_date").cast(pl.Datetime) + pl.duration(hours=12))
     ref = reference_time(ctx)
-    acts = acts.with_columns(end_local=start + pl.duration(seconds=pl.col("elapsed_s").fill_null(0.0)))
-    return acts.with_columns(lag_h=(pl.lit(ref) - pl.col("end_local")).dt.total_seconds() / 3600.0)
+    end = start + pl.duration(seconds=pl.col("elapsed_s").fill_null(0.0))
+    return acts.with_columns(end_local=end, lag_h=(pl.lit(ref) - end).dt.total_seconds() / 3600.0)
 
 
 def within_lag(ctx: Context, acts: pl.DataFrame, lo_h: float, hi_h: float) -> pl.DataFrame:
-    """Sessions that ended ``lo_h``..``hi_h`` hours before the day's reference time."""
+    """Sessions that ended ``lo_h``..``hi_h`` hours before the day's reference time
+    (``acts`` that already have ``lag_h``, from :func:`with_lag` for ``ctx``, keep theirs)."""
     first = ctx.day - timedelta(days=int(hi_h // 24) + 1)
-    return with_lag(ctx, between(acts, first, ctx.day)).filter(pl.col("lag_h").is_between(lo_h, hi_h))
+    acts = between(acts, first, ctx.day)
+    acts = acts if "lag_h" in acts.columns else with_lag(ctx, acts)
+    return acts.filter(pl.col("lag_h").is_between(lo_h, hi_h))
 
 
 def body_mass(ctx: Context) -> float | None:
     """Latest logged morning body mass of the last 60 days, else the profile weight."""
     if "body_mass_kg" in ctx.daily.columns:
-        logged = ctx.window(60)["body_mass_kg"].drop_nulls()
-        if logged.len():
+        logged = [v for v in ctx.window(60)["body_mass_kg"].to_list() if v is not None]
+        if logged:
             return float(logged[-1])
     return ctx.profile.weight_kg
 
@@ -107,14 +115,19 @@ def logged(ctx: Context, column: str, days: int, end_offset: int = 0) -> pl.Data
     """``date`` and ``column`` of the days in the window where the column has a value."""
     if column not in ctx.daily.columns:
         return pl.DataFrame(schema={"date": pl.Date, column: pl.Float64})
-    return ctx.window(days, end_offset).select("date", column).drop_nulls(column)
+    return ctx.cached(("td.logged", column, days, end_offset),
+                      lambda: _present(ctx.window(days, end_offset), column))
+
+
+def _present(win: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``date`` and ``column`` of the rows where ``column`` is not null."""
+    values = win[column]
+    keep = pl.Series([v is not None for v in values.to_list()], dtype=pl.Boolean)
+    return pl.DataFrame([win["date"].filter(keep), values.filter(keep)])
 
 
 def log_value(ctx: Context, column: str, day: date) -> float | str | None:
-    if column not in ctx.daily.columns:
-        return None
-    row = ctx.daily.filter(pl.col("date") == day)
-    return row[column][0] if row.height else None
+    return ctx.value(column, day)  # type: ignore[no-any-return]
 
 
 def log_number(ctx: Context, column: str, day: date) -> float | None:
@@ -128,16 +141,16 @@ def symptoms(ctx: Context, day: date) -> set[str]:
     return {s.strip() for s in str(value).split(";") if s.strip()} if value else set()
 
 
-def hilly(acts: pl.DataFrame, o: Mapping[str, float]) -> pl.Series:
-    """True where a run climbed enough to distort pace, HR-drift and form signals."""
-    km = (num(acts, "distance_m") / 1000).fill_null(0.0)
-    climb = num(acts, "elev_gain_m").fill_null(0.0)
+def hilly(acts: pl.DataFrame, o: Mapping[str, float]) -> pl.Expr:
+    """True where a run of ``acts`` climbed enough to distort pace, HR-drift and form signals."""
+    km = (num_expr(acts, "distance_m") / 1000).fill_null(0.0)
+    climb = num_expr(acts, "elev_gain_m").fill_null(0.0)
     return (climb / km.clip(lower_bound=0.1)) >= HILLY.value(o)
 
 
-def hot_or_hilly(acts: pl.DataFrame, o: Mapping[str, float]) -> pl.Series:
-    """True where a run was hot or hilly enough to distort HR-drift and efficiency."""
-    temp = num(acts, "temperature_c_mean").fill_null(-99.0)
+def hot_or_hilly(acts: pl.DataFrame, o: Mapping[str, float]) -> pl.Expr:
+    """True where a run of ``acts`` was hot or hilly enough to distort HR-drift and efficiency."""
+    temp = num_expr(acts, "temperature_c_mean").fill_null(-99.0)
     return (temp >= HOT_C.value(o)) | hilly(acts, o)
 
 

@@ -10,6 +10,7 @@ nothing else. Columns (units in names): ``n_runs``, ``run_distance_m``, ``run_ti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -20,6 +21,10 @@ from heavylegs.core.model import RUNNING_SPORTS
 from heavylegs.core.profile import Profile
 from heavylegs.core.wellness import rank
 
+# The activity columns this module and shoe km (core/gear.py) read: enough to give
+# activities before the days a cause looks at their training load, which CTL/ATL carry on.
+LOAD_COLUMNS = ["id", "start_utc", "utc_offset_s", "sport", "distance_m", "elapsed_s", "moving_s", "lon_deg",
+                "gear_id"]
 REST_DAY_LOAD_FRACTION = 0.10  # rest day: no run and load < 10 % of 28-day mean (science.md C04)
 MIN_HR_SECONDS = 300  # fewer seconds of HR than this: load estimated from duration
 HARD_ZONE_FRACTION = 0.87  # hard > 87 % HRmax (Seiler 3-zone, science.md §1.2)
@@ -28,43 +33,51 @@ HARD_RPE = 7  # or session RPE >= 7 (science.md C04)
 LONG_RUN_FACTOR = 1.5  # or a long run >= 1.5 × median run duration (science.md C04)
 
 
-def local_starts(acts: pl.DataFrame, tz_offset_s: int | None) -> pl.Series:
+def _local_start(tz_offset_s: int | None) -> pl.Expr:
     """Each activity's local start (naive): the file's UTC offset, else the profile's time
     zone offset, else an offset estimated from longitude (solar time, whole hours), else UTC."""
     guess = (pl.lit(tz_offset_s) if tz_offset_s is not None
              else (pl.col("lon_deg") / 15.0).round(0).fill_null(0).cast(pl.Int64) * 3600)
     offset = pl.coalesce(pl.col("utc_offset_s"), guess)
     utc = pl.col("start_utc").str.to_datetime(time_zone="UTC", time_unit="us")
-    return acts.select((utc + pl.duration(seconds=offset)).dt.replace_time_zone(None).alias("start_local")).to_series()
+    return (utc + pl.duration(seconds=offset)).dt.replace_time_zone(None)
+
+
+def local_starts(acts: pl.DataFrame, tz_offset_s: int | None) -> pl.Series:
+    """Each activity's local start (naive), see :func:`_local_start`."""
+    return acts.select(_local_start(tz_offset_s).alias("start_local")).to_series()
 
 
 def with_dates(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.DataFrame:
     """``acts`` plus ``start_local``, ``local_date`` and ``is_run``."""
-    return acts.with_columns(
-        local_starts(acts, tz_offset_s), is_run=pl.col("sport").is_in(list(RUNNING_SPORTS)),
-    ).with_columns(local_date=pl.col("start_local").dt.date())
+    start = _local_start(tz_offset_s)
+    return acts.with_columns(start.alias("start_local"), is_run=pl.col("sport").is_in(list(RUNNING_SPORTS)),
+                             local_date=start.dt.date())
 
 
-def with_loads(acts: pl.DataFrame, hists: dict[int, np.ndarray], profile: Profile,
+def with_loads(acts: pl.DataFrame, hists: Mapping[int, np.ndarray] | np.ndarray, profile: Profile,
                tz_offset_s: int | None = None) -> pl.DataFrame:
     """``acts`` plus ``start_local``, ``local_date``, ``is_run``, ``load`` (HRSS from the HR
     histogram, else a duration estimate), ``load_estimated`` and ``hard_min`` (minutes above
-    the hard-zone boundary, 87 % of max HR: Seiler 3-zone, science.md §1.2)."""
-    ids = acts["id"].to_list()
-    matrix = np.zeros((len(ids), HR_BINS), dtype=np.float64)
-    for row, act_id in enumerate(ids):
-        hist = hists.get(act_id)
-        if hist is not None:
-            matrix[row] = hist
+    the hard-zone boundary, 87 % of max HR: Seiler 3-zone, science.md §1.2). ``hists`` are
+    the histograms by activity id, or as a matrix with one row per activity of ``acts``."""
+    if isinstance(hists, np.ndarray):
+        matrix = hists.astype(np.float64).reshape(-1, HR_BINS)
+    else:
+        no_hr = np.zeros(HR_BINS, dtype=np.float64)
+        matrix = np.array([hists.get(act_id, no_hr) for act_id in acts["id"].to_list()],
+                          dtype=np.float64).reshape(-1, HR_BINS)
     seconds = matrix.sum(axis=1)
     has_hr = seconds >= MIN_HR_SECONDS
-    duration = acts["moving_s"].fill_null(acts["elapsed_s"]).fill_null(0.0).to_numpy()
+    duration = acts.select(pl.coalesce("moving_s", "elapsed_s", 0.0)).to_series().to_numpy()
     by_hr = hrss_many(matrix, profile.max_hr, profile.resting_hr, profile.lthr, profile.sex)
     hard_from = int(np.ceil(HARD_ZONE_FRACTION * profile.max_hr))
+    # Series from lists, not arrays: polars imports numpy.ma for any array it is given.
     return with_dates(acts, tz_offset_s).with_columns(
-        load=pl.Series(np.where(has_hr, by_hr, [fallback_load(d) for d in duration]), dtype=pl.Float64),
-        load_estimated=pl.Series(~has_hr, dtype=pl.Boolean),
-        hard_min=pl.Series(np.where(has_hr, matrix[:, hard_from:].sum(axis=1) / 60.0, 0.0), dtype=pl.Float64),
+        load=pl.Series(np.where(has_hr, by_hr, fallback_load(duration)).tolist(), dtype=pl.Float64),
+        load_estimated=pl.Series((~has_hr).tolist(), dtype=pl.Boolean),
+        hard_min=pl.Series(np.where(has_hr, matrix[:, hard_from:].sum(axis=1) / 60.0, 0.0).tolist(),
+                           dtype=pl.Float64),
     )
 
 
@@ -87,14 +100,15 @@ def _per_day(acts: pl.DataFrame) -> pl.DataFrame:
     ).rename({"local_date": "date"})
 
 
-def build(acts: pl.DataFrame, log: pl.DataFrame, *, end: date) -> pl.DataFrame:
+def build(acts: pl.DataFrame, log: pl.DataFrame, *, end: date, log_start: date | None = None) -> pl.DataFrame:
     """The daily table from the first day with data up to ``end`` (inclusive).
 
     ``acts`` is the output of :func:`with_loads`; ``log`` the daily-log frame (``date`` a
-    Date).
+    Date). ``log_start`` is the first day of the daily log when ``log`` holds only its
+    recent rows (the rows before have no log values then, but still their training load).
     """
     firsts = [d for d in (acts["local_date"].min() if acts.height else None,
-                          log["date"].min() if log.height else None) if d is not None]
+                          log["date"].min() if log.height else None, log_start) if d is not None]
     start = min(firsts) if firsts else end
     start = min(start, end)  # type: ignore[type-var]
     days = pl.DataFrame({"date": pl.date_range(start, end, "1d", eager=True)})
@@ -106,29 +120,31 @@ def build(acts: pl.DataFrame, log: pl.DataFrame, *, end: date) -> pl.DataFrame:
     )
     loads = table["load"].to_list()
     ctl, atl, tsb = ctl_atl_tsb(loads)
-    mean28 = table["load"].rolling_mean(28, min_samples=1)
+    mean28 = pl.col("load").rolling_mean(28, min_samples=1)
     table = table.with_columns(
         ctl=pl.Series(ctl), atl=pl.Series(atl), tsb=pl.Series(tsb),
         rest_day=(pl.col("n_runs") == 0) & (pl.col("load") <= REST_DAY_LOAD_FRACTION * mean28),
-        monotony_7d=pl.Series(monotony_7d(table["load"].to_numpy())),
+        monotony_7d=pl.Series(monotony_7d(table["load"].to_numpy()).tolist(), dtype=pl.Float64),
     )
     table = table.join(log, on="date", how="left")
-    return table.with_columns(hard_day=_hard_days(table))
+    return table.with_columns(_hard_days(table))
 
 
-def merge_device_values(log: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
+def merge_device_values(log: pl.DataFrame, values: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
     """The daily log with device/app values filled in where the runner logged nothing.
 
     ``values`` has ``date, column, source, num, txt`` (storage.queries.daily_values). For
     each column with any device value the result gains ``<column>_source``: ``log`` where
     the runner's own value stands, else the winning device (core/wellness.py precedence).
+    ``columns`` names those columns (sorted) when ``values`` holds only some dates.
     """
-    if values.height == 0:
+    columns = sorted(values["column"].unique().to_list()) if columns is None else columns
+    if not columns:
         return log
     ranked = values.with_columns(rank=pl.col("source").map_elements(rank, return_dtype=pl.Int64))
     best = ranked.sort("rank").group_by("date", "column", maintain_order=True).first()
     merged = log
-    for column in best["column"].unique().sort().to_list():
+    for column in columns:
         part = best.filter(pl.col("column") == column)
         numeric = column not in log.columns or log.schema[column] != pl.String
         value = pl.col("num") if numeric else pl.col("txt")
@@ -146,14 +162,14 @@ def merge_device_values(log: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame
     return merged.sort("date")
 
 
-def _hard_days(table: pl.DataFrame) -> pl.Series:
+def _hard_days(table: pl.DataFrame) -> pl.Expr:
     """Hard day: >= 10 min in the hard zone, session RPE >= 7, or a run at least 1.5 × the
     median run duration of the previous 28 days (science.md C04)."""
-    prior_median = (table["run_time_s"].replace(0.0, None)
+    prior_median = (pl.col("run_time_s").replace(0.0, None)
                     .rolling_median(28, min_samples=1).shift(1).forward_fill())
-    long_run = (table["run_time_s"] >= LONG_RUN_FACTOR * prior_median).fill_null(False)
-    rpe = table["rpe"].fill_null(0) if "rpe" in table.columns else pl.Series([0] * table.height)
-    return ((table["hard_min"] >= HARD_MINUTES) | (rpe >= HARD_RPE) | long_run).alias("hard_day")
+    long_run = (pl.col("run_time_s") >= LONG_RUN_FACTOR * prior_median).fill_null(False)
+    rpe = pl.col("rpe").fill_null(0) if "rpe" in table.columns else pl.lit(0)
+    return ((pl.col("hard_min") >= HARD_MINUTES) | (rpe >= HARD_RPE) | long_run).alias("hard_day")
 
 
 def _empty_per_day() -> pl.DataFrame:

@@ -39,11 +39,15 @@ def assign(acts: pl.DataFrame, shoes: Sequence[Shoe]) -> pl.DataFrame:
     """``acts`` (with ``id, local_date, is_run, distance_m, gear_id``, oldest first) plus
     ``gear_name``, ``gear_km`` (km on that pair up to and including the run) and
     ``gear_limit_km``. Non-runs get nulls."""
+    if not shoes:
+        return acts.with_columns(gear_name=pl.lit(None, dtype=pl.String), gear_km=pl.lit(None, dtype=pl.Float64),
+                                 gear_limit_km=pl.lit(None, dtype=pl.Float64))
     by_id = {s.id: s for s in shoes}
     dated = sorted((s for s in shoes if s.from_date or s.to_date), key=lambda s: s.from_date or date.min, reverse=True)
     totals = {s.id: s.start_km for s in shoes}
     names, kms, limits = [], [], []
-    for day, is_run, dist, gear_id in acts.select("local_date", "is_run", "distance_m", "gear_id").iter_rows():
+    rows = zip(*(acts[c].to_list() for c in ("local_date", "is_run", "distance_m", "gear_id")), strict=True)
+    for day, is_run, dist, gear_id in rows:
         shoe = by_id.get(gear_id) if gear_id is not None else None
         if shoe is None and is_run:
             shoe = next((s for s in dated if s.covers(day)), None)

@@ -19,10 +19,12 @@ without heart rate fall back to a duration estimate at an assumed easy intensity
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
 HR_BINS = 256
+Duration = TypeVar("Duration", float, np.ndarray)
 NO_HR_LOAD_PER_HOUR = 50.0  # ≈ an easy hour (IF ≈ 0.7): hours × IF² × 100  [heuristic]
 MAX_SAMPLE_GAP_S = 30.0
 
@@ -76,8 +78,9 @@ def hrss_many(hists: np.ndarray, max_hr: float, resting_hr: float, lthr: float, 
     return (hists @ weight) * (100.0 / ref) if ref > 0 else np.zeros(len(hists))
 
 
-def fallback_load(duration_s: float) -> float:
-    """Load of an activity without heart rate: an easy-intensity estimate from duration."""
+def fallback_load(duration_s: Duration) -> Duration:
+    """Load of an activity without heart rate: an easy-intensity estimate from duration
+    (seconds, or an array of them)."""
     return NO_HR_LOAD_PER_HOUR * duration_s / 3600.0
 
 

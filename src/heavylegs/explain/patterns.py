@@ -77,7 +77,7 @@ Factor = tuple[str, str, Callable[[pl.DataFrame, Profile], pl.Expr | None]]
 
 
 def _col(table: pl.DataFrame, name: str) -> pl.Expr | None:
-    return pl.col(name) if name in table.columns and table[name].drop_nulls().len() else None
+    return pl.col(name) if name in table.columns and table[name].null_count() < table.height else None
 
 
 FACTORS: list[Factor] = [
@@ -101,14 +101,16 @@ def find(daily: pl.DataFrame, day: date, profile: Profile) -> list[Pattern]:
     if "heaviness" not in daily.columns:
         return []
     table = daily.filter(pl.col("date") > day - timedelta(days=WINDOW_DAYS + 1))
+    factors = [(name, words, expr.alias(name)) for name, words, make in FACTORS
+               if (expr := make(table, profile)) is not None]
+    columns = table.select(pl.col("heaviness").cast(pl.Float64), *(expr for _, _, expr in factors))
+    heaviness = columns["heaviness"].to_list()
     out = []
-    for name, words, make in FACTORS:
-        expr = make(table, profile)
-        if expr is None:
-            continue
-        pairs = table.select(expr.alias("f"), pl.col("heaviness").cast(pl.Float64).alias("h")).drop_nulls()
-        with_f = pairs.filter(pl.col("f"))["h"].to_list()
-        without = pairs.filter(~pl.col("f"))["h"].to_list()
+    for name, words, _ in factors:
+        pairs = [(f, h) for f, h in zip(columns[name].to_list(), heaviness, strict=True)
+                 if f is not None and h is not None]
+        with_f = [h for f, h in pairs if f]
+        without = [h for f, h in pairs if not f]
         if len(with_f) < MIN_DAYS or len(without) < MIN_DAYS:
             continue
         diff, lo, hi = _welch(with_f, without)

@@ -4,11 +4,10 @@ Each item names the finding it answers (or none, for the general caps)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
-
-import polars as pl
+from datetime import date, timedelta
 
 from heavylegs.causes import progression
 from heavylegs.causes.base import Context, Finding
@@ -29,11 +28,22 @@ class PlanItem:
 
 
 def _long_run_day(ctx: Context) -> int:
-    runs = ctx.acts.filter(pl.col("is_run") & (pl.col("local_date") > ctx.day - timedelta(days=56)))
-    if runs.height == 0:
+    """The weekday of most of the last 8 weeks' longest runs (Sunday without runs); on a
+    tie the earlier week's."""
+    if ctx.acts.height == 0:
         return 6
-    weekly = runs.with_columns(wk=pl.col("local_date").dt.week()).sort("distance_m").group_by("wk").last()
-    return Counter(d.weekday() for d in weekly["local_date"]).most_common(1)[0][0]
+    since = ctx.day - timedelta(days=56)
+    longest: dict[int, tuple[float, date]] = {}  # ISO week number -> (km key, day) of its longest run
+    for is_run, day, dist in zip(ctx.acts["is_run"].to_list(), ctx.acts["local_date"].to_list(),
+                                 ctx.acts["distance_m"].to_list(), strict=True):
+        if not is_run or day <= since:
+            continue
+        week, key = day.isocalendar().week, -math.inf if dist is None else dist  # a run without distance ranks last
+        if week not in longest or key >= longest[week][0]:
+            longest[week] = (key, day)
+    if not longest:
+        return 6
+    return Counter(day.weekday() for _, day in longest.values()).most_common(1)[0][0]
 
 
 def _caps(ctx: Context, found: dict[str, Finding]) -> list[PlanItem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -22,21 +23,57 @@ ACTIVITY_FRAME_SCHEMA = {
 }
 
 
-def _frame(rows: list[sqlite3.Row], schema: dict) -> pl.DataFrame:
+def _frame(rows: list[sqlite3.Row] | list[tuple], schema: dict) -> pl.DataFrame:
     """Rows to a frame, column-wise (several times faster than row-wise construction)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    return pl.DataFrame({name: pl.Series(name, list(col), dtype=dtype)
+    return _columns_frame(columns, schema)
+
+
+def _columns_frame(columns: list[list] | list[tuple], schema: dict) -> pl.DataFrame:
+    return pl.DataFrame({name: pl.Series(name, col if isinstance(col, list) else list(col), dtype=dtype)
                          for (name, dtype), col in zip(schema.items(), columns, strict=True)})
 
 
-def activities(conn: sqlite3.Connection, since_utc: str | None = None, with_source: bool = True) -> pl.DataFrame:
-    """Stored activities, oldest first; ``source`` = the file names, ``;``-joined (only
-    when ``with_source``, as listing needs it and the engine does not)."""
-    where = "WHERE a.start_utc >= ?" if since_utc else ""
-    names = [c for c in ACTIVITY_FRAME_SCHEMA if c != "source"]
-    rows = conn.execute(f"SELECT {', '.join('a.' + c for c in names)} FROM activities a {where} "
-                        f"ORDER BY a.start_utc, a.id", (since_utc,) if since_utc else ()).fetchall()
-    frame = _frame(rows, {c: ACTIVITY_FRAME_SCHEMA[c] for c in names})
+def _query_columns(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[list]:
+    """The result of a query column by column. Rows are read as plain tuples (faster than
+    ``sqlite3.Row``) a few hundred at a time, so thousands of rows never live at once
+    (which would also set off Python's full garbage collection)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(sql, params)
+    columns: list[list] = [[] for _ in cursor.description]
+    while chunk := cursor.fetchmany(256):
+        for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
+            column.extend(values)
+    return columns
+
+
+_NO_HR = np.zeros(HR_BINS, dtype=np.int32)
+_NO_HR.flags.writeable = False  # shared by every activity without heart rate
+
+
+def _hist(blob: bytes | None) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.int32) if blob else _NO_HR
+
+
+def _between(column: str, since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause keeping ``since <= column < until`` (either bound optional), and its parameters."""
+    terms = [(f"{column} >= ?", since), (f"{column} < ?", until)]
+    kept = [(t, v) for t, v in terms if v is not None]
+    return ("WHERE " + " AND ".join(t for t, _ in kept) if kept else ""), tuple(v for _, v in kept)
+
+
+def activities(conn: sqlite3.Connection, since_utc: str | None = None, with_source: bool = True,
+               until_utc: str | None = None, columns: list[str] | None = None) -> pl.DataFrame:
+    """Stored activities starting at ``since_utc`` or later and before ``until_utc`` (UTC
+    ISO text, both optional), oldest first; only ``columns`` when given (names of
+    ``ACTIVITY_FRAME_SCHEMA``); ``source`` = the file names, ``;``-joined (only when
+    ``with_source``, as listing needs it and the engine does not)."""
+    where, params = _between("a.start_utc", since_utc, until_utc)
+    names = [c for c in columns or ACTIVITY_FRAME_SCHEMA if c != "source"]
+    values = _query_columns(conn, f"SELECT {', '.join('a.' + c for c in names)} FROM activities a {where} "
+                                  f"ORDER BY a.start_utc, a.id", params)
+    frame = _columns_frame(values, {c: ACTIVITY_FRAME_SCHEMA[c] for c in names})
     if not with_source:
         return frame
     sources = conn.execute("SELECT s.activity_id, group_concat(f.path, ';') FROM (SELECT DISTINCT activity_id, "
@@ -46,24 +83,73 @@ def activities(conn: sqlite3.Connection, since_utc: str | None = None, with_sour
     return frame.join(joined, on="id", how="left")
 
 
-def hr_histograms(conn: sqlite3.Connection) -> dict[int, np.ndarray]:
-    """Seconds-at-bpm histogram per activity id (empty histogram where none)."""
-    out: dict[int, np.ndarray] = {}
-    for row in conn.execute("SELECT id, hr_hist FROM activities"):
-        blob = row["hr_hist"]
-        out[int(row["id"])] = (np.frombuffer(blob, dtype=np.int32) if blob
-                               else np.zeros(HR_BINS, dtype=np.int32))
-    return out
+def hr_histograms(conn: sqlite3.Connection, since_utc: str | None = None,
+                  until_utc: str | None = None) -> dict[int, np.ndarray]:
+    """Seconds-at-bpm histogram per activity id (empty histogram where none), of the
+    activities starting in ``since_utc``..``until_utc`` (both optional, as in :func:`activities`)."""
+    where, params = _between("start_utc", since_utc, until_utc)
+    ids, blobs = _query_columns(conn, f"SELECT id, hr_hist FROM activities {where}", params)
+    return {int(act_id): _hist(blob) for act_id, blob in zip(ids, blobs, strict=True)}
 
 
-def log_frame(conn: sqlite3.Connection) -> pl.DataFrame:
-    """The daily log, one row a date, columns as stored (lists as ``;``-joined text)."""
+def activities_and_hists(conn: sqlite3.Connection, since_utc: str | None = None, until_utc: str | None = None,
+                         columns: list[str] | None = None) -> tuple[pl.DataFrame, np.ndarray]:
+    """:func:`activities` (without ``source``) and their heart-rate histograms as one
+    (activities × 256) matrix, row i for activity i, read in one pass over the table."""
+    where, params = _between("a.start_utc", since_utc, until_utc)
+    names = [c for c in columns or ACTIVITY_FRAME_SCHEMA if c != "source"]
+    blobs, *values = _query_columns(conn, f"SELECT a.hr_hist, {', '.join('a.' + c for c in names)} "
+                                          f"FROM activities a {where} ORDER BY a.start_utc, a.id", params)
+    return _columns_frame(values, {c: ACTIVITY_FRAME_SCHEMA[c] for c in names}), _hist_matrix(blobs)
+
+
+def _hist_matrix(blobs: list[bytes | None]) -> np.ndarray:
+    """Histogram blobs as rows of one int32 matrix (zeros where none)."""
+    if all(blob is None or len(blob) == _NO_HR.nbytes for blob in blobs):  # the usual case: one copy
+        empty = _NO_HR.tobytes()
+        joined = b"".join(blob or empty for blob in blobs)
+        return np.frombuffer(joined, dtype=np.int32).reshape(-1, HR_BINS)
+    return np.array([_hist(blob) for blob in blobs], dtype=np.int32).reshape(-1, HR_BINS)
+
+
+def last_dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
+    """The latest daily-log date and the latest activity start (UTC ISO text), None when empty."""
+    log = conn.execute("SELECT max(date) FROM daily_log").fetchone()[0]
+    act = conn.execute("SELECT max(start_utc) FROM activities").fetchone()[0]
+    return log, act
+
+
+def first_log_date(conn: sqlite3.Connection, until: str) -> str | None:
+    """The earliest date, up to ``until`` (inclusive), with a daily-log row or a device value."""
+    dates = [conn.execute(f"SELECT min(date) FROM {table} WHERE date <= ?", (until,)).fetchone()[0]
+             for table in ("daily_log", "daily_values")]
+    return min((d for d in dates if d is not None), default=None)
+
+
+def recent_values(conn: sqlite3.Connection, column: str, until: str, n: int) -> list[object]:
+    """The last ``n`` non-null values of a daily-log column up to ``until`` (inclusive), oldest first."""
+    rows = conn.execute(f"SELECT {column} FROM daily_log WHERE date <= ? AND {column} IS NOT NULL "
+                        "ORDER BY date DESC LIMIT ?", (until, n)).fetchall()
+    return [r[0] for r in reversed(rows)]
+
+
+def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+    """The daily log, one row a date, columns as stored (lists as ``;``-joined text); only
+    the dates ``since``..``until`` (ISO, inclusive, both optional) when given."""
     schema: dict[str, pl.DataType] = {}
     for c in LOG_COLUMNS:
         schema[c.name] = {"INTEGER": pl.Int64(), "REAL": pl.Float64()}.get(c.sql_type, pl.String())
     names = ", ".join(schema)
-    rows = conn.execute(f"SELECT {names} FROM daily_log ORDER BY date").fetchall()
-    return _frame(rows, schema).with_columns(pl.col("date").str.to_date())
+    where, params = _dates_between(since, until)
+    columns = _query_columns(conn, f"SELECT {names} FROM daily_log {where} ORDER BY date", params)
+    return _columns_frame(columns, schema).with_columns(pl.col("date").str.to_date())
+
+
+def _dates_between(since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause keeping ``since <= date <= until`` (either bound optional), and its parameters."""
+    terms = [("date >= ?", since), ("date <= ?", until)]
+    kept = [(t, v) for t, v in terms if v is not None]
+    return ("WHERE " + " AND ".join(t for t, _ in kept) if kept else ""), tuple(v for _, v in kept)
 
 
 def profile(conn: sqlite3.Connection) -> dict[str, str]:
@@ -81,10 +167,12 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def daily_values(conn: sqlite3.Connection) -> pl.DataFrame:
-    """Device/app daily values: date, column, source, num, txt."""
-    rows = conn.execute("SELECT date, column_name, source, num, txt FROM daily_values "
-                        "ORDER BY date, column_name").fetchall()
+def daily_values(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+    """Device/app daily values: date, column, source, num, txt; only the dates
+    ``since``..``until`` (ISO, inclusive, both optional) when given."""
+    where, params = _dates_between(since, until)
+    rows = conn.execute(f"SELECT date, column_name, source, num, txt FROM daily_values {where} "
+                        "ORDER BY date, column_name", params).fetchall()
     frame = pl.DataFrame([tuple(r) for r in rows], orient="row", schema={
         "date": pl.String, "column": pl.String, "source": pl.String, "num": pl.Float64, "txt": pl.String})
     return frame.with_columns(pl.col("date").str.to_date())
@@ -112,9 +200,30 @@ def log_rows(conn: sqlite3.Connection) -> list[dict[str, object]]:
     return [{n: _from_sql(n, r[n]) for n in names} for r in rows]
 
 
-def metrics(conn: sqlite3.Connection, keys: list[str]) -> pl.DataFrame:
-    """Per-activity metrics: ``id``, ``profile_key`` and one Float64 column per key."""
-    columns = ", ".join(["activity_id", "profile_key", *keys])
-    rows = conn.execute(f"SELECT {columns} FROM activity_metrics").fetchall()
+# Joined to activity_metrics ``m``: keeps the activity ids given as one JSON array parameter
+# (any number of ids, unlike one ``?`` per id).
+_ID_JOIN = "JOIN json_each(?) j ON j.value = m.activity_id"
+
+
+def daily_value_columns(conn: sqlite3.Connection) -> list[str]:
+    """The daily-log columns that have any device/app value, sorted."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT column_name FROM daily_values ORDER BY column_name")]
+
+
+def top_metric(conn: sqlite3.Connection, key: str, activity_ids: list[int], n: int) -> list[float]:
+    """The ``n`` highest non-null values of metric ``key`` among the given activities, highest first."""
+    rows = conn.execute(f"SELECT m.{key} FROM activity_metrics m {_ID_JOIN} WHERE m.{key} IS NOT NULL "
+                        f"ORDER BY m.{key} DESC LIMIT ?", (json.dumps(activity_ids), n)).fetchall()
+    return [float(r[0]) for r in rows]
+
+
+def metrics(conn: sqlite3.Connection, keys: list[str], activity_ids: list[int] | None = None) -> pl.DataFrame:
+    """Per-activity metrics: ``id``, ``profile_key`` and one Float64 column per key; only
+    of the given activities when ``activity_ids`` is given."""
+    columns = ", ".join(["m.activity_id", "m.profile_key", *("m." + k for k in keys)])
+    if activity_ids is None:
+        values = _query_columns(conn, f"SELECT {columns} FROM activity_metrics m")
+    else:
+        values = _query_columns(conn, f"SELECT {columns} FROM activity_metrics m {_ID_JOIN}", (json.dumps(activity_ids),))
     schema = {"id": pl.Int64, "profile_key": pl.String, **{k: pl.Float64 for k in keys}}
-    return _frame(rows, schema)
+    return _columns_frame(values, schema)
