@@ -35,6 +35,7 @@ from heavylegs.storage.db import default_home
 
 if TYPE_CHECKING:
     from heavylegs.importers.bundle import Unit
+    from heavylegs.importers.source import Source
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
@@ -109,18 +110,21 @@ class Workspace:
         """Import files, folders: each file one transaction, idempotent by content hash.
         Metrics of stored activities are refreshed at the end if the (estimated) profile
         moved enough to change them."""
+        from heavylegs.importers import dispatch
+
         files, missing = discover(Path(p) for p in paths)
         report = ImportReport(failed=list(missing))
         profile = self.profile()  # one resolution per batch: metrics of new activities use it
         done_bytes = 0
         for i, path in enumerate(files):
-            try:
-                data = path.read_bytes()
+            try:  # opened, not read: a multi-GB export is read member by member from disk
+                source = dispatch.open_file(path)
             except OSError as exc:
                 report.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
                 continue
-            done_bytes += len(data)
-            self._import_one(path, data, report, profile)
+            with source:  # its units are parsed before it closes (and its temporary files go)
+                done_bytes += source.size
+                self._import_one(path, source, report, profile)
             if progress:
                 progress(i + 1, len(files), done_bytes, str(path))
         if report.imported:
@@ -151,7 +155,7 @@ class Workspace:
                 progress(n, len(todo), 0, str(act_id))
         return len(todo)
 
-    def _import_one(self, path: Path, data: bytes, report: ImportReport, profile: Profile) -> None:
+    def _import_one(self, path: Path, data: bytes | Source, report: ImportReport, profile: Profile) -> None:
         from heavylegs.importers import dispatch
 
         try:
@@ -161,6 +165,9 @@ class Workspace:
             return
         except ImportFailed as exc:
             report.failed.append((str(path), exc.reason))
+            return
+        except OSError as exc:  # the file is read as it is imported, no longer up front
+            report.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
             return
         except Exception as exc:  # a bug must not lose the rest of the batch
             report.failed.append((str(path), f"internal error while reading ({type(exc).__name__}: {exc}); "

@@ -4,7 +4,10 @@
 fed to libxml2 in 256 KiB chunks and every child of ``<HealthData>`` is read and then
 dropped, leaving only running daily totals (apple_health_records.py), the workouts
 (apple_health_workouts.py) and a compact heart-rate trace behind. In a zip the member is
-read as a stream, never whole, both for its hash and for parsing.
+read as a stream, never whole, both for its hash and for parsing; a bare export.xml is
+read from its file the same way. Given the archive's ``Budget`` (importers/archive.py),
+the member and the routes read count toward the archive's total as they stream, and a
+member that expands past the total or the zip-bomb ratio is refused.
 
 Safety: Apple's export carries an internal DTD (``<!ELEMENT>``/``<!ATTLIST>``) and is
 accepted with it, but a DTD that declares an ENTITY (an XML bomb or external-entity
@@ -46,10 +49,12 @@ from heavylegs.importers.apple_health_workouts import (
     to_activity,
     with_heart_rate,
 )
+from heavylegs.importers.archive import Budget, LimitedReader
 from heavylegs.importers.bundle import Bundle, Unit
 from heavylegs.importers.xmlsafe import strip_prefix
 
-__all__ = ["export_member", "parse_export_xml", "parse_stream", "units_from_zip"]
+__all__ = ["export_member", "parse_export_stream", "parse_export_xml", "parse_stream",
+           "units_from_zip"]
 
 CHUNK = 1 << 18  # the tree holds at most one chunk's elements (~1,000) at a time
 PROLOG_LIMIT = 8 << 20  # Apple's DTD is ~10 KB; no <HealthData> by here: not an export
@@ -221,7 +226,12 @@ def _route_frame(workout: Workout, routes: RouteLoader, problems: Counter[str]
 
 def parse_export_xml(data: bytes, path: str) -> Bundle:
     """A bare export.xml; route files are looked for beside it (an unzipped export)."""
-    return parse_stream(io.BytesIO(data), path, _folder_routes(Path(path).parent))
+    return parse_export_stream(io.BytesIO(data), path)
+
+
+def parse_export_stream(stream: BinaryIO, path: str) -> Bundle:
+    """:func:`parse_export_xml` of an export.xml read from ``stream`` (its file)."""
+    return parse_stream(stream, path, _folder_routes(Path(path).parent))
 
 
 def _folder_routes(folder: Path) -> RouteLoader:
@@ -248,29 +258,42 @@ def export_member(zf: zipfile.ZipFile) -> str | None:
     return None
 
 
-def units_from_zip(path: str, zf: zipfile.ZipFile) -> list[Unit]:
+def units_from_zip(path: str, zf: zipfile.ZipFile, budget: Budget | None = None) -> list[Unit]:
     """ONE unit for the export.xml of an Apple Health export.zip: all its workouts (with
     their routes from ``workout-routes/``) and daily values. ``zf`` must stay open until
-    the unit is parsed. The route GPX members belong to this unit: they are not units."""
+    the unit is parsed. The route GPX members belong to this unit: they are not units.
+    With ``budget``, hashing the member counts it toward the archive's total (raises
+    ImportFailed past it), and so does every route read."""
     member = export_member(zf)
     if member is None:
         return []
-    digest, size = _digest(zf, member, path)
+    digest, size = _digest(zf, member, path, budget)
     name = f"{path}!{member}"
 
     def parse() -> Bundle:
         try:
-            with zf.open(member) as stream:
-                return parse_stream(stream, name, _zip_routes(zf, member, path))
+            with zf.open(member) as raw:
+                stream = _limited(raw, name, zf.getinfo(member), budget, count=False)
+                return parse_stream(stream, name, _zip_routes(zf, member, path, budget))
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
             raise CorruptFile(name, f"damaged zip member ({error})") from None
     return [Unit(name, digest, size, parse)]
 
 
-def _digest(zf: zipfile.ZipFile, member: str, path: str) -> tuple[str, int]:
+def _limited(raw: BinaryIO, name: str, info: zipfile.ZipInfo, budget: Budget | None, *,
+             count: bool) -> BinaryIO:
+    """``raw`` held to the archive's limits (see archive.LimitedReader) when there is a
+    ``budget``; ``count`` adds what is read to the archive's total."""
+    if budget is None:
+        return raw
+    return LimitedReader(raw, name, info.compress_size, budget, count=count)  # type: ignore[return-value]
+
+
+def _digest(zf: zipfile.ZipFile, member: str, path: str, budget: Budget | None) -> tuple[str, int]:
     sha, size = hashlib.sha256(), 0
     try:
-        with zf.open(member) as stream:
+        with zf.open(member) as raw:
+            stream = _limited(raw, f"{path}!{member}", zf.getinfo(member), budget, count=True)
             while chunk := stream.read(CHUNK):
                 sha.update(chunk)
                 size += len(chunk)
@@ -279,7 +302,8 @@ def _digest(zf: zipfile.ZipFile, member: str, path: str) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
-def _zip_routes(zf: zipfile.ZipFile, member: str, path: str) -> RouteLoader:
+def _zip_routes(zf: zipfile.ZipFile, member: str, path: str,
+               budget: Budget | None = None) -> RouteLoader:
     base = member.rpartition("/")[0]
     by_name = {n: info for info in zf.infolist() if not (n := info.filename).endswith("/")}
 
@@ -288,6 +312,8 @@ def _zip_routes(zf: zipfile.ZipFile, member: str, path: str) -> RouteLoader:
         for candidate in (f"{base}/{relative}" if base else relative, relative):
             info = by_name.get(candidate)
             if info is not None and info.file_size <= ROUTE_LIMIT:
-                return f"{path}!{candidate}", zf.read(info)
+                name = f"{path}!{candidate}"
+                with zf.open(info) as raw:  # zipfile stops at the declared size
+                    return name, _limited(raw, name, info, budget, count=True).read()
         return None
     return load

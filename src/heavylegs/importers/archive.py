@@ -1,7 +1,13 @@
-"""Zip archives read safely, in memory: no member is ever written to disk.
+"""Zip archives read safely, in bounded memory: no member is ever extracted to a named file.
 
 An :class:`Archive` lists a zip's members and reads one member at a time, in chunks, under
-limits that stop a hostile archive early:
+limits that stop a hostile archive early. The zip itself is read from a
+:class:`~heavylegs.importers.source.Source`: a file given to ``import`` stays on disk
+(``zipfile`` reads it through a file object), so memory does not grow with the archive's
+size. A zip inside a zip is read into memory when it holds at most
+``NESTED_IN_MEMORY_BYTES``, else spooled to an anonymous temporary file (in ``SPILL_DIR``,
+default: the system's temporary folder) that is deleted when the outer archive's source
+is closed. The limits:
 
 - a member name that would climb out of a folder if extracted (absolute path, ``..``,
   drive letter, backslash tricks, NUL byte) is refused, even though nothing is extracted:
@@ -13,7 +19,10 @@ limits that stop a hostile archive early:
 - archives nest at most ``MAX_DEPTH`` deep below the archive given, and an archive that
   contains itself (by content hash: a zip quine) is refused;
 - members whose data overlap (a non-recursive zip bomb) are refused;
-- encrypted members and compression methods zipfile cannot read fail clearly.
+- encrypted members and compression methods zipfile cannot read fail clearly;
+- a member a reader takes as a stream (Apple Health's export.xml, which can pass
+  ``MAX_MEMBER_BYTES``) goes through :class:`LimitedReader`: it counts toward the total and
+  is held to the ratio as it streams.
 
 A problem with one member fails that member only (a unit whose ``parse`` raises
 :class:`ImportFailed` naming ``archive.zip!member``); the rest of the archive imports. A
@@ -26,16 +35,19 @@ The limits are module constants, read at call time, so a test can patch them sma
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from io import BytesIO
+from typing import BinaryIO
 
 from heavylegs.errors import CorruptFile, ImportFailed
 from heavylegs.importers.bundle import Bundle, Unit
+from heavylegs.importers.source import FileSource, MemorySource, Source, View, release
 
 MAX_MEMBER_BYTES = 1 << 30  # one member, uncompressed
 MAX_TOTAL_BYTES = 20 << 30  # all members of an archive and its nested archives
@@ -45,6 +57,8 @@ MAX_DEPTH = 3  # archives inside the archive given, nested
 MAX_MEMBERS = 1_000_000  # members of an archive and its nested archives
 CHUNK_BYTES = 1 << 20
 HEAD_BYTES = 64 << 10  # kept from each member's start, to tell CSV kinds apart
+NESTED_IN_MEMORY_BYTES = 256 << 20  # a bigger zip inside a zip is spooled to a temporary file
+SPILL_DIR: str | None = None  # where (None: tempfile's default, $TMPDIR or /tmp)
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
                 NotImplementedError, ValueError, struct.error)
@@ -149,21 +163,23 @@ def _flag_overlaps(entries: list[Entry]) -> list[Entry]:
 
 
 class Archive:
-    """A zip held in memory; ``path`` names it in messages (``a.zip`` or ``a.zip!b.zip``)."""
+    """A zip read from ``data`` (a :class:`Source`, or bytes); ``path`` names it in messages
+    (``a.zip`` or ``a.zip!b.zip``). Nested archives share ``budget``, and their sources
+    are attached to this one's (closed with it)."""
 
-    def __init__(self, path: str, data: bytes, *, depth: int = 0,
+    def __init__(self, path: str, data: bytes | Source, *, depth: int = 0,
                  ancestors: frozenset[str] = frozenset(), budget: Budget | None = None) -> None:
-        self.path, self.data, self.depth, self.ancestors = path, data, depth, ancestors
+        self.source = data if isinstance(data, Source) else MemorySource(data)
+        self.path, self.depth, self.ancestors = path, depth, ancestors
         self.budget = budget if budget is not None else Budget()
         self.damage: str | None = None
-        self._sha256: str | None = None
         try:
-            self.zipfile: zipfile.ZipFile | None = zipfile.ZipFile(BytesIO(data))
+            self.zipfile: zipfile.ZipFile | None = zipfile.ZipFile(self.source.open())
             self.entries = _flag_overlaps([_entry(i) for i in self.zipfile.infolist()
                                            if not i.is_dir()])
         except Exception as error:  # any damage: fall back to the local headers
             self.zipfile = None
-            self.entries, self.damage = salvage(data)
+            self.entries, self.damage = salvage(self.source.view())
             if not self.entries:
                 raise CorruptFile(path, "not a readable zip archive "
                                         f"({one_line(error)}); download or copy it again") from None
@@ -173,9 +189,8 @@ class Archive:
                                      "(a zip bomb?); refused")
 
     def sha256(self) -> str:
-        if self._sha256 is None:
-            self._sha256 = hashlib.sha256(self.data).hexdigest()
-        return self._sha256
+        """The archive's own content hash (read in chunks, once)."""
+        return self.source.sha256()
 
     def member_path(self, entry: Entry) -> str:
         return f"{self.path}!{entry.name}"
@@ -211,17 +226,24 @@ class Archive:
         self._consume(entry, parts.append, count=count)
         return b"".join(parts)
 
+    def stream(self, entry: Entry) -> ChunkStream:
+        """A member as a read-only stream, under the same limits as :meth:`read` (not
+        counted: its :meth:`digest` was); for a reader that takes its input in chunks."""
+        return ChunkStream(self._checked_chunks(entry, count=False))
+
     def nested(self, entry: Entry) -> Archive:
         """The archive a member holds, after the depth and self-containment checks."""
         path = self.member_path(entry)
         if self.depth + 1 > MAX_DEPTH:
             raise ImportFailed(path, f"archives nested more than {MAX_DEPTH} deep; refused "
                                      "(a zip bomb?)")
-        data = self.read(entry, count=True)
+        inner = self._extract(entry)
+        self.source.attach(inner)  # a spooled temporary file lives as long as this archive
         lineage = self.ancestors | {self.sha256()}
-        if hashlib.sha256(data).hexdigest() in lineage:
+        if inner.sha256() in lineage:
+            inner.close()
             raise ImportFailed(path, "the archive contains itself (a zip quine); refused")
-        return Archive(path, data, depth=self.depth + 1, ancestors=lineage, budget=self.budget)
+        return Archive(path, inner, depth=self.depth + 1, ancestors=lineage, budget=self.budget)
 
     def unit(self, entry: Entry, parse: Callable[[str, bytes], Bundle], *,
              digest: Digest | None = None, salt: str = "") -> Unit:
@@ -237,34 +259,165 @@ class Archive:
             sha = hashlib.sha256(f"{sha}\n{salt}".encode()).hexdigest()
         return Unit(name, sha, digest.size, lambda: parse(name, self.read(entry)))
 
+    def _extract(self, entry: Entry) -> Source:
+        """A member (a zip inside this one) as a source of its own, counted toward the
+        total and hashed as it streams: in memory up to ``NESTED_IN_MEMORY_BYTES``, else
+        in an anonymous temporary file, so a multi-GB inner zip never sits in memory."""
+        # The size the headers declare (a damaged archive's salvaged member: at least its
+        # compressed size) picks the file from the start; a header that understates the
+        # size is caught as the bytes come.
+        declared = entry.info.file_size if entry.info is not None else entry.compress_size
+        spool = _Spool(self.member_path(entry), to_file=declared > NESTED_IN_MEMORY_BYTES)
+        try:
+            self._consume(entry, spool.write, count=True)
+        except BaseException:
+            spool.discard()
+            raise
+        return spool.source()
+
     def _consume(self, entry: Entry, sink: Callable[[bytes], object], *, count: bool) -> int:
+        size = 0
+        for chunk in self._checked_chunks(entry, count=count):
+            size += len(chunk)
+            sink(chunk)
+        return size
+
+    def _checked_chunks(self, entry: Entry, *, count: bool) -> Iterator[bytes]:
+        """A member's bytes in chunks, each checked against the limits before it is given
+        out; with ``count``, the member's size joins the archive's total at its end."""
         name = self.member_path(entry)
         if entry.unsafe or entry.problem:
             raise ImportFailed(name, entry.problem or f"unsafe member name ({entry.unsafe})")
         size = 0
-        try:
-            for chunk in self._chunks(entry):
+        chunks = self._chunks(entry)
+        while True:
+            try:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
                 size += len(chunk)
                 _check_limits(name, size, entry.compress_size,
                               self.budget.total_bytes + size if count else 0)
-                sink(chunk)
-        except _READ_ERRORS as error:
-            raise CorruptFile(name, _read_error(error)) from None
+            except _READ_ERRORS as error:
+                chunks.close()
+                raise CorruptFile(name, _read_error(error)) from None
+            except ImportFailed:
+                chunks.close()
+                raise
+            yield chunk
         if count:
             self.budget.total_bytes += size
-        return size
 
     def _chunks(self, entry: Entry) -> Iterator[bytes]:
         if entry.info is None or self.zipfile is None:
-            yield from _inflate(self.data, entry)
+            yield from _inflate(self.source.view(), entry)
             return
         with self.zipfile.open(entry.info) as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 yield chunk
 
 
-def _check_limits(name: str, size: int, compressed: int, total: int) -> None:
-    if size > MAX_MEMBER_BYTES:
+class _Spool:
+    """Collects a member's bytes and their hash: in memory while they fit in
+    ``NESTED_IN_MEMORY_BYTES`` (unless ``to_file``), then in an anonymous temporary file
+    (``tempfile`` unlinks it at once, so it vanishes when closed, even if the process dies)."""
+
+    def __init__(self, name: str, *, to_file: bool = False) -> None:
+        self.name, self.to_file = name, to_file
+        self.sha = hashlib.sha256()
+        self.memory: io.BytesIO | None = io.BytesIO()
+        self.file: BinaryIO | None = None
+
+    def write(self, chunk: bytes) -> None:
+        self.sha.update(chunk)
+        try:
+            if self.file is None:
+                assert self.memory is not None
+                if not self.to_file and self.memory.tell() + len(chunk) <= NESTED_IN_MEMORY_BYTES:
+                    self.memory.write(chunk)
+                    return
+                self.file = tempfile.TemporaryFile(prefix="heavylegs-", suffix=".zip",
+                                                   dir=SPILL_DIR)
+                with self.memory.getbuffer() as held:
+                    self.file.write(held)
+                self.memory = None
+            self.file.write(chunk)
+        except OSError as error:  # a full disk, an unwritable temporary folder
+            raise ImportFailed(self.name, "cannot spool it to a temporary file "
+                                          f"({error.strerror or error}); free some disk space "
+                                          "or set TMPDIR") from None
+
+    def source(self) -> Source:
+        sha = self.sha.hexdigest()
+        if self.file is None:
+            assert self.memory is not None
+            return MemorySource(self.memory.getvalue(), sha)  # getvalue() shares, no copy
+        self.file.flush()
+        return FileSource(self.file, sha)
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+class ChunkStream:
+    """A read-only stream (``read(size)``) over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending, self._at = b"", 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            rest = [self._pending[self._at:], *self._chunks]
+            self._pending, self._at = b"", 0
+            return b"".join(rest)
+        while self._at >= len(self._pending):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            self._pending, self._at = chunk, 0
+        out = self._pending[self._at:self._at + size]
+        self._at += len(out)
+        return out
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ChunkStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class LimitedReader:
+    """A zip member's stream (``zipfile``'s) held to the archive's limits as it is read:
+    the ratio, and with ``count`` the archive's total, which every byte read joins. For a
+    member a reader takes as a stream whatever its size (Apple Health's export.xml): the
+    per-member cap does not apply, the total does. Read errors pass through unchanged."""
+
+    def __init__(self, stream: BinaryIO, name: str, compressed: int, budget: Budget, *,
+                 count: bool) -> None:
+        self.stream, self.name, self.compressed = stream, name, compressed
+        self.budget, self.count = budget, count
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.size += len(chunk)
+        if self.count:
+            self.budget.total_bytes += len(chunk)
+        _check_limits(self.name, self.size, self.compressed,
+                      self.budget.total_bytes if self.count else 0, capped=False)
+        return chunk
+
+
+def _check_limits(name: str, size: int, compressed: int, total: int, *,
+                  capped: bool = True) -> None:
+    if capped and size > MAX_MEMBER_BYTES:
         raise ImportFailed(name, f"expands beyond {MAX_MEMBER_BYTES >> 20:,} MiB (a zip bomb?); "
                                  "refused")
     if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * max(compressed, 1):
@@ -297,21 +450,26 @@ def failed_unit(name: str, reason: str) -> Unit:
 
 
 # -- damaged archives: members recovered from their local headers ---------------------------
-def salvage(data: bytes) -> tuple[list[Entry], str]:
+def salvage(data: View) -> tuple[list[Entry], str]:
     """The members a zip without a readable central directory still holds, in order.
-    A member whose data runs past the end is kept with a "cut off" problem."""
+    A member whose data runs past the end is kept with a "cut off" problem. ``data`` may
+    be a memory map: the pages scanned are released as the walk passes them."""
     entries: list[Entry] = []
     pos = data.find(_LOCAL_SIG)
+    done = 0
     while pos >= 0 and pos + _LOCAL.size <= len(data) and data[pos:pos + 4] == _LOCAL_SIG:
         entry, pos = _local_entry(data, pos)
         entries.append(entry)
+        release(data, done, pos)
+        done = pos
         if entry.problem and "cut off" in entry.problem:
             break
+    release(data, done, len(data))  # what a search for the next header ran through
     return entries, (f"the archive is damaged or truncated (its table of contents is missing); "
                      f"{len(entries)} member(s) found from their headers; download it again")
 
 
-def _local_entry(data: bytes, pos: int) -> tuple[Entry, int]:
+def _local_entry(data: View, pos: int) -> tuple[Entry, int]:
     _, _, flags, method, _, _, crc, csize, _, nlen, xlen = _LOCAL.unpack_from(data, pos)
     raw = data[pos + 30:pos + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
     start = pos + 30 + nlen + xlen
@@ -343,7 +501,7 @@ def _zip64_csize(extra: bytes) -> int:
     return 0xFFFFFFFF
 
 
-def _find_descriptor(data: bytes, start: int) -> tuple[int, int, int] | None:
+def _find_descriptor(data: View, start: int) -> tuple[int, int, int] | None:
     """(compressed size, CRC, descriptor length) of a streamed member: the data descriptor
     that ends right before the next header and whose size matches."""
     pos = start
@@ -364,10 +522,10 @@ def _find_descriptor(data: bytes, start: int) -> tuple[int, int, int] | None:
         pos = p + 4
 
 
-def _inflate(data: bytes, entry: Entry) -> Iterator[bytes]:
-    raw = memoryview(data)[entry.data_start:entry.data_start + entry.compress_size]
+def _inflate(data: View, entry: Entry) -> Iterator[bytes]:
+    pieces = _compressed(data, entry.data_start, entry.compress_size)
     crc = 0
-    chunks = (_stored(raw) if entry.method == 0 else _deflated(raw))
+    chunks = (_stored(pieces) if entry.method == 0 else _deflated(pieces))
     for chunk in chunks:
         crc = zlib.crc32(chunk, crc)
         yield chunk
@@ -375,15 +533,26 @@ def _inflate(data: bytes, entry: Entry) -> Iterator[bytes]:
         raise zipfile.BadZipFile("CRC check failed")
 
 
-def _stored(raw: memoryview) -> Iterator[bytes]:
-    for i in range(0, len(raw), CHUNK_BYTES):
-        yield bytes(raw[i:i + CHUNK_BYTES])
+def _compressed(data: View, start: int, length: int) -> Iterator[memoryview]:
+    """``data[start:start + length]`` (cut at the end of ``data``) in ``CHUNK_BYTES``
+    pieces, not copied; a memory map's pages are released once a piece is used."""
+    end = min(start + length, len(data))
+    with memoryview(data) as view:
+        for at in range(start, end, CHUNK_BYTES):
+            with view[at:min(at + CHUNK_BYTES, end)] as piece:
+                yield piece
+            release(data, at, at + CHUNK_BYTES)
 
 
-def _deflated(raw: memoryview) -> Iterator[bytes]:
+def _stored(pieces: Iterator[memoryview]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield bytes(piece)
+
+
+def _deflated(pieces: Iterator[memoryview]) -> Iterator[bytes]:
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    for i in range(0, len(raw), CHUNK_BYTES):
-        pending: bytes | memoryview = raw[i:i + CHUNK_BYTES]
+    for piece in pieces:
+        pending: bytes | memoryview = piece
         while True:
             out = inflater.decompress(pending, CHUNK_BYTES)
             if out:

@@ -1,4 +1,4 @@
-"""From a path and its bytes to units of work (see bundle.py), by content.
+"""From a file (its open source, see source.py) to units of work (see bundle.py), by content.
 
 - zip archives: a Strava or Garmin Connect bulk export or an Apple Health export.zip
   (importers/exports.py) — one unit per data member;
@@ -6,6 +6,10 @@
 - CSV: the daily log (importers/daily_log.py) or an app's export (importers/wellness_csv.py:
   Oura, WHOOP, Cronometer, MyFitnessPal), told apart by the header;
 - anything else: an activity file (FIT, GPX, TCX, also gzipped).
+
+A file is opened, not read (:func:`open_file`): a zip stays on disk and is read member by
+member, a bare export.xml is hashed in chunks and parsed as a stream, and any other file
+is read whole only when its unit is parsed (an unchanged file is only hashed).
 """
 
 from __future__ import annotations
@@ -13,13 +17,28 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from heavylegs.errors import ImportFailed
 from heavylegs.importers.bundle import Bundle, Unit
+from heavylegs.importers.source import FileSource, MemorySource, Source
 
 ZIP_MAGIC = b"PK\x03\x04"
+SNIFF_BYTES = 65536  # what is looked at to tell the kinds apart
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def open_file(path: Path) -> Source:
+    """The file at ``path``, opened for reading (raises OSError as ``open`` does). Close it
+    once its units are imported."""
+    return FileSource.open_path(path)
+
+
+def is_health_xml(data: bytes) -> bool:
+    """Whether a file (its first ``SNIFF_BYTES`` suffice) is an Apple Health export.xml."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<") and b"<HealthData" in data[:SNIFF_BYTES]
 
 
 def _activity_bundle(path: str, data: bytes) -> Bundle:
@@ -42,7 +61,7 @@ def bundle_for(path: str, data: bytes) -> Bundle:
     from heavylegs.importers import detect_format
 
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"<") and b"<HealthData" in data[:65536]:
+    if is_health_xml(data):
         from heavylegs.importers import apple_health
 
         return apple_health.parse_export_xml(data, path)
@@ -57,11 +76,32 @@ def bundle_for(path: str, data: bytes) -> Bundle:
     return _activity_bundle(path, data)
 
 
-def units_for(path: Path, data: bytes) -> list[Unit]:
-    """The units a file holds: one, or one per data member of an archive."""
-    if data[:4] == ZIP_MAGIC:
+def units_for(path: Path, data: bytes | Source) -> list[Unit]:
+    """The units a file holds: one, or one per data member of an archive. ``data`` is the
+    file's source (or its bytes): keep it open until every unit is parsed."""
+    source = data if isinstance(data, Source) else MemorySource(data)
+    name = str(path)
+    head = source.head(SNIFF_BYTES)
+    if head[:4] == ZIP_MAGIC:
         from heavylegs.importers import exports
 
-        return exports.units(str(path), data)
-    name = str(path)
-    return [Unit(name, sha256(data), len(data), lambda: bundle_for(name, data))]
+        return exports.units(name, source)
+    if is_health_xml(head):  # a bare export.xml: it can run to GBs, so it streams
+        return [Unit(name, source.sha256(), source.size, lambda: _health_xml(source, name))]
+    return [Unit(name, source.sha256(), source.size, lambda: bundle_for(name, _read(source, name)))]
+
+
+def _read(source: Source, name: str) -> bytes:
+    try:
+        return source.read()
+    except OSError as error:
+        raise ImportFailed(name, f"cannot read ({error.strerror or error})") from None
+
+
+def _health_xml(source: Source, name: str) -> Bundle:
+    from heavylegs.importers import apple_health
+
+    try:
+        return apple_health.parse_export_stream(source.open(), name)
+    except OSError as error:
+        raise ImportFailed(name, f"cannot read ({error.strerror or error})") from None

@@ -7,9 +7,10 @@
 - any other zip: every FIT, GPX or TCX file (also ``.gz``), daily-log or app CSV and Apple
   Health ``export.xml`` member is one unit; zips inside are read the same way.
 
-Members are read one at a time, in memory, under the limits of importers/archive.py. A
-unit's hash is that of its member's bytes (as unzipped), so the same file inside two
-different archives is imported once; a unit reads its member again only when parsed.
+Members are read one at a time, in memory (an export.xml as a stream), under the limits of
+importers/archive.py; the archive itself stays on disk. A unit's hash is that of its
+member's bytes (as unzipped), so the same file inside two different archives is imported
+once; a unit reads its member again only when parsed.
 A member that cannot be read fails alone; unsafe member names fail even when the member
 would have been skipped.
 """
@@ -19,15 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from heavylegs.errors import ImportFailed
-from heavylegs.importers.archive import Archive, Entry, failed_unit
-from heavylegs.importers.bundle import Unit
+from heavylegs.importers.archive import Archive, Digest, Entry, failed_unit
+from heavylegs.importers.bundle import Bundle, Unit
+from heavylegs.importers.source import Source
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 APPLE_EXPORT = "apple_health_export/export.xml"
 
 
-def units(path: str, data: bytes) -> list[Unit]:
-    """The units of the zip ``data`` named ``path``; raises ImportFailed if it is no zip."""
+def units(path: str, data: bytes | Source) -> list[Unit]:
+    """The units of the zip ``data`` (a source, or bytes) named ``path``; raises
+    ImportFailed if it is no zip. Keep the source open until every unit is parsed."""
     return archive_units(Archive(path, data))
 
 
@@ -58,7 +61,7 @@ def plain_units(archive: Archive, entries: Iterable[Entry] | None = None) -> lis
 
 def member_units(archive: Archive, entry: Entry) -> list[Unit]:
     """The units one member makes: none (not data), one, or a nested archive's."""
-    from heavylegs.importers.dispatch import bundle_for
+    from heavylegs.importers.dispatch import bundle_for, is_health_xml
 
     kind = member_kind(entry.name)
     if kind is None:
@@ -73,7 +76,22 @@ def member_units(archive: Archive, entry: Entry) -> list[Unit]:
         return [failed_unit(archive.member_path(entry), error.reason)]
     if not _is_data(kind, digest.head):
         return []
+    if is_health_xml(digest.head):
+        return [_health_xml_unit(archive, entry, digest)]
     return [archive.unit(entry, bundle_for, digest=digest)]
+
+
+def _health_xml_unit(archive: Archive, entry: Entry, digest: Digest) -> Unit:
+    """An Apple Health export.xml that is a plain member: read as a stream when parsed
+    (it can pass 1 GiB), into the bundle ``bundle_for`` would make of its bytes."""
+    from heavylegs.importers import apple_health
+
+    name = archive.member_path(entry)
+
+    def parse() -> Bundle:
+        with archive.stream(entry) as stream:
+            return apple_health.parse_export_stream(stream, name)
+    return Unit(name, digest.sha256, digest.size, parse)
 
 
 def nested_units(archive: Archive, entry: Entry,
@@ -128,13 +146,14 @@ def _apple_entry(archive: Archive) -> Entry | None:
 
 
 def _apple_units(archive: Archive, entry: Entry) -> list[Unit]:
-    """Apple Health reads its export.xml itself (it can pass 1 GiB, so it streams it)."""
+    """Apple Health reads its export.xml itself (it can pass 1 GiB, so it streams it),
+    counted toward the archive's total as it streams."""
     if entry.problem or archive.zipfile is None:
         reason = entry.problem or "the archive is damaged; download the export again"
         return [failed_unit(archive.member_path(entry), reason)]
     from heavylegs.importers import apple_health
 
     try:
-        return apple_health.units_from_zip(archive.path, archive.zipfile)
+        return apple_health.units_from_zip(archive.path, archive.zipfile, archive.budget)
     except ImportFailed as error:
         return [failed_unit(error.path, error.reason)]
