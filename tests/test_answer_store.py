@@ -134,8 +134,12 @@ def test_cli_why_after_import_and_checkin(tmp_path: Path, files: Path) -> None:
     day = stored["date"]
     assert _cli(home, "checkin", "--date", str(day), "--set", "symptoms=swelling-left;calf-pain-one-side",
                 "--set", "heaviness=8").returncode == 0
+    prepared = answers.lookup_in(home, None)  # the check-in prepared the new answer
     after = json.loads(_cli(home, "why", "--json").stdout)
+    assert after == prepared
     assert after["triage"] and after["triage"][0]["tier"] in ("emergency", "urgent")
     assert after["heaviness"] == 8
     text = _cli(home, "why")
     assert text.returncode == 0 and "see a doctor" in text.stdout
+    assert _cli(home, "profile", "set", "max_hr=191").returncode == 0
+    assert answers.lookup_in(home, None) is not None  # so did the profile change

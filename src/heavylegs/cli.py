@@ -135,8 +135,9 @@ def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
 
 
 def _prepare_answer(ws: Workspace) -> None:
-    """After new data, compute and store the latest day's answer so the next `why` is
-    instant. Never fails the command that wrote the data: `why` reports any problem."""
+    """After a command changed the data (import, check-in, profile, shoes), compute and
+    store the latest day's answer so the next `why` is instant. Never fails the command
+    that wrote the data: `why` reports any problem."""
     try:
         ws.why_json(None)
     except Exception:  # noqa: BLE001 - NotEnoughData, or a bug `why` will show
@@ -174,6 +175,7 @@ def cmd_profile_set(args: argparse.Namespace) -> int:
             pairs[key.strip()] = value
         ws.profile_set(pairs)
         print(f"profile: set {', '.join(pairs)}")
+        _prepare_answer(ws)
     return _run(args, apply)
 
 
@@ -191,8 +193,11 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
 
 
 def cmd_gear_add(args: argparse.Namespace) -> int:
-    return _run(args, lambda ws: ws.gear_add(args.name, _parse_date(args.from_, "--from"),
-                                             _parse_date(args.to, "--to"), args.start_km, args.limit_km))
+    def add(ws: Workspace) -> None:
+        ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
+                    args.start_km, args.limit_km)
+        _prepare_answer(ws)
+    return _run(args, add)
 
 
 def cmd_gear_list(args: argparse.Namespace) -> int:
