@@ -32,6 +32,7 @@ from heavylegs.errors import (
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import open_database, queries, repo
 from heavylegs.storage.db import default_home
+from heavylegs.zones import utc_offset_now
 
 if TYPE_CHECKING:
     from heavylegs.importers.bundle import Unit
@@ -268,25 +269,16 @@ class Workspace:
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
         self.refresh_metrics()
 
-    def profile(self, day: date | None = None, *, acts: pl.DataFrame | None = None,
-                hists: dict[int, np.ndarray] | None = None, log: pl.DataFrame | None = None) -> Profile:
+    def profile(self, day: date | None = None) -> Profile:
         """The resolved profile for ``day``: stored values, else estimates from the data
-        (pass already-loaded ``acts``/``hists``/``log`` to avoid reading them again)."""
+        (the last 12 months' heart rates, the last 7 logged resting heart rates)."""
         day = day or date.today()
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
-        if acts is None:  # read only what the estimates need: the last 12 months' histograms
-            recent_hists = queries.hr_histograms(self.conn, since_utc=year_ago)
-            recent = list(recent_hists)
-            hists = recent_hists if hists is None else hists
-        else:
-            recent = acts.filter(pl.col("start_utc") >= year_ago)["id"].to_list()
-            hists = queries.hr_histograms(self.conn) if hists is None else hists
-        hist = np.sum([hists[i] for i in recent if i in hists], axis=0) if recent else np.zeros(HR_BINS)
+        hists = queries.hr_histograms(self.conn, since_utc=year_ago)
+        recent = list(hists)
+        hist = np.sum(list(hists.values()), axis=0) if recent else np.zeros(HR_BINS)
         peak = _observed_max_hr(self.conn, recent)
-        if log is None:
-            rhr = queries.recent_values(self.conn, "resting_hr_bpm", day.isoformat(), 7)
-        else:
-            rhr = log.filter(pl.col("date") <= day)["resting_hr_bpm"].drop_nulls().tail(7).to_list()
+        rhr = queries.recent_values(self.conn, "resting_hr_bpm", day.isoformat(), 7)
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
         return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
@@ -335,14 +327,8 @@ class Workspace:
         return gear.summary(gear.assign(acts, shoes), shoes)
 
     # -- the answer ---------------------------------------------------------------------
-    def latest_day(self, acts: pl.DataFrame | None = None, log: pl.DataFrame | None = None) -> date:
-        if acts is None and log is None:
-            last_log, last_start = queries.last_dates(self.conn)
-        else:
-            acts = self.activities() if acts is None else acts
-            log = queries.log_frame(self.conn) if log is None else log
-            last_log = log["date"].max().isoformat() if log.height else None  # type: ignore[union-attr]
-            last_start = acts["start_utc"].max() if acts.height else None
+    def latest_day(self) -> date:
+        last_log, last_start = queries.last_dates(self.conn)
         days = [date.fromisoformat(last_log)] if last_log else []
         if last_start:
             days.append(datetime.fromisoformat(last_start).date())  # type: ignore[arg-type]
@@ -468,13 +454,10 @@ def _notes(ctx: Context) -> tuple[str, ...]:
 
 
 def _tz_offset(name: str) -> int:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
-        offset = datetime.now(ZoneInfo(name)).utcoffset()
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        return utc_offset_now(name)
+    except ValueError as exc:
         raise InvalidInput("timezone", name, PROFILE_KEYS["timezone"][3]) from exc
-    return int(offset.total_seconds()) if offset else 0
 
 
 __all__ = ["Workspace", "ImportReport", "default_home", "HeavyLegsError"]

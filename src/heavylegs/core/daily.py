@@ -43,11 +43,6 @@ def _local_start(tz_offset_s: int | None) -> pl.Expr:
     return (utc + pl.duration(seconds=offset)).dt.replace_time_zone(None)
 
 
-def local_starts(acts: pl.DataFrame, tz_offset_s: int | None) -> pl.Series:
-    """Each activity's local start (naive), see :func:`_local_start`."""
-    return acts.select(_local_start(tz_offset_s).alias("start_local")).to_series()
-
-
 def with_dates(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.DataFrame:
     """``acts`` plus ``start_local``, ``local_date`` and ``is_run``."""
     start = _local_start(tz_offset_s)

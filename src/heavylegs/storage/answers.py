@@ -21,11 +21,12 @@ import hashlib
 import json
 import os
 import sqlite3
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import heavylegs
 from heavylegs.storage.db import DB_NAME, MIGRATIONS
+from heavylegs.zones import utc_offset_now
 
 LATEST = "latest"
 _CODE: str | None = None
@@ -53,12 +54,9 @@ def _zone_offset(conn: sqlite3.Connection) -> str:
     if row is None:
         return ""
     try:
-        from zoneinfo import ZoneInfo
-
-        offset = datetime.now(ZoneInfo(str(row[0]))).utcoffset()
-    except Exception:  # an invalid zone: the engine reports it; never serve a stored answer
+        return f"{row[0]}:{utc_offset_now(str(row[0]))}"
+    except ValueError:  # an invalid zone: the engine reports it; never serve a stored answer
         return f"invalid:{os.urandom(8).hex()}"
-    return f"{row[0]}:{int(offset.total_seconds()) if offset else 0}"
 
 
 def _key(conn: sqlite3.Connection, day: date | None) -> tuple[str, str]:

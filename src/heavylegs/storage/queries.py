@@ -56,9 +56,11 @@ def _hist(blob: bytes | None) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.int32) if blob else _NO_HR
 
 
-def _between(column: str, since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]:
-    """A WHERE clause keeping ``since <= column < until`` (either bound optional), and its parameters."""
-    terms = [(f"{column} >= ?", since), (f"{column} < ?", until)]
+def _between(column: str, since: str | None, until: str | None,
+             *, inclusive: bool = False) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause keeping ``since <= column < until`` (``<= until`` if ``inclusive``;
+    either bound optional), and its parameters."""
+    terms = [(f"{column} >= ?", since), (f"{column} {'<=' if inclusive else '<'} ?", until)]
     kept = [(t, v) for t, v in terms if v is not None]
     return ("WHERE " + " AND ".join(t for t, _ in kept) if kept else ""), tuple(v for _, v in kept)
 
@@ -140,16 +142,9 @@ def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | N
     for c in LOG_COLUMNS:
         schema[c.name] = {"INTEGER": pl.Int64(), "REAL": pl.Float64()}.get(c.sql_type, pl.String())
     names = ", ".join(schema)
-    where, params = _dates_between(since, until)
+    where, params = _between("date", since, until, inclusive=True)
     columns = _query_columns(conn, f"SELECT {names} FROM daily_log {where} ORDER BY date", params)
     return _columns_frame(columns, schema).with_columns(pl.col("date").str.to_date())
-
-
-def _dates_between(since: str | None, until: str | None) -> tuple[str, tuple[str, ...]]:
-    """A WHERE clause keeping ``since <= date <= until`` (either bound optional), and its parameters."""
-    terms = [("date >= ?", since), ("date <= ?", until)]
-    kept = [(t, v) for t, v in terms if v is not None]
-    return ("WHERE " + " AND ".join(t for t, _ in kept) if kept else ""), tuple(v for _, v in kept)
 
 
 def profile(conn: sqlite3.Connection) -> dict[str, str]:
@@ -170,7 +165,7 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 def daily_values(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
     """Device/app daily values: date, column, source, num, txt; only the dates
     ``since``..``until`` (ISO, inclusive, both optional) when given."""
-    where, params = _dates_between(since, until)
+    where, params = _between("date", since, until, inclusive=True)
     rows = conn.execute(f"SELECT date, column_name, source, num, txt FROM daily_values {where} "
                         "ORDER BY date, column_name", params).fetchall()
     frame = pl.DataFrame([tuple(r) for r in rows], orient="row", schema={
