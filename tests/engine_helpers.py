@@ -23,7 +23,7 @@ def make_context(day: date, runs: dict[date, float], log: dict[date, dict] | Non
                                       "lon_deg": pl.Float64, "sport": pl.String, "distance_m": pl.Float64,
                                       "elapsed_s": pl.Float64, "moving_s": pl.Float64})
     profile = resolve({}, hr_hist_12m=None, resting_hr_7d_median=None, age=None)
-    acts = daily.with_loads(acts, {}, profile, 0)
+    acts = daily.with_loads(acts, profile, 0)
     schema = {c.name: {"INTEGER": pl.Int64, "REAL": pl.Float64}.get(c.sql_type, pl.String) for c in COLUMNS}
     schema["date"] = pl.Date
     log_rows = [{"date": d, **values} for d, values in sorted((log or {}).items())]

@@ -143,3 +143,18 @@ def test_cli_why_after_import_and_checkin(tmp_path: Path, files: Path) -> None:
     assert text.returncode == 0 and "see a doctor" in text.stdout
     assert _cli(home, "profile", "set", "max_hr=191").returncode == 0
     assert answers.lookup_in(home, None) is not None  # so did the profile change
+
+
+def test_computed_why_json_needs_neither_numpy_nor_rich(ws: Workspace) -> None:
+    """Half of a cold `why`'s time was imports; the answer path reads loads, the profile and
+    the causes through polars alone, and `--json` never renders rich text."""
+    ws.conn.execute("DELETE FROM answers")
+    ws.conn.commit()
+    code = ("import json, sys; from heavylegs import cli; rc = cli.main(['--home', sys.argv[1], 'why', '--json']); "
+            "sys.stderr.write(json.dumps([rc, sorted({m.split('.')[0] for m in sys.modules} "
+            "& {'numpy', 'rich', 'fitdecode', 'garmin_fit_sdk', 'pandas'})]))")
+    run = subprocess.run([sys.executable, "-c", code, str(ws.home)], capture_output=True, text=True, timeout=300)
+    rc, heavy = json.loads(run.stderr.strip().splitlines()[-1])
+    assert rc == 0 and json.loads(run.stdout)["date"], run.stderr
+    assert heavy == [], f"a computed `why --json` imported {heavy}"
+    assert _stored(ws) == 1  # and it stored what it computed

@@ -40,7 +40,7 @@ def build(runs: dict[date, dict] | None = None, log: dict[date, dict] | None = N
                                       "lon_deg": pl.Float64, "lat_deg": pl.Float64, "sport": pl.String,
                                       "distance_m": pl.Float64, "elapsed_s": pl.Float64, "moving_s": pl.Float64})
     profile = profile or Profile(weight_kg=70.0)
-    acts = daily.with_loads(acts, {}, profile, 0)
+    acts = daily.with_loads(acts, profile, 0)
     temps = [r.get("temp") for _, r in sorted((runs or {}).items())]
     acts = acts.with_columns(temperature_c_mean=pl.Series(temps, dtype=pl.Float64))
     schema = {c.name: {"INTEGER": pl.Int64, "REAL": pl.Float64}.get(c.sql_type, pl.String) for c in COLUMNS}

@@ -65,7 +65,7 @@ def make(day: date, acts: list[dict], log: dict[date, dict] | None = None,
           "elapsed_s": a["minutes"] * 60.0, "moving_s": a["minutes"] * 60.0} for i, a in enumerate(acts, 1)],
         schema={"id": pl.Int64, "start_utc": pl.String, "utc_offset_s": pl.Int64, "lon_deg": pl.Float64,
                 "sport": pl.String, "distance_m": pl.Float64, "elapsed_s": pl.Float64, "moving_s": pl.Float64})
-    frame = daily.with_loads(base, {}, profile, 0)
+    frame = daily.with_loads(base, profile, 0)
     with_hr = [a.get("avg_hr_bpm") is not None for a in acts]
     frame = frame.with_columns(
         start_local=pl.Series([datetime.combine(a["day"], time(a["hour"])) for a in acts], dtype=pl.Datetime),

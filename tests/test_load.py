@@ -53,3 +53,67 @@ def test_vectorised_hrss_matches_the_scalar_one(counts: list[int], sex: str | No
     many = hrss_many(np.stack([hist, hist * 2]), 192, 48, 171, sex)
     assert abs(many[0] - hrss(hist, 192, 48, 171, sex)) < 1e-6 * max(1.0, many[0])
     assert abs(many[1] - 2 * many[0]) < 1e-6 * max(1.0, many[1])
+
+
+# -- the daily table computes loads and monotony in polars (no numpy on `why`'s path) --------
+
+
+@given(st.lists(st.one_of(st.just(0.0), st.just(80.0), st.floats(min_value=0, max_value=400)),
+                min_size=1, max_size=40))
+def test_polars_monotony_matches_the_numpy_definition(loads: list[float]) -> None:
+    import polars as pl
+
+    from heavylegs.core.daily import monotony_7d as monotony_expr
+    from heavylegs.core.load import monotony_7d
+
+    got = pl.DataFrame({"load": loads}).select(monotony_expr("load")).to_series().to_list()
+    want = monotony_7d(np.array(loads)).tolist()
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert abs(g - w) < 1e-9 * max(1.0, w), (loads, got, want)
+
+
+def test_polars_monotony_of_a_constant_week_is_capped_not_noise() -> None:
+    import polars as pl
+
+    from heavylegs.core.daily import monotony_7d as monotony_expr
+
+    got = pl.DataFrame({"load": [97.3] * 10 + [0.0] * 8}).select(monotony_expr("load")).to_series()
+    assert got.to_list()[:10] == [10.0] * 10 and got[-1] == 0.0
+
+
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=900), min_size=256, max_size=256),
+                min_size=1, max_size=6),
+       st.sampled_from(["male", "female", None]), st.integers(min_value=160, max_value=205))
+def test_loads_from_stored_histograms_match_the_numpy_hrss(rows: list[list[int]], sex: str | None,
+                                                           max_hr: int) -> None:
+    """``daily.with_loads`` reads the stored histogram bytes with polars; the load and the
+    hard minutes must be the numpy HRSS and the seconds above 87 % of max HR."""
+    import math
+
+    import polars as pl
+
+    from heavylegs.core import daily
+    from heavylegs.core.load import fallback_load, hrss_many
+    from heavylegs.core.profile import Profile
+
+    profile = Profile(max_hr=float(max_hr), resting_hr=52.0, lthr=0.9 * max_hr, sex=sex)
+    hists = np.array(rows, dtype=np.int32)
+    blobs = [h.tobytes() for h in hists] + [None]  # the last activity has no heart rate
+    acts = pl.DataFrame({
+        "start_utc": ["2024-05-01T07:00:00+00:00"] * len(blobs), "utc_offset_s": [0] * len(blobs),
+        "sport": ["running"] * len(blobs), "moving_s": [1800.0] * len(blobs),
+        "elapsed_s": [1900.0] * len(blobs), "lon_deg": [None] * len(blobs), "hr_hist": blobs,
+    }, schema_overrides={"hr_hist": pl.Binary, "lon_deg": pl.Float64})
+    out = daily.with_loads(acts, profile, 0)
+    assert "hr_hist" not in out.columns
+    want = hrss_many(hists.astype(float), profile.max_hr, profile.resting_hr, profile.lthr, sex)
+    hard_from = math.ceil(0.87 * max_hr)
+    for i, hist in enumerate(hists):
+        row = out.row(i, named=True)
+        if hist.sum() >= daily.MIN_HR_SECONDS:
+            assert abs(row["load"] - want[i]) < 1e-9 * max(1.0, want[i]) and not row["load_estimated"]
+            assert abs(row["hard_min"] - hist[hard_from:].sum() / 60.0) < 1e-9
+        else:
+            assert row["load"] == fallback_load(1800.0) and row["load_estimated"] and row["hard_min"] == 0.0
+    assert out.row(-1, named=True)["load"] == fallback_load(1800.0)

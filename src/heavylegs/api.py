@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import sqlite3
+import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
 from heavylegs import causes, explain, triage
@@ -35,6 +35,8 @@ from heavylegs.storage.db import default_home
 from heavylegs.zones import utc_offset_now
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from heavylegs.importers.bundle import Unit
     from heavylegs.importers.source import Source
 
@@ -83,6 +85,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 def streams_hr_hist(act: ParsedActivity) -> np.ndarray:
+    import numpy as np
+
     s = act.streams
     if s.height < 2:
         return np.zeros(HR_BINS, dtype=np.int32)
@@ -274,15 +278,13 @@ class Workspace:
         (the last 12 months' heart rates, the last 7 logged resting heart rates)."""
         day = day or date.today()
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
-        hists = queries.hr_histograms(self.conn, since_utc=year_ago)
-        recent = list(hists)
-        hist = np.sum(list(hists.values()), axis=0) if recent else np.zeros(HR_BINS)
+        hist, recent = queries.hr_seconds_at_bpm(self.conn, since_utc=year_ago)
         peak = _observed_max_hr(self.conn, recent)
         rhr = queries.recent_values(self.conn, "resting_hr_bpm", day.isoformat(), 7)
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
         return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
-                       resting_hr_7d_median=float(np.median(rhr)) if rhr else None,
+                       resting_hr_7d_median=float(statistics.median(rhr)) if rhr else None,
                        age=day.year - birth if birth else None)
 
     def profile_show(self) -> dict[str, object]:
@@ -351,11 +353,10 @@ class Workspace:
         first = day - timedelta(days=CONTEXT_DAYS)
         split, until = (datetime(d.year, d.month, d.day, tzinfo=UTC).isoformat()
                         for d in (first - timedelta(days=2), day + timedelta(days=3)))
-        older, hists = queries.activities_and_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
-        recent, recent_hists = queries.activities_and_hists(self.conn, split, until)
-        recent = _with_metrics(self.conn, recent)
+        older = queries.activities_with_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
+        recent = _with_metrics(self.conn, queries.activities_with_hists(self.conn, split, until))
         acts = pl.concat([older, recent], how="diagonal").select(recent.columns)
-        acts = daily.with_loads(acts, np.vstack([hists, recent_hists]), profile, tz)
+        acts = daily.with_loads(acts, profile, tz)
         acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
         since, end = first.isoformat(), day.isoformat()
         log = daily.merge_device_values(queries.log_frame(self.conn, since, end),
@@ -416,7 +417,7 @@ def _observed_max_hr(conn: sqlite3.Connection, activity_ids: list[int]) -> float
 
 def _metrics_key(profile: Profile) -> str:
     """The profile values per-activity metrics depend on (core.metrics.PROFILE_KEY_FIELDS)."""
-    from heavylegs.core.metrics import PROFILE_KEY_FIELDS
+    from heavylegs.core.metric_keys import PROFILE_KEY_FIELDS
 
     return json.dumps({f: getattr(profile, f) for f in PROFILE_KEY_FIELDS}, sort_keys=True)
 
@@ -436,7 +437,7 @@ def _same_key(a: str, b: str) -> bool:
 
 def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
     """Activities joined with their metrics (the activity's own totals win where both exist)."""
-    from heavylegs.core.metrics import METRICS
+    from heavylegs.core.metric_keys import METRICS
 
     keys = [k for k in METRICS if k not in acts.columns]
     frame = queries.metrics(conn, keys, acts["id"].to_list()).drop("profile_key")

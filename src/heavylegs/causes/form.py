@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-import numpy as np
 import polars as pl
 
 from heavylegs.causes import strength
@@ -82,16 +81,25 @@ def _cadence(ctx: Context, runs: pl.DataFrame, o: Mapping[str, float]) -> dict |
     recent, base = runs.filter(pl.col("local_date") >= split), runs.filter(pl.col("local_date") < split)
     if recent.height < MIN_RECENT.value(o):
         return None
-    out = {"cad": float(np.median(recent["cad"].to_numpy())), "speed": float(np.median(recent["speed"].to_numpy())),
+    out = {"cad": float(recent["cad"].median()), "speed": float(recent["speed"].median()),  # type: ignore[arg-type]
            "n": recent.height, "low_personal": False, "model": base.height >= MIN_BASE.value(o)}
     if out["model"]:
-        b, a = np.polyfit(base["speed"].to_numpy(), base["cad"].to_numpy(), 1)
-        resid = base["cad"].to_numpy() - (a + b * base["speed"].to_numpy())
-        mine = float(np.median(recent["cad"].to_numpy() - (a + b * recent["speed"].to_numpy())))
-        out |= {"expected": a + b * out["speed"], "resid": mine,
-                "low_personal": mine < float(np.quantile(resid, LOW_Q.value(o)))}
+        a, b = _line(base["speed"], base["cad"])
+        resid = base["cad"] - (a + b * base["speed"])
+        mine = float((recent["cad"] - (a + b * recent["speed"])).median())  # type: ignore[arg-type]
+        low = float(resid.quantile(LOW_Q.value(o), interpolation="linear"))  # type: ignore[arg-type]
+        out |= {"expected": a + b * out["speed"], "resid": mine, "low_personal": mine < low}
     out["low_population"] = out["cad"] < RED_CAD.value(o)
     return out
+
+
+def _line(x: pl.Series, y: pl.Series) -> tuple[float, float]:
+    """Least-squares line ``y ≈ a + b·x`` (intercept, slope); flat when x does not vary."""
+    mx, my = float(x.mean()), float(y.mean())  # type: ignore[arg-type]
+    dx = x - mx
+    sxx = float((dx * dx).sum())
+    b = float((dx * (y - my)).sum()) / sxx if sxx > 0 else 0.0
+    return my - b * mx, b
 
 
 def _drift(ctx: Context, runs: pl.DataFrame, o: Mapping[str, float]) -> tuple[str, float] | None:
@@ -124,15 +132,15 @@ def _cadence_evidence(c: dict, window: tuple) -> Ind:
 
 
 def _dynamics(runs: pl.DataFrame, window: tuple, o: Mapping[str, float]) -> Ind | None:
-    gct = td.num(runs, "gct_ms_mean").drop_nulls().to_numpy()
-    vr = td.num(runs, "vertical_ratio_pct").drop_nulls().to_numpy()
-    if gct.size and float(np.median(gct)) > RED_GCT.value(o):
-        ms = float(np.median(gct))
+    gct = td.num(runs, "gct_ms_mean").drop_nulls()
+    vr = td.num(runs, "vertical_ratio_pct").drop_nulls()
+    if gct.len() and float(gct.median()) > RED_GCT.value(o):  # type: ignore[arg-type]
+        ms = float(gct.median())  # type: ignore[arg-type]
         return "folk", 1.0, Evidence("gct_ms", round(ms), RED_GCT.value(o), window,
                                      f"Your ground contact time averaged {ms:.0f} ms, longer than 95 % of "
                                      "runners in Garmin's database.")
-    if vr.size and float(np.median(vr)) > RED_VR.value(o):
-        pct = float(np.median(vr))
+    if vr.len() and float(vr.median()) > RED_VR.value(o):  # type: ignore[arg-type]
+        pct = float(vr.median())  # type: ignore[arg-type]
         return "folk", 1.0, Evidence("vertical_ratio_pct", round(pct, 1), RED_VR.value(o), window,
                                      f"Your vertical ratio averaged {pct:.1f} %: much of each stride goes up "
                                      "rather than forward.")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 import polars as pl
 
 from heavylegs.causes import training_data as td
@@ -86,7 +85,7 @@ def _new_shoe(ctx: Context, shoe: dict, o: dict) -> Ind | None:
     before = prior["heaviness"].drop_nulls()
     if since.len() < 3 or before.len() < 7:
         return None
-    now, was = float(np.mean(since.to_numpy())), float(np.mean(before.to_numpy()))
+    now, was = float(since.mean()), float(before.mean())  # type: ignore[arg-type]
     rise = now - was
     if rise < RISE.value(o):
         return None

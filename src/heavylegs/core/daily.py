@@ -10,13 +10,12 @@ nothing else. Columns (units in names): ``n_runs``, ``run_distance_m``, ``run_ti
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 from datetime import date
 
-import numpy as np
 import polars as pl
 
-from heavylegs.core.load import HR_BINS, ctl_atl_tsb, fallback_load, hrss_many, monotony_7d
+from heavylegs.core.load import HR_BINS, ctl_atl_tsb, fallback_load, hrss_reference, trimp_weight_list
 from heavylegs.core.model import RUNNING_SPORTS
 from heavylegs.core.profile import Profile
 from heavylegs.core.wellness import rank
@@ -50,30 +49,50 @@ def with_dates(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.DataFra
                              local_date=start.dt.date())
 
 
-def with_loads(acts: pl.DataFrame, hists: Mapping[int, np.ndarray] | np.ndarray, profile: Profile,
-               tz_offset_s: int | None = None) -> pl.DataFrame:
+def _hist_terms(profile: Profile) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Seconds with heart rate, HRSS and minutes in the hard zone of each activity, from its
+    ``hr_hist`` column (the stored seconds-at-bpm histogram, 256 little-endian int32; null
+    where the activity has none), computed in polars without numpy."""
+    blob = pl.col("hr_hist")
+    hist = (pl.when(blob.bin.size() == HR_BINS * 4).then(blob)
+            .bin.reinterpret(dtype=pl.Array(pl.Int32, HR_BINS), endianness="little"))
+    weights = trimp_weight_list(profile.max_hr, profile.resting_hr, profile.sex)
+    ref = hrss_reference(profile.max_hr, profile.resting_hr, profile.lthr, profile.sex)
+    trimp = (hist.cast(pl.Array(pl.Float64, HR_BINS)) * pl.lit(weights, dtype=pl.Array(pl.Float64, HR_BINS))).arr.sum()
+    hard_from = math.ceil(HARD_ZONE_FRACTION * profile.max_hr)
+    in_hard = [0] * min(hard_from, HR_BINS) + [1] * max(HR_BINS - hard_from, 0)
+    hard_s = (hist * pl.lit(in_hard, dtype=pl.Array(pl.Int32, HR_BINS))).arr.sum()
+    return hist.arr.sum().fill_null(0), (trimp * (100.0 / ref) if ref > 0 else pl.lit(0.0)), hard_s / 60.0
+
+
+def with_loads(acts: pl.DataFrame, profile: Profile, tz_offset_s: int | None = None) -> pl.DataFrame:
     """``acts`` plus ``start_local``, ``local_date``, ``is_run``, ``load`` (HRSS from the HR
     histogram, else a duration estimate), ``load_estimated`` and ``hard_min`` (minutes above
-    the hard-zone boundary, 87 % of max HR: Seiler 3-zone, science.md §1.2). ``hists`` are
-    the histograms by activity id, or as a matrix with one row per activity of ``acts``."""
-    if isinstance(hists, np.ndarray):
-        matrix = hists.astype(np.float64).reshape(-1, HR_BINS)
-    else:
-        no_hr = np.zeros(HR_BINS, dtype=np.float64)
-        matrix = np.array([hists.get(act_id, no_hr) for act_id in acts["id"].to_list()],
-                          dtype=np.float64).reshape(-1, HR_BINS)
-    seconds = matrix.sum(axis=1)
+    the hard-zone boundary, 87 % of max HR: Seiler 3-zone, science.md §1.2). The histograms
+    are the ``hr_hist`` column (storage.queries.activities_with_hists); without that column
+    every load is estimated. The column is dropped from the result."""
+    if "hr_hist" not in acts.columns:
+        acts = acts.with_columns(hr_hist=pl.lit(None, dtype=pl.Binary))
+    seconds, by_hr, hard_min = _hist_terms(profile)
     has_hr = seconds >= MIN_HR_SECONDS
-    duration = acts.select(pl.coalesce("moving_s", "elapsed_s", 0.0)).to_series().to_numpy()
-    by_hr = hrss_many(matrix, profile.max_hr, profile.resting_hr, profile.lthr, profile.sex)
-    hard_from = int(np.ceil(HARD_ZONE_FRACTION * profile.max_hr))
-    # Series from lists, not arrays: polars imports numpy.ma for any array it is given.
+    duration = pl.coalesce("moving_s", "elapsed_s", pl.lit(0.0)).cast(pl.Float64)
     return with_dates(acts, tz_offset_s).with_columns(
-        load=pl.Series(np.where(has_hr, by_hr, fallback_load(duration)).tolist(), dtype=pl.Float64),
-        load_estimated=pl.Series((~has_hr).tolist(), dtype=pl.Boolean),
-        hard_min=pl.Series(np.where(has_hr, matrix[:, hard_from:].sum(axis=1) / 60.0, 0.0).tolist(),
-                           dtype=pl.Float64),
-    )
+        load=pl.when(has_hr).then(by_hr).otherwise(fallback_load(duration)).cast(pl.Float64),
+        load_estimated=~has_hr,
+        hard_min=pl.when(has_hr).then(hard_min).otherwise(0.0).cast(pl.Float64),
+    ).drop("hr_hist")
+
+
+def monotony_7d(column: str) -> pl.Expr:
+    """Foster monotony over each trailing 7 days (fewer at the start) of a daily column:
+    mean / population SD, capped at 10, and 10 when SD is 0 but there was load (Runalyze);
+    as ``core.load.monotony_7d``, two-pass so a constant week has an SD of exactly 0."""
+    week = [pl.col(column).shift(k) for k in range(7)]
+    n = pl.sum_horizontal([d.is_not_null() for d in week])
+    mean = pl.sum_horizontal(week) / n
+    sd = (pl.sum_horizontal([(d - mean) ** 2 for d in week]) / n).sqrt()
+    return (pl.when(sd > 1e-9).then(pl.min_horizontal(mean / sd, pl.lit(10.0)))
+            .when(mean > 0).then(10.0).otherwise(0.0))
 
 
 def _per_day(acts: pl.DataFrame) -> pl.DataFrame:
@@ -119,7 +138,7 @@ def build(acts: pl.DataFrame, log: pl.DataFrame, *, end: date, log_start: date |
     table = table.with_columns(
         ctl=pl.Series(ctl), atl=pl.Series(atl), tsb=pl.Series(tsb),
         rest_day=(pl.col("n_runs") == 0) & (pl.col("load") <= REST_DAY_LOAD_FRACTION * mean28),
-        monotony_7d=pl.Series(monotony_7d(table["load"].to_numpy()).tolist(), dtype=pl.Float64),
+        monotony_7d=monotony_7d("load"),
     )
     table = table.join(log, on="date", how="left")
     return table.with_columns(_hard_days(table))

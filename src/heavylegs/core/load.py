@@ -18,13 +18,15 @@ without heart rate fall back to a duration estimate at an assumed easy intensity
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: `why` reads loads through polars alone
+    import numpy as np
 
 HR_BINS = 256
-Duration = TypeVar("Duration", float, np.ndarray)
+Duration = TypeVar("Duration", float, "np.ndarray")
 NO_HR_LOAD_PER_HOUR = 50.0  # ≈ an easy hour (IF ≈ 0.7): hours × IF² × 100  [heuristic]
 MAX_SAMPLE_GAP_S = 30.0
 
@@ -39,6 +41,8 @@ TRIMP_FACTORS: dict[str, tuple[float, float]] = {
 def hr_histogram(elapsed_s: np.ndarray, heart_rate_bpm: np.ndarray) -> np.ndarray:
     """Seconds spent at each whole bpm (0-255); each sample owns the interval before the
     next one, gaps longer than ``MAX_SAMPLE_GAP_S`` (pauses) are not counted."""
+    import numpy as np
+
     hist = np.zeros(HR_BINS, dtype=np.int32)
     if elapsed_s.size < 2:
         return hist
@@ -50,31 +54,46 @@ def hr_histogram(elapsed_s: np.ndarray, heart_rate_bpm: np.ndarray) -> np.ndarra
     return np.rint(seconds).astype(np.int32)
 
 
-def trimp_weights(max_hr: float, resting_hr: float, sex: str | None) -> np.ndarray:
+def trimp_weight_list(max_hr: float, resting_hr: float, sex: str | None) -> list[float]:
     """Banister TRIMP per second spent at each whole bpm (0-255): HRr × a × e^(b × HRr) / 60."""
     a, b = TRIMP_FACTORS.get(sex or "other", TRIMP_FACTORS["other"])
-    bpm = np.arange(HR_BINS, dtype=float)
-    hrr = np.clip((bpm - resting_hr) / max(max_hr - resting_hr, 1.0), 0.0, 1.0)
-    return hrr * a * np.exp(b * hrr) / 60.0
+    span = max(max_hr - resting_hr, 1.0)
+    hrr = [min(max((bpm - resting_hr) / span, 0.0), 1.0) for bpm in range(HR_BINS)]
+    return [r * a * math.exp(b * r) / 60.0 for r in hrr]
+
+
+def trimp_weights(max_hr: float, resting_hr: float, sex: str | None) -> np.ndarray:
+    """:func:`trimp_weight_list` as an array."""
+    import numpy as np
+
+    return np.asarray(trimp_weight_list(max_hr, resting_hr, sex))
+
+
+def hrss_reference(max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> float:
+    """TRIMP of one hour at lactate-threshold HR: the HRSS unit (0 when undefined)."""
+    weight = trimp_weight_list(max_hr, resting_hr, sex)
+    return 3600.0 * weight[int(round(min(max(lthr, 0), HR_BINS - 1)))]
 
 
 def trimp(hist: np.ndarray, max_hr: float, resting_hr: float, sex: str | None) -> float:
     """Banister TRIMP from a seconds-at-bpm histogram."""
+    import numpy as np
+
     return float(np.sum(hist * trimp_weights(max_hr, resting_hr, sex)[: hist.size]))
 
 
 def hrss(hist: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> float:
     """HR stress score: TRIMP relative to an hour at lactate-threshold HR, × 100."""
-    ref = np.zeros(HR_BINS, dtype=np.int32)
-    ref[int(round(min(max(lthr, 0), HR_BINS - 1)))] = 3600
-    denom = trimp(ref, max_hr, resting_hr, sex)
+    denom = hrss_reference(max_hr, resting_hr, lthr, sex)
     return 100.0 * trimp(hist, max_hr, resting_hr, sex) / denom if denom > 0 else 0.0
 
 
 def hrss_many(hists: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> np.ndarray:
     """HRSS of many activities at once: ``hists`` is an (n, 256) seconds-at-bpm matrix."""
+    import numpy as np
+
+    ref = hrss_reference(max_hr, resting_hr, lthr, sex)
     weight = trimp_weights(max_hr, resting_hr, sex)
-    ref = 3600.0 * weight[int(round(min(max(lthr, 0), HR_BINS - 1)))]
     return (hists @ weight) * (100.0 / ref) if ref > 0 else np.zeros(len(hists))
 
 
@@ -113,6 +132,8 @@ def ctl_atl_tsb(loads: Sequence[float], *, tau_ctl: float = 42.0, tau_atl: float
 def monotony_7d(loads: np.ndarray) -> np.ndarray:
     """Foster monotony over each trailing 7 days (fewer at the start): mean / population SD,
     capped at 10, and 10 when SD is 0 but there was load (Runalyze)."""
+    import numpy as np
+
     x = np.asarray(loads, dtype=float)
     if x.size == 0:
         return x
@@ -126,4 +147,6 @@ def monotony_7d(loads: np.ndarray) -> np.ndarray:
 
 def monotony(last7: Sequence[float]) -> float:
     """Foster monotony of one week of daily loads."""
+    import numpy as np
+
     return float(monotony_7d(np.asarray(last7, dtype=float))[-1]) if len(last7) else 0.0

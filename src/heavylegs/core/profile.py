@@ -9,10 +9,10 @@ data when not set (science.md §1.1).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from itertools import accumulate
 
 from heavylegs.errors import InvalidInput
 
@@ -95,17 +95,17 @@ class Profile:
     estimated: dict[str, str] = field(default_factory=dict)  # key -> how it was estimated
 
 
-def max_hr_from_histogram(hist: np.ndarray, min_seconds: int = 600) -> float | None:
-    """The 99.5th percentile of time-at-HR, or None with under ``min_seconds`` of HR."""
-    total = int(hist.sum())
+def max_hr_from_histogram(hist: Sequence[int], min_seconds: int = 600) -> float | None:
+    """The 99.5th percentile of time-at-HR (seconds at each whole bpm), or None with under
+    ``min_seconds`` of HR."""
+    cumulative = list(accumulate(int(v) for v in hist))
+    total = cumulative[-1] if cumulative else 0
     if total < min_seconds:
         return None
-    cumulative = np.cumsum(hist)
-    idx = int(np.searchsorted(cumulative, total * MAX_HR_PERCENTILE / 100.0))
-    return float(idx)
+    return float(bisect_left(cumulative, total * MAX_HR_PERCENTILE / 100.0))
 
 
-def resolve(stored: Mapping[str, str], *, hr_hist_12m: np.ndarray | None,
+def resolve(stored: Mapping[str, str], *, hr_hist_12m: Sequence[int] | None,
             resting_hr_7d_median: float | None, age: int | None,
             observed_max_hr: float | None = None) -> Profile:
     """Profile from the stored settings, filling gaps with estimates (and saying so)."""

@@ -6,7 +6,6 @@ import json
 import sqlite3
 from datetime import date
 
-import numpy as np
 import polars as pl
 
 from heavylegs.core.load import HR_BINS
@@ -48,14 +47,6 @@ def _query_columns(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> li
     return columns
 
 
-_NO_HR = np.zeros(HR_BINS, dtype=np.int32)
-_NO_HR.flags.writeable = False  # shared by every activity without heart rate
-
-
-def _hist(blob: bytes | None) -> np.ndarray:
-    return np.frombuffer(blob, dtype=np.int32) if blob else _NO_HR
-
-
 def _between(column: str, since: str | None, until: str | None,
              *, inclusive: bool = False) -> tuple[str, tuple[str, ...]]:
     """A WHERE clause keeping ``since <= column < until`` (``<= until`` if ``inclusive``;
@@ -85,33 +76,37 @@ def activities(conn: sqlite3.Connection, since_utc: str | None = None, with_sour
     return frame.join(joined, on="id", how="left")
 
 
-def hr_histograms(conn: sqlite3.Connection, since_utc: str | None = None,
-                  until_utc: str | None = None) -> dict[int, np.ndarray]:
-    """Seconds-at-bpm histogram per activity id (empty histogram where none), of the
-    activities starting in ``since_utc``..``until_utc`` (both optional, as in :func:`activities`)."""
+def _hist_array(blobs: pl.Expr) -> pl.Expr:
+    """Stored seconds-at-bpm histograms (256 little-endian int32) as an Array column; null
+    where an activity has none."""
+    return (pl.when(blobs.bin.size() == HR_BINS * 4).then(blobs)
+            .bin.reinterpret(dtype=pl.Array(pl.Int32, HR_BINS), endianness="little"))
+
+
+def hr_seconds_at_bpm(conn: sqlite3.Connection, since_utc: str | None = None,
+                      until_utc: str | None = None) -> tuple[list[int], list[int]]:
+    """Seconds at each whole bpm (0-255) summed over the activities starting in
+    ``since_utc``..``until_utc`` (both optional, as in :func:`activities`), and the ids of
+    those activities."""
     where, params = _between("start_utc", since_utc, until_utc)
     ids, blobs = _query_columns(conn, f"SELECT id, hr_hist FROM activities {where}", params)
-    return {int(act_id): _hist(blob) for act_id, blob in zip(ids, blobs, strict=True)}
+    total = [0] * HR_BINS
+    if any(blobs):
+        hists = pl.DataFrame({"h": pl.Series(blobs, dtype=pl.Binary)}).select(_hist_array(pl.col("h")))
+        sums = hists.select(pl.col("h").arr.to_struct()).unnest("h").sum().row(0)
+        total = [int(v or 0) for v in sums]
+    return total, [int(i) for i in ids]
 
 
-def activities_and_hists(conn: sqlite3.Connection, since_utc: str | None = None, until_utc: str | None = None,
-                         columns: list[str] | None = None) -> tuple[pl.DataFrame, np.ndarray]:
-    """:func:`activities` (without ``source``) and their heart-rate histograms as one
-    (activities × 256) matrix, row i for activity i, read in one pass over the table."""
+def activities_with_hists(conn: sqlite3.Connection, since_utc: str | None = None, until_utc: str | None = None,
+                          columns: list[str] | None = None) -> pl.DataFrame:
+    """:func:`activities` (without ``source``) plus ``hr_hist``, each one's stored heart-rate
+    histogram (binary, null where none), read in one pass over the table."""
     where, params = _between("a.start_utc", since_utc, until_utc)
     names = [c for c in columns or ACTIVITY_FRAME_SCHEMA if c != "source"]
-    blobs, *values = _query_columns(conn, f"SELECT a.hr_hist, {', '.join('a.' + c for c in names)} "
-                                          f"FROM activities a {where} ORDER BY a.start_utc, a.id", params)
-    return _columns_frame(values, {c: ACTIVITY_FRAME_SCHEMA[c] for c in names}), _hist_matrix(blobs)
-
-
-def _hist_matrix(blobs: list[bytes | None]) -> np.ndarray:
-    """Histogram blobs as rows of one int32 matrix (zeros where none)."""
-    if all(blob is None or len(blob) == _NO_HR.nbytes for blob in blobs):  # the usual case: one copy
-        empty = _NO_HR.tobytes()
-        joined = b"".join(blob or empty for blob in blobs)
-        return np.frombuffer(joined, dtype=np.int32).reshape(-1, HR_BINS)
-    return np.array([_hist(blob) for blob in blobs], dtype=np.int32).reshape(-1, HR_BINS)
+    values = _query_columns(conn, f"SELECT {', '.join('a.' + c for c in names)}, a.hr_hist "
+                                  f"FROM activities a {where} ORDER BY a.start_utc, a.id", params)
+    return _columns_frame(values, {**{c: ACTIVITY_FRAME_SCHEMA[c] for c in names}, "hr_hist": pl.Binary})
 
 
 def last_dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:

@@ -14,15 +14,19 @@ import io
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
 from heavylegs.core import streams as stream_schema
 from heavylegs.core.logschema import COLUMN_BY_NAME
 from heavylegs.core.model import ActivitySummary, ParsedActivity
 from heavylegs.core.wellness import DailyValue
-from heavylegs.importers.bundle import Bundle, Unit
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from heavylegs.importers.bundle import Bundle, Unit
 
 STREAM_ENCODING = "arrow-ipc-zstd/1"
 FLOAT32_CHANNELS = ("speed_mps", "heart_rate_bpm", "cadence_spm", "altitude_m", "power_w",
