@@ -5,9 +5,11 @@ histograms, a daily log every day), not by parsing 5,000 files, so the benchmark
 the answer, not the import. Target (issue: the engine): under 0.5 s per cold `why`.
 
 Measured three ways: a cold process where the engine computes the answer (nothing stored:
-the first `why` after data was written by something other than `import`/`checkin`); a cold
-process printing the answer stored by the previous `why`, `import` or `checkin` (what a
-runner usually meets); and the engine warm in one process.
+the first `why` after data was written by something other than `import`/`checkin`, or for
+a new `--date`); a cold process printing the answer stored by the previous `why`, `import`
+or `checkin` (what a runner usually meets); and the engine warm in one process. The cold
+rows run `python -m heavylegs.cli`, the same entry point as the installed `heavylegs`
+command (cli.run: no numpy or rich imported, no interpreter teardown).
 
 Run: .venv/bin/python benchmarks/bench_why.py
 """
@@ -121,7 +123,7 @@ def _fmt(times: list[float]) -> str:
     return f"median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f})"
 
 
-def main(rounds: int = 7) -> None:
+def main(rounds: int = 11) -> None:
     if not (HOME / "heavylegs.sqlite").exists():
         build()
     # as installed: bytecode present (pip writes it for a wheel; `make install` for a checkout)
