@@ -69,3 +69,35 @@ def test_every_cause_id_once_and_one_sided_swelling_is_urgent() -> None:
     assert [h.tier for h in hits] == ["urgent"] and "doctor" in hits[0].message
     both = triage(DAY, make_context(DAY, steady_weeks(DAY, 8), {DAY: {"symptoms": "swelling-both"}}).daily)
     assert [h.tier for h in both] == ["soon"]
+
+
+def test_sleep_confidence_follows_the_evidence_grade() -> None:
+    """Under 7 h on average (Strong) can be high; 7.4 h with three short nights against the
+    default 8 h need rests on heuristics and a default: low; the runner's own need lifts it."""
+    from dataclasses import replace
+
+    runs = steady_weeks(DAY, 6)
+    week = [7.6, 8.2, 8.8, 6.8, 7.4, 6.8, 6.5]
+    mild = {DAY - timedelta(days=i): {"sleep_h": h} for i, h in enumerate(week)}
+    ctx = make_context(DAY, runs, mild)
+    result = sleep.evaluate(ctx)
+    assert isinstance(result, Finding) and result.confidence == "low"
+    own_need = replace(ctx.profile, sleep_need_h=9.0,
+                       estimated={k: v for k, v in ctx.profile.estimated.items() if k != "sleep_need_h"})
+    assert sleep.evaluate(replace(ctx, profile=own_need)).confidence == "medium"
+    short = {DAY - timedelta(days=i): {"sleep_h": 6.2} for i in range(7)}
+    assert sleep.evaluate(make_context(DAY, runs, short)).confidence == "high"
+
+
+def test_overstriding_reads_all_four_garmin_gauges() -> None:
+    """Cadence, ground contact, vertical oscillation and vertical ratio (science.md C16 table):
+    two in the bottom 30 % of runners mark overstriding, each named with its median."""
+    import polars as pl
+
+    from heavylegs.causes import form
+
+    runs = pl.DataFrame({"cadence_spm_mean": [166.0, 165.0, 167.0], "gct_ms_mean": [250.0, 255.0, 245.0],
+                         "vo_mm_mean": [104.0, 108.0, 101.0], "vertical_ratio_pct": [8.8, 8.9, 8.7]})
+    assert form._overstriding(runs, {}) == ["vertical oscillation 10.4 cm", "vertical ratio 8.8 %"]
+    assert form._overstriding(runs.with_columns(vo_mm_mean=pl.lit(95.0)), {}) == ["vertical ratio 8.8 %"]
+    assert form._overstriding(runs.drop("vo_mm_mean", "vertical_ratio_pct"), {}) == []

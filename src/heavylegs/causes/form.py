@@ -125,9 +125,10 @@ def _cadence_evidence(c: dict, window: tuple) -> Ind:
                 f"{td.fmt_pace(c['speed'])}, {-c['resid']:.0f} spm below what you usually run at that "
                 f"speed ({c['expected']:.0f} spm): your steps have become longer and slower.")
         return "weak", 1.0, Evidence("cadence_residual_spm", round(c["resid"], 1), 0, window, text)
-    text = (f"Your cadence on the last {c['n']} runs was {c['cad']:.0f} spm at about {td.fmt_pace(c['speed'])}, "
-            f"with long ground contact or a high vertical ratio: in the bottom 30 % of runners in Garmin's "
-            f"database on at least two of the three (fewer than 5 % run below {RED_CAD.default:.0f} spm).")
+    gauges = (f"; in the bottom 30 % of runners in Garmin's database on {' and '.join(c['gauges'])}"
+              if len(c["gauges"]) >= 2 else "")
+    text = (f"Your cadence on the last {c['n']} runs was {c['cad']:.0f} spm at about {td.fmt_pace(c['speed'])}"
+            f"{gauges} (fewer than 5 % of runners run below {RED_CAD.default:.0f} spm).")
     return "weak", 0.5, Evidence("cadence_spm", round(c["cad"], 1), RED_CAD.default, window, text)
 
 
@@ -147,23 +148,28 @@ def _dynamics(runs: pl.DataFrame, window: tuple, o: Mapping[str, float]) -> Ind 
     return None
 
 
-ORANGE_CAD, ORANGE_GCT, ORANGE_VR = register(
+ORANGE_CAD, ORANGE_GCT, ORANGE_VO, ORANGE_VR = register(
     Setting("form_orange_cadence_spm", 164.0, "spm", "Garmin Forerunner 945 manual gauges (30th percentile), science.md C16"),
     Setting("form_orange_gct_ms", 277.0, "ms", "Garmin Forerunner 945 manual gauges (30th percentile), science.md C16"),
+    Setting("form_orange_vo_mm", 97.0, "mm", "Garmin Forerunner 945 manual gauges (30th percentile: 9.7 cm), science.md C16"),
     Setting("form_orange_vertical_ratio_pct", 8.6, "%", "Garmin Forerunner 945 manual gauges (30th percentile), science.md C16"),
 )
 
 
-def _overstriding(runs: pl.DataFrame, o: Mapping[str, float]) -> int:
-    """How many of cadence, ground contact time and vertical ratio sit in the bottom 30 % of
-    runners (Garmin's orange/red gauges) on these runs: two or more is marked overstriding."""
+def _overstriding(runs: pl.DataFrame, o: Mapping[str, float]) -> list[str]:
+    """Which of Garmin's four running-dynamics gauges (cadence, ground contact time, vertical
+    oscillation, vertical ratio; science.md C16) sit in the bottom 30 % of runners
+    (orange/red) on these runs, each said with its median: two or more is marked overstriding."""
     def med(col: str) -> float | None:
         v = td.num(runs, col).drop_nulls()
         return float(v.median()) if v.len() else None  # type: ignore[arg-type]
 
-    cad, gct, vr = med("cadence_spm_mean"), med("gct_ms_mean"), med("vertical_ratio_pct")
-    return sum([cad is not None and cad < ORANGE_CAD.value(o), gct is not None and gct > ORANGE_GCT.value(o),
-                vr is not None and vr > ORANGE_VR.value(o)])
+    cad, gct, vo, vr = med("cadence_spm_mean"), med("gct_ms_mean"), med("vo_mm_mean"), med("vertical_ratio_pct")
+    return [text for hit, text in (
+        (cad is not None and cad < ORANGE_CAD.value(o), "cadence"),
+        (gct is not None and gct > ORANGE_GCT.value(o), f"ground contact {gct or 0:.0f} ms"),
+        (vo is not None and vo > ORANGE_VO.value(o), f"vertical oscillation {(vo or 0) / 10:.1f} cm"),
+        (vr is not None and vr > ORANGE_VR.value(o), f"vertical ratio {vr or 0:.1f} %")) if hit]
 
 
 def evaluate_form(ctx: Context) -> Result:
@@ -174,8 +180,8 @@ def evaluate_form(ctx: Context) -> Result:
         return NotAssessed(FORM, ("cadence",), HOW_CADENCE)
     recent_days = int(RECENT_DAYS.value(o))
     window = (ctx.day - timedelta(days=recent_days - 1), ctx.day)
-    c["low_population"] = c["low_population"] or _overstriding(
-        runs.filter(pl.col("local_date") >= window[0]), o) >= 2
+    c["gauges"] = _overstriding(runs.filter(pl.col("local_date") >= window[0]), o)
+    c["low_population"] = c["low_population"] or len(c["gauges"]) >= 2
     if not (c["low_personal"] or c["low_population"]):
         usual = f" (your usual at that speed: {c['expected']:.0f})" if c["model"] else ""
         return Ruled(FORM, f"Your cadence on the last {c['n']} flat runs, {c['cad']:.0f} spm at about "

@@ -83,6 +83,9 @@ def _in_run(ctx: Context, run: dict, o: dict) -> tuple[Ind | None, str | None]:
 
 
 def _pre_run(ctx: Context, run: dict, mass: float | None, o: dict) -> tuple[Ind | None, str | None]:
+    """Carbohydrate in the hours before a run over an hour (C11(b): shorter runs need none)."""
+    if run["minutes"] <= MIN_RUN.value(o):
+        return None, None
     grams = td.log_number(ctx, "pre_run_carbs_g", run["local_date"])
     if grams is None or mass is None:
         return None, None

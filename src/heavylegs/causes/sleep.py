@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
+from heavylegs.causes.lifestyle_data import GRADE_CAP
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "sleep-deprivation"
@@ -53,7 +54,13 @@ def evaluate(ctx: Context) -> Result:
     severity = max(0.0, min(1.0, (need - mean) / 2.5))
     score = min(1.0, 0.45 + 0.4 * severity + 0.05 * sum(flags))
     data_quality = min(1.0, week.height / 7) * (1.0 if week.height >= 5 else 0.7)
+    # How sure the flag is (C05(d)): under 7 h on average is the Strong health threshold.
+    # Short nights and debt on an average of 7 h or more rest on heuristic thresholds (Weak),
+    # and the debt and severity on a need of 8 h that is only a default unless the runner set it.
+    grade = "strong" if flags[0] else "weak"
+    if grade == "weak" and "sleep_need_h" in ctx.profile.estimated:
+        data_quality *= 0.8
     fix = ("Protect 8+ hours in bed on a regular schedule; after a short night take a 20-30 min nap "
            "rather than sleeping in.",
            "Cut late caffeine and alcohol, and keep runs easy on days after two or more short nights.")
-    return Finding(CAUSE, score, confidence(score, data_quality), tuple(evidence), fix)
+    return Finding(CAUSE, score, confidence(score, data_quality * GRADE_CAP[grade]), tuple(evidence), fix)
