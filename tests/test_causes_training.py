@@ -463,6 +463,31 @@ def test_regular_lifters_feel_less_of_the_same_timing() -> None:
     assert isinstance(result, Finding) and result.confidence == "low"
 
 
+def test_a_usual_heavy_leg_day_with_no_key_run_after_it_is_only_low() -> None:
+    """Neither C15 flag: no hard or long run within 48 h after it, not new, no spike."""
+    runs = [a for a in weeks(DAY, 6, EASY_WEEK) if a["day"] != DAY]  # rest today, Sunday
+    routine = _strength_log(_weekly(5, "legs-heavy"), days=35)  # every Saturday, yesterday too
+    result = strength.evaluate_overload(make(DAY, runs, routine | {DAY: {"strength": "none", "soreness": 5}}))
+    assert isinstance(result, Finding) and result.confidence == "low"
+    assert {e.metric for e in result.evidence} == {"heavy_leg_session_48h", "soreness"}
+    first = _strength_log({DAY - timedelta(days=1): "legs-heavy"}, days=35)  # first in 3 weeks
+    result = strength.evaluate_overload(make(DAY, runs, first))
+    assert isinstance(result, Finding) and result.evidence[0].metric == "new_leg_session_48h"
+
+
+def test_a_heavy_session_logged_on_a_long_run_day_without_clock_times_counts_half() -> None:
+    """Lifting after the run is the advised slot and as likely as lifting first."""
+    monday = DAY + timedelta(days=1)  # a rest day after Sunday's long run
+    log = _strength_log({DAY: "legs-heavy"}) | {monday: {"strength": "none"}}
+    same_day = strength.evaluate_overload(make(monday, weeks(DAY, 6, EASY_WEEK), log))
+    before = strength.evaluate_overload(
+        make(DAY, weeks(DAY, 6, EASY_WEEK), _strength_log({DAY - timedelta(days=1): "legs-heavy"})))
+    assert isinstance(same_day, Finding) and isinstance(before, Finding)
+    assert "if you lifted first" in same_day.evidence[0].text
+    order = ("low", "medium", "high")
+    assert order.index(same_day.confidence) < order.index(before.confidence)
+
+
 # ---- running-form and muscle-imbalance ------------------------------------------------
 
 def _form_runs(cadence_shift: float = 0.0, recent_speed: float | None = None, balance: float = 50.3,

@@ -243,7 +243,11 @@ def _spike(ctx: Context) -> tuple[float, float] | None:
     return None
 
 
-def _indicators(ctx: Context, recent: list[Session]) -> tuple[list[tuple[str, float, Evidence]], dict | None]:
+def _indicators(ctx: Context, recent: list[Session]
+                ) -> tuple[list[tuple[str, float, Evidence]], dict | None, bool]:
+    """The overload indicators, the key run the timing flag names (if any), and whether that
+    flag rests on a session logged the same day as the run without a clock time (which came
+    first is unknown)."""
     o, w = ctx.overrides, (ctx.day - timedelta(days=2), ctx.day)
     new, experienced = _new_days(ctx, recent), _experienced(ctx)
     out: list[tuple[str, float, Evidence]] = []
@@ -255,7 +259,8 @@ def _indicators(ctx: Context, recent: list[Session]) -> tuple[list[tuple[str, fl
         s = heavy[-1]
         why = "your first leg session in 3 weeks" if s.day in new else "a heavy session"
         weight = (0.6 if s.leg is None else 1.0) * (0.6 if experienced and s.day not in new else 1.0)
-        out.append(("moderate", 0.5 * weight, Evidence("heavy_leg_session_48h", s.day.isoformat(), None, w,
+        metric = "new_leg_session_48h" if s.day in new else "heavy_leg_session_48h"
+        out.append(("moderate", 0.5 * weight, Evidence(metric, s.day.isoformat(), None, w,
                              f"Your {s.label} session on {td.fmt_day(s.day)} was {why}, within 48 h of today.")))
     spike = _spike(ctx)
     if spike and out:
@@ -267,7 +272,8 @@ def _indicators(ctx: Context, recent: list[Session]) -> tuple[list[tuple[str, fl
     if out and sore is not None and sore >= SORE.value(o):
         out.append(("weak", min(1.0, float(sore) / 8), Evidence("soreness", int(sore), SORE.value(o),
                     (ctx.day, ctx.day), f"You logged muscle soreness of {int(sore)}/10 today.")))
-    return out, (timing[2] if timing else None)
+    order_unknown = bool(timing) and not timing[1].timed and timing[3] == 0
+    return out, (timing[2] if timing else None), order_unknown
 
 
 def evaluate_overload(ctx: Context) -> Result:
@@ -282,15 +288,28 @@ def evaluate_overload(ctx: Context) -> Result:
               and 0 <= (ref - s.end).total_seconds() / 3600 <= LAG.value(o)]
     if not recent:
         return Ruled(OVERLOAD, f"No leg strength session in the 48 h before today{_last_leg(ctx)}.")
-    found, key_run = _indicators(ctx, recent)
+    found, key_run, order_unknown = _indicators(ctx, recent)
     if not found:
         s = recent[-1]
         return Ruled(OVERLOAD, f"Your {s.label} session on {td.fmt_day(s.day)} was not within 24 h "
                                "(48 h for heavy or new work) before a hard or long run.")
     sc = td.score(found)
     quality = 1.0 if all(s.leg is not None for s in recent) else 0.7
+    if order_unknown:
+        quality *= 0.5  # lifting after the run, the advised slot, is as likely as before it
+    if _routine_only(found):
+        # A heavy leg day in the runner's usual rhythm, with no hard or long run after it:
+        # neither C15 flag (timing before a key run; a strength spike or new work) holds, so
+        # it is a likely, benign reason for today's feeling, said with low confidence.
+        quality *= 0.5
     return Finding(OVERLOAD, sc, td.confidence_for(sc, quality, "moderate"),
                    tuple(e for _, _, e in found), _overload_fix(ctx, key_run))
+
+
+def _routine_only(found: list[tuple[str, float, Evidence]]) -> bool:
+    """Only a usual heavy session within 48 h (plus soreness): not new, no spike, no key run."""
+    metrics = {e.metric for _, _, e in found}
+    return "heavy_leg_session_48h" in metrics and metrics <= {"heavy_leg_session_48h", "soreness"}
 
 
 def _last_leg(ctx: Context) -> str:
