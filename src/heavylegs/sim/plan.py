@@ -9,8 +9,9 @@
   most), long runs +-3 %, 3 % of easy runs skipped.
 - Strength: two sessions a week (``with_strength``, after injections, around the real
   runs): a heavy leg session (light for novices) at least 3 days before the next long
-  or quality run and a light one at least 2 days before (science.md C14, C15: >= 48 h
-  before key runs); a core session when no second day fits; 4 % skipped.
+  or quality run (long: the long run, or any run 1.5 times the median run or more) and
+  a light one at least 2 days before (science.md C14, C15: >= 48 h before key runs); a
+  core session when no second day fits; 4 % skipped.
 - Sensible progression: no run is more than 8 % longer than the longest run of the
   previous 30 days (science.md §1.6, C07: keep single runs within ~10 %). Before day 30
   the runner's pre-scenario long run counts as history.
@@ -33,6 +34,8 @@ from heavylegs.sim.days import STRUCTURED, Day
 from heavylegs.sim.profile import RunnerProfile
 from heavylegs.sim.rng import stream
 from heavylegs.sim.session import min_km
+
+LONG_RUN_FACTOR = 1.5  # a run this many times the median run is long (science.md C04)
 
 CYCLE: tuple[float, ...] = (0.96, 1.0, 1.05, 0.72)
 BLOCK_GROWTH = 0.03
@@ -160,15 +163,20 @@ def key_run(d: Day) -> bool:
 def with_strength(days: Sequence[Day], r: RunnerProfile, seed: int) -> tuple[Day, ...]:
     """``days`` with the runner's habitual strength sessions on days the plan left open
     (``strength`` None); weeks where an injection set any day's strength keep only that."""
-    keys = [d.index for d in days if key_run(d)]
+    # Key runs as the engine sees them (science.md C04): long or quality sessions, and any run
+    # 1.5 times the runner's median run or more (an advanced runner's long "easy" run).
+    kms = sorted(d.planned_km for d in days if d.is_run)
+    long_km = LONG_RUN_FACTOR * kms[len(kms) // 2] if kms else float("inf")
+    keys = [d.index for d in days if key_run(d) or (d.is_run and d.planned_km >= long_km)]
     gaps = [min((k - d.index for k in keys if k > d.index), default=7) for d in days]
+    key_days = set(keys)
     chosen: dict[int, str] = {}
     for week in sorted({d.week for d in days}):
         ds = [d for d in days if d.week == week]
         if any(d.strength is not None for d in ds):
             continue
         skip = stream(seed, "strength", week).random(size=2) < STRENGTH_SKIP
-        open_days = sorted((d for d in ds if not key_run(d)), key=lambda d: -gaps[d.index])
+        open_days = sorted((d for d in ds if d.index not in key_days), key=lambda d: -gaps[d.index])
         heavy = next((d for d in open_days if gaps[d.index] >= 3), None)
         light = next((d for d in open_days if gaps[d.index] >= 2 and d is not heavy), None)
         if heavy is not None and not skip[0]:
