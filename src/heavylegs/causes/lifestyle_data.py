@@ -22,15 +22,13 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, confidence, date_window
+from heavylegs.causes.base import GRADE_WEIGHT, Context, Evidence, date_window
+from heavylegs.causes.training_data import (
+    confidence_for as confidence_for,  # one grade scale for all causes
+)
 from heavylegs.causes.training_data import num_expr
 from heavylegs.causes.training_data import runs as td_runs
 from heavylegs.core.settings import Setting, register
-
-# How far a cause's detection grade lets its score become confidence (science.md §0.1,
-# §4.2): a Weak cause with perfect data tops out at "medium" [design choice; the same
-# scale as the training-side causes].
-GRADE_CAP = {"strong": 1.0, "moderate": 0.85, "weak": 0.55, "folk": 0.35}
 
 Ind = tuple[str, float, Evidence]  # (evidence grade, strength 0-1, evidence)
 
@@ -254,10 +252,6 @@ def runs_between(ctx: Context, first: date, last: date) -> pl.DataFrame:
 def score(indicators: Sequence[Ind]) -> float:
     """§4.2: weighted sum of (grade, strength, evidence), capped at 1."""
     return min(1.0, sum(GRADE_WEIGHT[g] * s for g, s, _ in indicators))
-
-
-def confidence_for(score_: float, quality: float, grade: str) -> str:
-    return confidence(score_, quality * GRADE_CAP[grade])
 
 
 def fmt_day(d: date) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
-from heavylegs.causes.lifestyle_data import GRADE_CAP
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.training_data import confidence_for
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "sleep-deprivation"
@@ -63,4 +63,4 @@ def evaluate(ctx: Context) -> Result:
     fix = ("Protect 8+ hours in bed on a regular schedule; after a short night take a 20-30 min nap "
            "rather than sleeping in.",
            "Cut late caffeine and alcohol, and keep runs easy on days after two or more short nights.")
-    return Finding(CAUSE, score, confidence(score, data_quality * GRADE_CAP[grade]), tuple(evidence), fix)
+    return Finding(CAUSE, score, confidence_for(score, data_quality, grade), tuple(evidence), fix)

@@ -15,7 +15,13 @@ from datetime import date
 
 import polars as pl
 
-from heavylegs.core.load import HR_BINS, ctl_atl_tsb, fallback_load, hrss_reference, trimp_weight_list
+from heavylegs.core.load import (
+    HR_BINS,
+    ctl_atl_tsb,
+    fallback_load,
+    hrss_reference,
+    trimp_weight_list,
+)
 from heavylegs.core.model import RUNNING_SPORTS
 from heavylegs.core.profile import Profile
 from heavylegs.core.wellness import rank
@@ -49,15 +55,19 @@ def with_dates(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.DataFra
                              local_date=start.dt.date())
 
 
+def hr_hist_array(blob: pl.Expr) -> pl.Expr:
+    """Stored seconds-at-bpm histograms (256 little-endian int32, as storage writes them) as
+    an Array column; null where an activity has none."""
+    return (pl.when(blob.bin.size() == HR_BINS * 4).then(blob)
+            .bin.reinterpret(dtype=pl.Array(pl.Int32, HR_BINS), endianness="little"))
+
+
 def _hist_terms(profile: Profile) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """Seconds with heart rate, HRSS and minutes in the hard zone of each activity, from its
-    ``hr_hist`` column (the stored seconds-at-bpm histogram, 256 little-endian int32; null
-    where the activity has none), computed in polars without numpy."""
-    blob = pl.col("hr_hist")
-    hist = (pl.when(blob.bin.size() == HR_BINS * 4).then(blob)
-            .bin.reinterpret(dtype=pl.Array(pl.Int32, HR_BINS), endianness="little"))
+    ``hr_hist`` column (:func:`hr_hist_array`), computed in polars without numpy."""
+    hist = hr_hist_array(pl.col("hr_hist"))
     weights = trimp_weight_list(profile.max_hr, profile.resting_hr, profile.sex)
-    ref = hrss_reference(profile.max_hr, profile.resting_hr, profile.lthr, profile.sex)
+    ref = hrss_reference(weights, profile.lthr)
     trimp = (hist.cast(pl.Array(pl.Float64, HR_BINS)) * pl.lit(weights, dtype=pl.Array(pl.Float64, HR_BINS))).arr.sum()
     hard_from = math.ceil(HARD_ZONE_FRACTION * profile.max_hr)
     in_hard = [0] * min(hard_from, HR_BINS) + [1] * max(HR_BINS - hard_from, 0)
@@ -85,8 +95,8 @@ def with_loads(acts: pl.DataFrame, profile: Profile, tz_offset_s: int | None = N
 
 def monotony_7d(column: str) -> pl.Expr:
     """Foster monotony over each trailing 7 days (fewer at the start) of a daily column:
-    mean / population SD, capped at 10, and 10 when SD is 0 but there was load (Runalyze);
-    as ``core.load.monotony_7d``, two-pass so a constant week has an SD of exactly 0."""
+    mean / population SD, capped at 10, and 10 when SD is 0 but there was load (Runalyze).
+    Two-pass (mean, then squared deviations), so a constant week has an SD of exactly 0."""
     week = [pl.col(column).shift(k) for k in range(7)]
     n = pl.sum_horizontal([d.is_not_null() for d in week])
     mean = pl.sum_horizontal(week) / n

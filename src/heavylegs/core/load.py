@@ -4,13 +4,13 @@ The load currency is HRSS (Elevate's definition): ``100 × TRIMP / TRIMP(60 min 
 computed per sample from a per-activity histogram of seconds at each heart rate, so the
 load can be recomputed for any max/resting HR without re-reading streams. Activities
 without heart rate fall back to a duration estimate at an assumed easy intensity
-(``NO_HR_LOAD_PER_HOUR``), flagged as estimated.
+(``NO_HR_LOAD_PER_HOUR``), flagged as estimated. ``trimp`` and ``hrss`` are the scalar
+definitions; the engine computes the same per activity in polars (core/daily.py), and
+Foster monotony per day there too.
 
 >>> import numpy as np
 >>> hist = np.zeros(256, dtype=np.int32); hist[160] = 3600
 >>> round(hrss(hist, max_hr=190, resting_hr=50, lthr=169, sex="male"), 1)
-81.7
->>> round(float(hrss_many(hist[None, :], 190, 50, 169, "male")[0]), 1)
 81.7
 >>> [round(v, 2) for v in ctl_atl_tsb([100.0] * 3, tau_ctl=42, tau_atl=7, seed_ctl=100, seed_atl=100)[2]]
 [0.0, 0.0, 0.0]
@@ -62,39 +62,23 @@ def trimp_weight_list(max_hr: float, resting_hr: float, sex: str | None) -> list
     return [r * a * math.exp(b * r) / 60.0 for r in hrr]
 
 
-def trimp_weights(max_hr: float, resting_hr: float, sex: str | None) -> np.ndarray:
-    """:func:`trimp_weight_list` as an array."""
-    import numpy as np
-
-    return np.asarray(trimp_weight_list(max_hr, resting_hr, sex))
-
-
-def hrss_reference(max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> float:
-    """TRIMP of one hour at lactate-threshold HR: the HRSS unit (0 when undefined)."""
-    weight = trimp_weight_list(max_hr, resting_hr, sex)
-    return 3600.0 * weight[int(round(min(max(lthr, 0), HR_BINS - 1)))]
+def hrss_reference(weights: Sequence[float], lthr: float) -> float:
+    """TRIMP of one hour at lactate-threshold HR, from :func:`trimp_weight_list`: the HRSS
+    unit (0 when undefined)."""
+    return 3600.0 * weights[int(round(min(max(lthr, 0), HR_BINS - 1)))]
 
 
 def trimp(hist: np.ndarray, max_hr: float, resting_hr: float, sex: str | None) -> float:
     """Banister TRIMP from a seconds-at-bpm histogram."""
     import numpy as np
 
-    return float(np.sum(hist * trimp_weights(max_hr, resting_hr, sex)[: hist.size]))
+    return float(np.sum(hist * np.asarray(trimp_weight_list(max_hr, resting_hr, sex))[: hist.size]))
 
 
 def hrss(hist: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> float:
     """HR stress score: TRIMP relative to an hour at lactate-threshold HR, × 100."""
-    denom = hrss_reference(max_hr, resting_hr, lthr, sex)
+    denom = hrss_reference(trimp_weight_list(max_hr, resting_hr, sex), lthr)
     return 100.0 * trimp(hist, max_hr, resting_hr, sex) / denom if denom > 0 else 0.0
-
-
-def hrss_many(hists: np.ndarray, max_hr: float, resting_hr: float, lthr: float, sex: str | None) -> np.ndarray:
-    """HRSS of many activities at once: ``hists`` is an (n, 256) seconds-at-bpm matrix."""
-    import numpy as np
-
-    ref = hrss_reference(max_hr, resting_hr, lthr, sex)
-    weight = trimp_weights(max_hr, resting_hr, sex)
-    return (hists @ weight) * (100.0 / ref) if ref > 0 else np.zeros(len(hists))
 
 
 def fallback_load(duration_s: Duration) -> Duration:
@@ -127,26 +111,3 @@ def ctl_atl_tsb(loads: Sequence[float], *, tau_ctl: float = 42.0, tau_atl: float
         atls.append(atl)
         tsbs.append(ctl - atl)
     return ctls, atls, tsbs
-
-
-def monotony_7d(loads: np.ndarray) -> np.ndarray:
-    """Foster monotony over each trailing 7 days (fewer at the start): mean / population SD,
-    capped at 10, and 10 when SD is 0 but there was load (Runalyze)."""
-    import numpy as np
-
-    x = np.asarray(loads, dtype=float)
-    if x.size == 0:
-        return x
-    padded = np.concatenate([np.full(6, np.nan), x])  # the first days average fewer days
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 7)
-    mean, sd = np.nanmean(windows, axis=1), np.nanstd(windows, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.minimum(mean / sd, 10.0)
-    return np.where(sd > 1e-9, ratio, np.where(mean > 0, 10.0, 0.0))
-
-
-def monotony(last7: Sequence[float]) -> float:
-    """Foster monotony of one week of daily loads."""
-    import numpy as np
-
-    return float(monotony_7d(np.asarray(last7, dtype=float))[-1]) if len(last7) else 0.0

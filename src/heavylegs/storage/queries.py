@@ -8,6 +8,7 @@ from datetime import date
 
 import polars as pl
 
+from heavylegs.core.daily import hr_hist_array
 from heavylegs.core.load import HR_BINS
 from heavylegs.core.logschema import COLUMN_BY_NAME
 from heavylegs.core.logschema import COLUMNS as LOG_COLUMNS
@@ -76,13 +77,6 @@ def activities(conn: sqlite3.Connection, since_utc: str | None = None, with_sour
     return frame.join(joined, on="id", how="left")
 
 
-def _hist_array(blobs: pl.Expr) -> pl.Expr:
-    """Stored seconds-at-bpm histograms (256 little-endian int32) as an Array column; null
-    where an activity has none."""
-    return (pl.when(blobs.bin.size() == HR_BINS * 4).then(blobs)
-            .bin.reinterpret(dtype=pl.Array(pl.Int32, HR_BINS), endianness="little"))
-
-
 def hr_seconds_at_bpm(conn: sqlite3.Connection, since_utc: str | None = None,
                       until_utc: str | None = None) -> tuple[list[int], list[int]]:
     """Seconds at each whole bpm (0-255) summed over the activities starting in
@@ -92,7 +86,7 @@ def hr_seconds_at_bpm(conn: sqlite3.Connection, since_utc: str | None = None,
     ids, blobs = _query_columns(conn, f"SELECT id, hr_hist FROM activities {where}", params)
     total = [0] * HR_BINS
     if any(blobs):
-        hists = pl.DataFrame({"h": pl.Series(blobs, dtype=pl.Binary)}).select(_hist_array(pl.col("h")))
+        hists = pl.DataFrame({"h": pl.Series(blobs, dtype=pl.Binary)}).select(hr_hist_array(pl.col("h")))
         sums = hists.select(pl.col("h").arr.to_struct()).unnest("h").sum().row(0)
         total = [int(v or 0) for v in sums]
     return total, [int(i) for i in ids]
