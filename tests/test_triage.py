@@ -19,7 +19,21 @@ CASES = [
     ({"symptoms": "pain-at-rest;numbness", "pain": 9}, "emergency", "acute-compartment"),
     ({"symptoms": "dark-urine", "soreness": 9}, "emergency", "dark-urine-with-muscle-pain"),
     ({"urine_color": 8, "pain": 8}, "emergency", "dark-urine-with-muscle-pain"),
-    ({"symptoms": "confusion"}, "emergency", "confusion"),
+    ({"symptoms": "confusion"}, "emergency", "confusion-or-collapse"),
+    ({"symptoms": "severe-headache"}, "emergency", "confusion-or-collapse"),
+    ({"symptoms": "collapse"}, "emergency", "confusion-or-collapse"),
+    ({"symptoms": "coughing-blood"}, "emergency", "coughing-blood"),
+    ({"symptoms": "face-or-speech-change"}, "emergency", "stroke-signs"),
+    ({"symptoms": "bladder-bowel-change;weakness"}, "emergency", "saddle-numbness"),
+    ({"symptoms": "tense-calf"}, "emergency", "acute-compartment"),
+    ({"symptoms": "sudden-heaviness;dark-urine"}, "emergency", "sudden-heaviness-escalated"),
+    ({"symptoms": "palpitations;dizziness"}, "emergency", "cardiac-symptoms"),
+    ({"symptoms": "pain-at-rest", "pain": 9}, "urgent", "severe-pain-at-rest"),
+    ({"symptoms": "palpitations"}, "urgent", "palpitations"),
+    ({"symptoms": "vomiting"}, "urgent", "vomiting"),
+    ({"symptoms": "bladder-bowel-change"}, "urgent", "bladder-bowel-change"),
+    ({"symptoms": "pain-on-stretch"}, "urgent", "pain-on-stretch"),
+    ({"symptoms": "dizziness"}, "soon", "dizziness"),
     ({"symptoms": "saddle-numbness"}, "emergency", "saddle-numbness"),
     ({"symptoms": "cold-pale-leg"}, "emergency", "cold-pale-leg"),
     ({"symptoms": "swelling-right"}, "urgent", "one-sided-calf-swelling"),
@@ -50,11 +64,11 @@ def test_rule_fires_at_its_tier(row: dict, tier: str, rule: str) -> None:
 
 
 def test_every_rule_is_exercised() -> None:
-    from heavylegs.triage.messages import MESSAGES
+    from heavylegs.triage.messages import REASON
 
     tested = {c[2] for c in CASES} | {"breathless-after-leg-swelling", "missed-periods", "lab-screen-b12",
                                       "gait-asymmetry"}
-    assert tested == set(MESSAGES) and len(RULES) == 20
+    assert tested == set(REASON) and len(RULES) == 27
 
 
 def test_breathless_after_recent_one_sided_swelling_is_emergency() -> None:

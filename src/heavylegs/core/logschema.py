@@ -17,6 +17,11 @@ SYMPTOM_CODES: tuple[str, ...] = (
     "exertional-pain-resolves-with-rest", "cold-pale-leg", "dark-urine", "chest-pain",
     "breathless", "palpitations", "fainting", "confusion", "fever", "saddle-numbness",
     "daily-life-impact", "recent-long-travel", "recent-surgery", "varicose-veins",
+    # science.md §3's check-in list (issue 10): the rest of the red flags ...
+    "dizziness", "coughing-blood", "vomiting", "severe-headache", "collapse",
+    "bladder-bowel-change", "face-or-speech-change", "tense-calf", "pain-on-stretch",
+    # ... and the clot risk factors (remembered: see docs/triage.md)
+    "previous-clot", "hormonal-contraception", "recent-immobilisation", "cancer",
 )
 
 
@@ -98,7 +103,12 @@ COLUMNS: tuple[LogColumn, ...] = (
     _c("menstrual", "enum", "cycle note", choices=("period", "none", "missed")),
     _c("illness", "bool", "ill that day (excluded from baselines)"),
     _c("notes", "text", "anything else"),
+    # Added by migration 5 (storage/db.py): red flags dealt with (docs/triage.md).
+    _c("seen_doctor", "bool", "a doctor has seen you about the red flags logged up to this day"),
+    _c("resolved", "symptoms", "symptom codes that have gone or were dealt with"),
 )
+# The columns of the first daily_log table (migration 1); later ones come by migration.
+V1_COLUMNS: int = [c.name for c in COLUMNS].index("notes") + 1
 
 COLUMN_BY_NAME: dict[str, LogColumn] = {c.name: c for c in COLUMNS}
 VALUE_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.name != "date")

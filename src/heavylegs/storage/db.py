@@ -8,13 +8,14 @@ import sqlite3
 from pathlib import Path
 
 from heavylegs.core.logschema import COLUMNS as LOG_COLUMNS
+from heavylegs.core.logschema import V1_COLUMNS
 from heavylegs.errors import StorageError
 
 DB_NAME = "heavylegs.sqlite"
 
 
 def _log_table_sql() -> str:
-    cols = ",\n  ".join(f"{c.name} {c.sql_type}" for c in LOG_COLUMNS if c.name != "date")
+    cols = ",\n  ".join(f"{c.name} {c.sql_type}" for c in LOG_COLUMNS[:V1_COLUMNS] if c.name != "date")
     return f"""CREATE TABLE daily_log (
   date TEXT PRIMARY KEY,
   {cols},
@@ -169,8 +170,12 @@ def _answers_sql() -> str:
 
 MIGRATION_4 = _answers_sql()
 
+# Daily-log columns added after the first table (issue 10: red flags dealt with).
+MIGRATION_5 = "\n".join(f"ALTER TABLE daily_log ADD COLUMN {c.name} {c.sql_type};"
+                        for c in LOG_COLUMNS if c.name in ("seen_doctor", "resolved"))
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -1,200 +1,172 @@
-"""The rules of science.md §3, one function each, registered in tier order."""
+"""Tier 0-1 rules of science.md §3, one function each: emergency, then urgent. Each reads
+the last 7 days of signals (triage/rules.py) and may combine codes from different days."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import polars as pl
 
-from heavylegs.triage.rules import CARDIAC, ONE_SIDED, Day, TriageHit, _hit, rule
+from heavylegs.triage.rules import CARDIAC, LONG_MEMORY, ONE_SIDED, TriageHit, Window, hit, rule
+from heavylegs.triage.signals import fmt_day
 
-PERSIST_DAYS = 14  # "persisting despite 1-2 weeks of reduced load"
-PERSIST_HEAVY = 6  # heaviness at or above this counts as a heavy day
-REDUCED_LOAD = 0.8  # last 14 days' km at most 80 % of the 4 weeks before = reduced
-
-
-@rule
-def cardiac(d: Day) -> TriageHit | None:
-    found = d.has(*sorted(CARDIAC))
-    if "palpitations" in d.codes and ("fainting" in d.codes or "breathless" in d.codes):
-        found += d.has("palpitations")
-    return _hit("emergency", "cardiac-symptoms", found) if found else None
+SEVERE_PAIN = 8  # "severe pain (>= 8/10)" (issue 10)
+EXTREME_FACTOR = 1.3  # a run this many times the month's longest before it is an extreme effort [heuristic]
+EXTREME_MIN_M = 15000.0  # ... and at least this long
+LONG_EFFORT_S = 2.5 * 3600  # or at least this long in time (a long run or race)
+EFFORT_DAYS = 3  # an effort counts for the pain of the days up to this many after it
 
 
-@rule
-def pulmonary_embolism(d: Day) -> TriageHit | None:
-    breath = d.has("breathless", "chest-pain")
+def extreme_effort(history: pl.DataFrame, until: date, days: int = EFFORT_DAYS) -> list[str]:
+    """An extreme effort (a run far beyond the month's longest, or a very long one) in the
+    ``days`` days up to ``until``, as evidence; training data may only make a rule fire."""
+    if "longest_run_m" not in history.columns:
+        return []
+    runs = history.filter(pl.col("date") > until - timedelta(days=days + 31)).select("date", "longest_run_m", "run_time_s")
+    by_day = {r["date"]: (float(r["longest_run_m"] or 0), float(r["run_time_s"] or 0)) for r in runs.iter_rows(named=True)}
+    for offset in range(days + 1):
+        d = until - timedelta(days=offset)
+        km, secs = by_day.get(d, (0.0, 0.0))
+        before = max((v[0] for k, v in by_day.items() if d - timedelta(days=30) <= k < d), default=0.0)
+        if (km >= EXTREME_MIN_M and km >= EXTREME_FACTOR * before) or secs >= LONG_EFFORT_S:
+            ref = f", {km / before:.1f}× your longest run in the month before" if before else ""
+            return [f"on {fmt_day(d)} you ran {km / 1000:.0f} km{ref} (an extreme effort)"]
+    return []
+
+
+@rule()
+def cardiac(w: Window) -> TriageHit | None:
+    found = w.has(*CARDIAC)
+    dizzy = w.has("dizziness", "fainting", "breathless", "chest-pain")
+    if w.has("palpitations") and dizzy:
+        found += w.has("palpitations") + w.has("dizziness")
+    return hit(w, "emergency", "cardiac-symptoms", found) if found else None
+
+
+@rule()
+def pulmonary_embolism(w: Window) -> TriageHit | None:
+    breath = w.has("breathless", "chest-pain", "coughing-blood")
     if not breath:
         return None
-    recent = d.history.filter(pl.col("date") >= d.day - timedelta(days=14))
-    legs = [f"{r['date']}: {c}" for r in recent.iter_rows(named=True)
-            for c in sorted({s.strip() for s in str(r.get("symptoms") or "").split(";")} & ONE_SIDED)]
-    return _hit("emergency", "breathless-after-leg-swelling", breath + legs[:3]) if legs else None
+    legs = [s for s in w.has(*ONE_SIDED, since=w.until - timedelta(days=LONG_MEMORY - 1))
+            if s.day <= max(b.day for b in breath)]
+    return hit(w, "emergency", "breathless-after-leg-swelling", legs + breath) if legs else None
 
 
-@rule
-def acute_compartment(d: Day) -> TriageHit | None:
-    nerve = d.has("numbness", "weakness", "swelling-left", "swelling-right")
-    if d.num("pain") >= 8 and d.has("pain-at-rest") and nerve:
-        return _hit("emergency", "acute-compartment", [f"pain {d.num('pain'):.0f}/10", *d.has("pain-at-rest"), *nerve])
+@rule()
+def coughing_blood(w: Window) -> TriageHit | None:
+    found = w.has("coughing-blood")
+    return hit(w, "emergency", "coughing-blood", found) if found else None
+
+
+@rule()
+def acute_compartment(w: Window) -> TriageHit | None:
+    """Severe pain not easing at rest: urgent, emergency after an extreme effort; with a
+    tense calf, pain on moving the toes, numbness or weakness: emergency."""
+    severe, rest = w.peak("pain", SEVERE_PAIN), w.has("pain-at-rest")
+    tense, stretch = w.has("tense-calf"), w.has("pain-on-stretch")
+    signs = w.has("numbness", "weakness", "foot-drop", "swelling-left", "swelling-right", "swelling-one-side")
+    if tense or (stretch and (severe or signs)) or (severe and rest and signs):
+        return hit(w, "emergency", "acute-compartment", severe + rest + tense + stretch + signs)
+    if severe and rest:
+        effort = extreme_effort(w.history, max(s.day for s in severe + rest))
+        tier = "emergency" if effort else "urgent"
+        return hit(w, tier, "acute-compartment" if effort else "severe-pain-at-rest", severe + rest, effort)
     return None
 
 
-@rule
-def rhabdomyolysis(d: Day) -> TriageHit | None:
-    dark = d.has("dark-urine") or ([f"urine colour {d.num('urine_color'):.0f}/8"] if d.num("urine_color") >= 7 else [])
-    muscle = d.num("soreness") >= 8 or d.num("pain") >= 7 or "weakness" in d.codes
-    if dark and muscle:
-        return _hit("emergency", "dark-urine-with-muscle-pain",
-                    [*dark, f"soreness {d.num('soreness'):.0f}/10, pain {d.num('pain'):.0f}/10", *d.has("weakness")])
-    return None
+@rule()
+def rhabdomyolysis(w: Window) -> TriageHit | None:
+    dark = w.has("dark-urine")
+    muscle = (w.peak("soreness", 8) + w.peak("pain", 7)
+              + w.has("weakness", "swelling-both", "swelling-left", "swelling-right", "swelling-one-side"))
+    return hit(w, "emergency", "dark-urine-with-muscle-pain", dark + muscle) if dark and muscle else None
 
 
-@rule
-def confusion(d: Day) -> TriageHit | None:
-    found = d.has("confusion")
-    return _hit("emergency", "confusion", found) if found else None
+@rule()
+def confusion_or_collapse(w: Window) -> TriageHit | None:
+    found = w.has("confusion", "severe-headache", "collapse")
+    vomit = w.has("vomiting")
+    if vomit and (found or extreme_effort(w.history, vomit[0].day, 1)):
+        found += vomit
+    return hit(w, "emergency", "confusion-or-collapse", found) if found else None
 
 
-@rule
-def saddle(d: Day) -> TriageHit | None:
-    found = d.has("saddle-numbness")
-    return _hit("emergency", "saddle-numbness", found) if found else None
+@rule()
+def saddle(w: Window) -> TriageHit | None:
+    found = w.has("saddle-numbness")
+    bladder = w.has("bladder-bowel-change")
+    legs = w.has("weakness", "numbness", "foot-drop", "sudden-heaviness", "tingling")
+    if bladder and legs:
+        found += bladder + legs
+    return hit(w, "emergency", "saddle-numbness", found) if found else None
 
 
-@rule
-def limb_ischaemia(d: Day) -> TriageHit | None:
-    found = d.has("cold-pale-leg")
-    return _hit("emergency", "cold-pale-leg", found) if found else None
+@rule()
+def stroke(w: Window) -> TriageHit | None:
+    found = w.has("face-or-speech-change")
+    return hit(w, "emergency", "stroke-signs", found) if found else None
 
 
-@rule
-def one_sided_calf(d: Day) -> TriageHit | None:
-    found = d.has(*sorted(ONE_SIDED))
-    location = str(d.row.get("pain_location") or "").lower()
-    if not found and "calf" in location and d.num("pain") >= 1 and any(w in location for w in ("left", "right")) \
-            and "swelling-both" not in d.codes:
-        found = [f"{d.day.isoformat()}: pain {d.num('pain'):.0f}/10 in the {location}"]
-    return _hit("urgent", "one-sided-calf-swelling", found) if found else None
+@rule()
+def limb_ischaemia(w: Window) -> TriageHit | None:
+    found = w.has("cold-pale-leg")
+    return hit(w, "emergency", "cold-pale-leg", found) if found else None
 
 
-@rule
-def sudden_heaviness(d: Day) -> TriageHit | None:
-    found = d.has("sudden-heaviness")
-    return _hit("urgent", "sudden-heaviness", found) if found else None
-
-
-@rule
-def neurological(d: Day) -> TriageHit | None:
-    sensory = d.has("numbness", "tingling")
-    motor = d.has("weakness", "foot-drop")
-    if d.has("foot-drop") or (sensory and motor):
-        return _hit("urgent", "numbness-with-weakness", sensory + motor)
-    return None
-
-
-@rule
-def systemic_illness(d: Day) -> TriageHit | None:
-    fever = d.has("fever")
-    ill = d.row.get("illness") == 1 and (d.num("soreness") >= 5 or d.num("fatigue") >= 7)
-    if fever or ill:
-        return _hit("urgent", "fever-or-illness", fever or ["ill today with aching muscles or marked fatigue"])
-    return None
-
-
-@rule
-def bone_pain(d: Day) -> TriageHit | None:
-    found = d.has("bone-pain")
-    return _hit("soon", "bone-pain", found + d.has("night-pain", "pain-at-rest")) if found else None
-
-
-@rule
-def persisting(d: Day) -> TriageHit | None:
-    worse = d.has("pain-worsening")
-    window = d.history.filter(pl.col("date") > d.day - timedelta(days=PERSIST_DAYS))
-    if "heaviness" not in window.columns:
-        return _hit("soon", "persisting-despite-rest", worse) if worse else None
-    heavy = int((window["heaviness"].fill_null(0) >= PERSIST_HEAVY).sum())
-    reduced = _load_reduced(d)
-    if worse or (heavy >= PERSIST_DAYS - 4 and reduced):
-        ev = worse + ([f"heaviness ≥ {PERSIST_HEAVY} on {heavy} of the last {PERSIST_DAYS} days"] if heavy else [])
-        return _hit("soon", "persisting-despite-rest", ev + ([reduced] if reduced else []))
-    return None
-
-
-def _load_reduced(d: Day) -> str | None:
-    if "run_distance_m" not in d.history.columns:
-        return None
-    recent = d.history.filter(pl.col("date") > d.day - timedelta(days=PERSIST_DAYS))["run_distance_m"].sum()
-    before = d.history.filter(pl.col("date").is_between(d.day - timedelta(days=PERSIST_DAYS + 28),
-                                                        d.day - timedelta(days=PERSIST_DAYS)))["run_distance_m"].sum()
-    if before <= 0 or recent > REDUCED_LOAD * before / 2:
-        return None
-    return f"running cut to {recent / 1000:.0f} km in 2 weeks (from {before / 2000:.0f} km per 2 weeks before)"
-
-
-@rule
-def exertional_pattern(d: Day) -> TriageHit | None:
-    found = d.has("exertional-pain-resolves-with-rest")
-    return _hit("soon", "exertional-leg-pain", found + d.has("numbness", "tingling")) if found else None
-
-
-@rule
-def swelling_or_numbness(d: Day) -> TriageHit | None:
-    if d.has("weakness", "foot-drop"):
-        return None  # the urgent rule covers it
-    found = d.has("swelling-both", "numbness", "tingling")
-    return _hit("soon", "swelling-or-numbness", found) if found else None
-
-
-@rule
-def missed_periods(d: Day) -> TriageHit | None:
-    if "menstrual" not in d.history.columns:
-        return None
-    window = d.history.filter((pl.col("date") > d.day - timedelta(days=120)) & (pl.col("menstrual") == "missed"))
-    months = window["date"].dt.month().n_unique()
-    return _hit("soon", "missed-periods", [f"periods marked missed in {months} of the last 4 months"]) if months >= 3 else None
-
-
-@rule
-def daily_life(d: Day) -> TriageHit | None:
-    found = d.has("daily-life-impact")
-    return _hit("soon", "daily-life-impact", found) if found else None
-
-
-@rule
-def varicose(d: Day) -> TriageHit | None:
-    found = d.has("varicose-veins")
+@rule()
+def sudden_heaviness(w: Window) -> TriageHit | None:
+    found = w.has("sudden-heaviness")
     if not found:
         return None
-    if "swelling-both" in d.codes:
-        return _hit("soon", "varicose-veins-with-swelling", found + d.has("swelling-both"))
-    return _hit("routine", "varicose-veins", found)
+    worse = w.has("dark-urine", "confusion", "chest-pain", "breathless", "palpitations", "fainting")
+    if worse:
+        return hit(w, "emergency", "sudden-heaviness-escalated", found + worse)
+    return hit(w, "urgent", "sudden-heaviness", found)
 
 
-@rule
-def vegan_screen(d: Day) -> TriageHit | None:
-    notes = " ".join(str(n) for n in d.history.filter(pl.col("date") > d.day - timedelta(days=90))
-                     .get_column("notes").drop_nulls().to_list()) if "notes" in d.history.columns else ""
-    if "vegan" in notes.lower() and "b12_pg_ml" in d.history.columns and d.history["b12_pg_ml"].drop_nulls().len() == 0:
-        return _hit("routine", "lab-screen-b12", ["notes mention a vegan diet; no B12 result logged"])
+@rule()
+def one_sided_calf(w: Window) -> TriageHit | None:
+    found = w.has(*ONE_SIDED)
+    if not found:
+        return None
+    risks = [f"risk factor: {r.code.replace('-', ' ')} (logged {fmt_day(r.day)})" for r in w.risks]
+    return hit(w, "urgent", "one-sided-calf-swelling", found, risks)
+
+
+@rule()
+def neurological(w: Window) -> TriageHit | None:
+    sensory, motor = w.has("numbness", "tingling"), w.has("weakness", "foot-drop")
+    if w.has("foot-drop") or (sensory and motor):
+        return hit(w, "urgent", "numbness-with-weakness", sensory + motor)
     return None
 
 
-ASYMMETRY_PP = 2.0  # ground-contact balance this far from 50/50 (Garmin gauges: > 2 points is red-ish)
+@rule()
+def systemic_illness(w: Window) -> TriageHit | None:
+    found = w.has("fever", "ill")
+    return hit(w, "urgent", "fever-or-illness", found) if found else None
 
 
-@rule
-def gait_asymmetry(d: Day) -> TriageHit | None:
-    """Routine: a persistent left/right imbalance in running dynamics without pain."""
-    if "gct_balance_left_pct" not in d.history.columns:
-        return None
-    recent = d.history.filter(pl.col("date") > d.day - timedelta(days=28))["gct_balance_left_pct"].drop_nulls()
-    if recent.len() < 3:
-        return None
-    off = float(recent.median()) - 50.0  # type: ignore[arg-type]
-    if abs(off) < ASYMMETRY_PP or d.num("pain") >= 3:
-        return None
-    side = "left" if off > 0 else "right"
-    return _hit("routine", "gait-asymmetry", [f"ground contact {50 + off:.1f} % left / {50 - off:.1f} % right "
-                                              f"over {recent.len()} runs (more time on the {side})"])
+@rule()
+def palpitations(w: Window) -> TriageHit | None:
+    found = w.has("palpitations")
+    return hit(w, "urgent", "palpitations", found) if found else None
+
+
+@rule()
+def vomiting(w: Window) -> TriageHit | None:
+    found = w.has("vomiting")
+    return hit(w, "urgent", "vomiting", found) if found else None
+
+
+@rule()
+def bladder_bowel(w: Window) -> TriageHit | None:
+    found = w.has("bladder-bowel-change")
+    return hit(w, "urgent", "bladder-bowel-change", found) if found else None
+
+
+@rule()
+def pain_on_stretch(w: Window) -> TriageHit | None:
+    found = w.has("pain-on-stretch")
+    return hit(w, "urgent", "pain-on-stretch", found) if found else None
