@@ -392,12 +392,14 @@ class Workspace:
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""
-        from heavylegs.explain import patterns, plan
+        from heavylegs.explain import patterns, plan, withhold
 
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
         heaviness = ctx.value("heaviness", ctx.day)
-        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
+        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx) + withhold.seen_note(ctx))
+        if answer.withheld:  # an active tier 0-1 flag: no training advice (explain/withhold.py)
+            return replace(answer, plan=withhold.plan(ctx, answer.triage))
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
                        plan=tuple(plan.make(ctx, answer.findings)))
 

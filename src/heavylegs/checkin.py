@@ -23,6 +23,7 @@ import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.panel import Panel
@@ -31,7 +32,10 @@ from rich.text import Text
 from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, SYMPTOM_CODES
 from heavylegs.errors import InvalidInput
 from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue
-from heavylegs.triage import TriageHit
+from heavylegs.triage.messages import TIER_TITLE, how_to_clear
+
+if TYPE_CHECKING:
+    from heavylegs.triage.rules import TriageHit
 
 Ask = Callable[[str], str]
 Say = Callable[[str], None]
@@ -45,13 +49,8 @@ NOT_A_TTY = ("error: checkin asks its questions on a terminal, and stdin is not 
              "Give the values with --set instead, e.g. heavylegs checkin --set heaviness=7 "
              "--set sleep_h=6.5 --set symptoms=numbness (keys: the daily-log columns)")
 
-# How each triage tier is said (science.md §3), most urgent first.
-TIER_WORDS = {
-    "emergency": "EMERGENCY: call emergency services or go to the emergency department now",
-    "urgent": "URGENT: see a doctor today, within hours; do not run until you have been seen",
-    "soon": "SOON: book a doctor or physio within 1-2 weeks; run less meanwhile",
-    "routine": "ROUTINE: mention it at your next check-up",
-}
+# How each triage tier is said (science.md §3), most urgent first: one wording everywhere.
+TIER_WORDS = TIER_TITLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +371,7 @@ def triage_renderables(hits: list[TriageHit]) -> list[RenderableType]:
         body = Text(hit.message)
         for line in hit.evidence:
             body.append(f"\n  • {line}")
+        body.append("\n" + how_to_clear(hit.codes), style="dim")
         words = TIER_WORDS.get(hit.tier, hit.tier.upper())
         if hit.tier in ("emergency", "urgent"):
             parts.append(Panel(body, title=words, title_align="left", style="bold red"))

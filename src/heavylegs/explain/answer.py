@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from heavylegs.causes.base import Finding, NotAssessed, Result, Ruled
+from heavylegs.explain import withhold
 from heavylegs.explain.patterns import Pattern
 from heavylegs.explain.plan import PlanItem
 from heavylegs.triage.rules import TriageHit
@@ -29,6 +30,7 @@ class Answer:
     notes: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     plan: tuple[PlanItem, ...] = ()
+    withheld: str | None = None  # why training advice is withheld (an active tier 0-1 flag), else None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -42,17 +44,26 @@ class Answer:
             "notes": list(self.notes),
             "patterns": [p.to_json() for p in self.patterns],
             "plan": [p.to_json() for p in self.plan],
+            "training_advice_withheld": self.withheld is not None,
+            "advice_withheld_reason": self.withheld,
         }
 
 
 def build(day: date, heaviness: int | None, triage: list[TriageHit], results: list[Result],
           notes: tuple[str, ...] = (), patterns: tuple[Pattern, ...] = (),
           plan: tuple[PlanItem, ...] = ()) -> Answer:
-    """Sort results into the answer: findings by score weighted by confidence, the rest by id."""
+    """Sort results into the answer: findings by score weighted by confidence, the rest by id.
+    With an active tier 0-1 flag the copy rules hold (explain/withhold.py): no fixes, no
+    patterns, only the plan items of a doctor's visit."""
     findings = sorted((r for r in results if isinstance(r, Finding)),
                       key=lambda f: (-f.score * CONFIDENCE_WEIGHT[f.confidence], CONFIDENCE_ORDER[f.confidence], f.cause))
     ruled = sorted((r for r in results if isinstance(r, Ruled)), key=lambda r: r.cause)
     missing = sorted((r for r in results if isinstance(r, NotAssessed)),
                      key=lambda r: (r.missing == ("not implemented",), r.cause))
-    return Answer(day, heaviness, tuple(triage), tuple(findings), tuple(ruled), tuple(missing), notes,
-                  patterns, plan)
+    why = withhold.reason(triage)
+    if why is None:
+        return Answer(day, heaviness, tuple(triage), tuple(findings), tuple(ruled), tuple(missing), notes,
+                      patterns, plan)
+    return Answer(day, heaviness, tuple(triage), withhold.findings(tuple(findings)), withhold.ruled(tuple(ruled)),
+                  withhold.not_assessed(tuple(missing)), notes, (), tuple(p for p in plan if p.topic in withhold.TOPICS),
+                  why)

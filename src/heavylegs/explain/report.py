@@ -10,6 +10,7 @@ import polars as pl
 
 from heavylegs.explain.answer import Answer
 from heavylegs.explain.svg import Series, line_chart
+from heavylegs.triage.messages import FOR_DOCTOR, how_to_clear
 
 CSS = """body{font:15px/1.45 system-ui,sans-serif;max-width:780px;margin:24px auto;color:#1d2433;padding:0 12px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #dde}.triage{border:2px solid #c0262d;
@@ -20,14 +21,15 @@ background:#fdecec;padding:10px 14px;border-radius:6px;margin:12px 0}.triage.soo
 
 
 def _triage_html(answer: Answer) -> str:
-    return "".join(f'<div class="triage {h.tier}"><span class="tier">{h.tier}</span>: {escape(h.message)}<ul>'
-                   + "".join(f"<li>{escape(e)}</li>" for e in h.evidence) + "</ul></div>" for h in answer.triage)
+    return "".join(f'<div class="triage {h.tier}"><p class="tier">{escape(h.title)}</p><p>{escape(h.message)}</p><ul>'
+                   + "".join(f"<li>{escape(e)}</li>" for e in h.evidence) + f'</ul><p class="muted">'
+                   f"{escape(how_to_clear(h.codes))}</p></div>" for h in answer.triage)
 
 
 def _findings_html(answer: Answer) -> str:
     if not answer.findings:
         return "<p>No cause stands out in your data for this day.</p>"
-    out = []
+    out = [f'<p class="muted"><b>{escape(FOR_DOCTOR)}</b></p>'] if answer.withheld else []
     for rank, f in enumerate(answer.findings, 1):
         ev = "".join(f"<li>{escape(e.text)}</li>" for e in f.evidence)
         fix = "".join(f'<li class="fix">{escape(x)}</li>' for x in f.fix)
@@ -47,7 +49,8 @@ def _plan_html(answer: Answer) -> str:
     plan = "".join(f"<li>{escape(p.text)}" + (f' <span class="muted">[{escape(p.answers)}]</span>' if p.answers else "")
                    + "</li>" for p in answer.plan)
     pats = "".join(f"<li>{escape(p.text)}</li>" for p in answer.patterns[:4])
-    return (f"<h2>What to do next</h2><ul>{plan}</ul>" if plan else "") + (
+    head = "What to do now" if answer.withheld else "What to do next"
+    return (f"<h2>{head}</h2><ul>{plan}</ul>" if plan else "") + (
         f"<h2>Your own patterns</h2><ul>{pats}</ul>" if pats else "")
 
 
@@ -114,15 +117,16 @@ def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> str:
 def markdown(answer: Answer) -> str:
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
     for h in answer.triage:
-        lines += [f"> **{h.tier.upper()}**: {h.message}", *[f"> - {e}" for e in h.evidence], ""]
-    lines += ["## Likely causes", ""]
+        lines += [f"> **{h.title}**", ">", f"> {h.message}", *[f"> - {e}" for e in h.evidence], ">",
+                  f"> {how_to_clear(h.codes)}", ""]
+    lines += ["## Likely causes", ""] + ([f"*{FOR_DOCTOR}*", ""] if answer.withheld else [])
     for rank, f in enumerate(answer.findings, 1):
         lines += [f"{rank}. **{f.cause}** (score {f.score:.2f}, {f.confidence} confidence)",
                   *[f"   - {e.text}" for e in f.evidence], *[f"   - Fix: {x}" for x in f.fix]]
     if not answer.findings:
         lines.append("No cause stands out in your data for this day.")
     if answer.plan:
-        lines += ["", "## What to do next", "", *[f"- {p.text}" + (f" [{p.answers}]" if p.answers else "") for p in answer.plan]]
+        lines += ["", "## What to do now" if answer.withheld else "## What to do next", "", *[f"- {p.text}" + (f" [{p.answers}]" if p.answers else "") for p in answer.plan]]
     if answer.patterns:
         lines += ["", "## Your own patterns", "", *[f"- {p.text}" for p in answer.patterns[:4]]]
     lines += ["", "## Ruled out", "", *[f"- **{r.cause}**: {r.why}" for r in answer.ruled_out],

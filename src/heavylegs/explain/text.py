@@ -10,6 +10,8 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from heavylegs.triage.messages import FOR_DOCTOR, TIER_TITLE
+
 Json = dict[str, Any]
 
 
@@ -23,14 +25,18 @@ def _triage(answer: Json) -> list[RenderableType]:
         body = Text(hit["message"] + "\n")
         for line in hit["evidence"]:
             body.append(f"  • {line}\n")
-        out.append(Panel(body, title=f"{hit['tier'].upper()}: see a doctor", style=TIER_STYLE[hit["tier"]]))
+        if hit.get("how_to_clear"):
+            body.append(hit["how_to_clear"] + "\n", style="dim")
+        title = hit.get("title") or TIER_TITLE[hit["tier"]]
+        out.append(Panel(body, title=title, title_align="left", style=TIER_STYLE[hit["tier"]]))
     return out
 
 
 def _findings(answer: Json) -> list[RenderableType]:
     if not answer["findings"]:
         return [Text("No cause stands out in your data for this day.", style="bold")]
-    out: list[RenderableType] = [Text("Likely causes, most likely first", style="bold underline")]
+    heading = FOR_DOCTOR if answer.get("training_advice_withheld") else "Likely causes, most likely first"
+    out: list[RenderableType] = [Text(heading, style="bold underline")]
     for rank, f in enumerate(answer["findings"], start=1):
         block = Text()
         block.append(f"{rank}. {f['cause']}", style="bold")
@@ -52,7 +58,8 @@ def render(answer: Json) -> RenderableType:
     parts += _triage(answer)
     parts += _findings(answer)
     if answer["plan"]:
-        parts.append(Text("What to do next", style="bold underline"))
+        parts.append(Text("What to do now" if answer.get("training_advice_withheld") else "What to do next",
+                          style="bold underline"))
         parts += [Text(f" → {p['text']}" + (f"  [{p['answers']}]" if p["answers"] else ""))
                   for p in answer["plan"]]
     if answer["patterns"]:

@@ -24,6 +24,9 @@ ACTION: dict[str, str] = {
     "soon": "Book a doctor or physiotherapist within 1-2 weeks and reduce your running meanwhile.",
     "routine": "Mention it at your next check-up.",
 }
+# The heading of the causes while training advice is withheld (explain/withhold.py).
+FOR_DOCTOR = ("For your conversation with the doctor: what your data shows. No training advice is given while "
+              "the warning above stands.")
 # A rule whose action differs from its tier's (science.md §3: a suspected stress fracture).
 OWN_ACTION: dict[str, str] = {
     "bone-pain": "Stop running now and get seen within a few days, not weeks.",
@@ -164,5 +167,5 @@ def how_to_clear(codes: tuple[str, ...]) -> str:
     text = ("When a doctor has seen you about this, log it: heavylegs checkin --set seen_doctor=yes "
             "(or a seen_doctor column in your daily log); the flag then stops and training advice returns.")
     if codes:
-        text += f" If it has simply gone, log heavylegs checkin --set resolved={';'.join(codes)}."
+        text += f" If it has simply gone, log heavylegs checkin --set 'resolved={';'.join(codes)}'."
     return text

@@ -126,6 +126,10 @@ TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cancer", _rx(r"\bcancer\b", r"\bchemo\w*", r"\btumou?r\b", r"\boncolog\w*", r"\bradiotherapy\b")),
 )
 
+# Terms whose pattern spans several words, none of them a negation: a negation inside the
+# match negates it too ("urine not dark").
+SPAN_NEGATION = frozenset({"chest-pain", "cold-pale-leg", "tense-calf", "pain-on-stretch", "sudden-heaviness", "dark-urine",
+                           "saddle-numbness", "pain-worsening", "night-pain", "previous-clot", "recent-long-travel"})
 # Words that keep a term from counting when they come before it in its clause.
 NEGATION = _rx(r"\bno\b", r"\bnot\b", r"\bnever\b", r"\bwithout\b", r"\bnone\b", r"\bnothing\b", r"\bneither\b", r"\bnor\b",
                r"\bzero\b", r"\bfree of\b", r"\bdeny\b", r"\bdenies\b", r"\babsence of\b", r"\bruled out\b",
@@ -180,7 +184,7 @@ class _Sentence:
                                                                         r"\s*(all |now |since )?" + RESOLVED.pattern, self.text[a:b])]
         self.resolved_before = max(tail, default=-1)
 
-    def find(self, pattern: re.Pattern[str]) -> list[tuple[int, bool]]:
+    def find(self, pattern: re.Pattern[str], inner: bool = False) -> list[tuple[int, bool]]:
         """(clause index, resolved) of every match that is not negated; a resolved one
         ("swelling gone") is kept with ``resolved`` set, so it can clear an earlier flag."""
         out = []
@@ -190,6 +194,8 @@ class _Sentence:
                 continue
             a, b = self.spans[i]
             negated, resolved = _negated(self.text[a:b], m.start() - a, min(m.end(), b) - a)
+            if inner and NEGATION.search(NOT_NEGATION.sub(" ", m.group(0))):
+                negated = True  # "urine not dark", "leg is not cold and pale"
             if i < self.resolved_before:
                 negated = resolved = True
             if resolved or not (negated or i in self.carry):
@@ -249,7 +255,7 @@ def read(text: str | None, column: str = "notes") -> list[Mention]:
         if not raw.strip():
             continue
         sentence = _Sentence(_normal(raw))
-        hits = [(code, r) for code, pattern in TERMS for _, r in sentence.find(pattern)]
+        hits = [(code, r) for code, pattern in TERMS for _, r in sentence.find(pattern, code in SPAN_NEGATION)]
         for code, resolved in hits + _signs(sentence, implied):
             if code in ("numbness", "tingling") and re.search(r"\b(hands?|fingers?|arms?|cold|freezing|frozen)\b", sentence.text):
                 continue
