@@ -35,6 +35,20 @@ def test_healthy_controls_have_nothing_above_low(outcomes: list[scenarios.Outcom
     assert {k: v for k, v in loud.items() if v} == {}
 
 
+def test_healthy_controls_get_no_triage(outcomes: list[scenarios.Outcome]) -> None:
+    """No new false alarms (issue 10): the free-text reading and the look-back window raise
+    nothing for runners without a red flag."""
+    healthy = [o for o in outcomes if o.spec.name.startswith("healthy")]
+    assert {o.spec.name: o.tiers for o in healthy if o.tiers} == {}
+
+
+def test_every_answer_keeps_the_copy_rules(outcomes: list[scenarios.Outcome]) -> None:
+    """Terminal, JSON, Markdown and HTML of every scenario's answer (issue 10)."""
+    assert {o.spec.name: o.copy for o in outcomes if o.copy} == {}
+    active = [o for o in outcomes if set(o.tiers) & {"emergency", "urgent"}]
+    assert len(active) >= 5  # the check ran over answers with advice withheld
+
+
 def test_triage_days_get_their_tier_first(outcomes: list[scenarios.Outcome]) -> None:
     triage = [o for o in outcomes if o.spec.tier]
     assert len(triage) >= 8

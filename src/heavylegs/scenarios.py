@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from heavylegs import sim
 from heavylegs.api import Workspace
@@ -41,6 +42,7 @@ class Outcome:
     found: dict[str, str] = field(default_factory=dict)  # cause -> confidence
     tiers: tuple[str, ...] = ()
     error: str = ""
+    copy: tuple[str, ...] = ()  # what breaks the triage copy rules in any output (explain/copyrules.py)
 
 
 def specs(seeds: Iterable[int] = (1,), healthy: int = 10) -> list[Spec]:
@@ -71,10 +73,31 @@ def run(spec: Spec) -> Outcome:
                 report = ws.import_paths([Path(tmp) / "files"])
                 if report.failed:
                     return Outcome(spec, error=f"import failed: {report.failed[:2]}")
-                answer = ws.why(scenario.end)
-        return Outcome(spec, {f.cause: f.confidence for f in answer.findings}, tuple(h.tier for h in answer.triage))
+                ctx = ws.context(scenario.end)
+                answer = ws.answer(ctx)
+                copy = _copy_problems(answer, ctx)
+        return Outcome(spec, {f.cause: f.confidence for f in answer.findings}, tuple(h.tier for h in answer.triage),
+                       copy=copy)
     except Exception as exc:  # reported in the table, not raised: one bad scenario must not hide the rest
         return Outcome(spec, error=f"{type(exc).__name__}: {exc}")
+
+
+def _copy_problems(answer: Any, ctx: Any) -> tuple[str, ...]:
+    """The copy-rule check over the answer's JSON, terminal text, Markdown and HTML."""
+    import io
+
+    from rich.console import Console
+
+    from heavylegs.explain import report
+    from heavylegs.explain.copyrules import copy_rule_problems
+    from heavylegs.explain.text import render
+
+    body = answer.to_json()
+    console = Console(file=io.StringIO(), width=2000, color_system=None)
+    console.print(render(body))
+    outputs = {"terminal": console.file.getvalue(), "markdown": report.markdown(answer),  # type: ignore[attr-defined]
+               "html": report.html(answer, ctx.daily, ctx.acts)}
+    return tuple(copy_rule_problems(body, outputs))
 
 
 def run_all(all_specs: list[Spec], workers: int = 2) -> list[Outcome]:
@@ -107,6 +130,7 @@ def table(outcomes: list[Outcome]) -> str:
     triage = [o for o in outcomes if o.spec.tier]
     lines.append(f"healthy controls with nothing above low confidence: {clean}/{len(healthy)}")
     lines.append(f"triage scenarios with their tier (or more urgent) first: {sum(map(tier_ok, triage))}/{len(triage)}")
+    lines.append(f"answers keeping the triage copy rules in every output: {sum(not o.copy for o in outcomes)}/{len(outcomes)}")
     lines += [f"error in {o.spec.name}: {o.error}" for o in outcomes if o.error]
     return "\n".join(lines)
 
