@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from heavylegs import dates
 from heavylegs.core.logschema import (
     COLUMN_BY_NAME,
     COLUMNS,
@@ -52,13 +53,18 @@ class BadValue(Exception):
 
 
 def parse_date(cell: str) -> date:
-    """``YYYY-MM-DD`` and nothing else (not ``20240501``, not ``1/5/2024``)."""
+    """``YYYY-MM-DD`` and nothing else (not ``20240501``, not ``1/5/2024``), a day a
+    runner's log can have (dates.py: 1980 to a day after today)."""
     if not _DATE.fullmatch(cell):
         raise BadValue("is not a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(cell)
+        day = date.fromisoformat(cell)
     except ValueError:
         raise BadValue("is not a real calendar date") from None
+    problem = dates.day_problem(day)
+    if problem:
+        raise BadValue(f"{problem} ({dates.accepted()})")
+    return day
 
 
 def _why_not(cell: str) -> str:

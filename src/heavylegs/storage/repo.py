@@ -22,6 +22,7 @@ from heavylegs.core import streams as stream_schema
 from heavylegs.core.logschema import COLUMN_BY_NAME
 from heavylegs.core.model import ActivitySummary, ParsedActivity
 from heavylegs.core.wellness import DailyValue
+from heavylegs.storage.db import rollback
 
 if TYPE_CHECKING:
     import numpy as np
@@ -153,8 +154,9 @@ def _to_sql(name: str, value: object) -> object:
 
 
 def upsert_log_rows(conn: sqlite3.Connection, rows: Iterable[Mapping[str, object]]) -> int:
-    """Upsert daily-log rows by date; only the columns a row has are written. The caller
-    owns the transaction."""
+    """Upsert daily-log rows by date; only the columns a row has are written, and a row
+    whose values are all stored already is left alone (no change, the stored answer
+    stays). The caller owns the transaction."""
     count = 0
     now = _now()
     for row in rows:
@@ -162,8 +164,9 @@ def upsert_log_rows(conn: sqlite3.Connection, rows: Iterable[Mapping[str, object
         names = ", ".join(["date", *cols, "updated_at"])
         marks = ", ".join("?" * (len(cols) + 2))
         updates = ", ".join([*(f"{c} = excluded.{c}" for c in cols), "updated_at = excluded.updated_at"])
+        differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in cols) or "0"
         conn.execute(f"INSERT INTO daily_log({names}) VALUES ({marks}) "
-                     f"ON CONFLICT(date) DO UPDATE SET {updates}",
+                     f"ON CONFLICT(date) DO UPDATE SET {updates} WHERE {differs}",
                      [str(row["date"]), *(_to_sql(c, row[c]) for c in cols), now])
         count += 1
     return count
@@ -186,19 +189,29 @@ def _gear_id(conn: sqlite3.Connection, name: str) -> int:
 
 def _save_daily_values(conn: sqlite3.Connection, sha256: str | None, values: Iterable[DailyValue]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO daily_values(date, column_name, source, num, txt, detail, file_sha256) "
-        "VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO daily_values(date, column_name, source, num, txt, detail, file_sha256) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT(date, column_name, source) DO UPDATE SET num = excluded.num, "
+        "txt = excluded.txt, detail = excluded.detail, file_sha256 = excluded.file_sha256 "
+        "WHERE num IS NOT excluded.num OR txt IS NOT excluded.txt OR detail IS NOT excluded.detail "
+        "OR file_sha256 IS NOT excluded.file_sha256",
         [(v.day.isoformat(), v.column, v.source,
           v.value if isinstance(v.value, int | float) else None,
           v.value if isinstance(v.value, str) else None, v.detail, sha256) for v in values])
 
 
 def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: list[np.ndarray],
-                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None) -> list[int]:
+                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None) -> list[int] | None:
     """Store one unit in a single transaction: its hash (unless it is a table with row
-    errors, so that a re-import reports them again), activities, gear, daily-log rows and device values."""
+    errors, so that a re-import reports them again), activities, gear, daily-log rows and
+    device values. The "already stored?" check is part of the transaction: when another
+    process stored the same unit meanwhile nothing is written and None is returned (a lost
+    race is "unchanged", never a UNIQUE error). Raises ``sqlite3.Error`` with its first
+    cause (a full disk stays "database or disk is full")."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if has_file(conn, unit.sha256):
+            conn.execute("ROLLBACK")
+            return None
         sha = None if bundle.errors and not bundle.activities else unit.sha256
         if sha:
             _insert_file(conn, sha, unit.name, bundle.kind, unit.size)
@@ -211,7 +224,7 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
         _save_daily_values(conn, sha, bundle.daily_values)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     return ids
 
@@ -219,3 +232,35 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
 def stream_of(conn: sqlite3.Connection, activity_id: int) -> pl.DataFrame | None:
     row = conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
     return decode_streams(row["data"]) if row else None
+
+
+def activity_ids_from(conn: sqlite3.Connection, path: str, sha256: str | None = None) -> list[int]:
+    """The activities stored from the file named ``path`` as it was imported (or any
+    member of the archive ``path``), or from the file whose content hash is ``sha256``."""
+    rows = conn.execute(
+        "SELECT DISTINCT s.activity_id FROM activity_sources s JOIN files f ON f.sha256 = s.file_sha256 "
+        "WHERE f.path = ? OR substr(f.path, 1, ?) = ? OR f.sha256 = ? ORDER BY s.activity_id",
+        (path, len(path) + 1, path + "!", sha256 or "")).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def delete_activities(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """Delete activities and everything derived from them, in one transaction: streams,
+    metrics and sources go with them (ON DELETE CASCADE), and a file's row goes when no
+    activity or device value is left from it (so importing that file again brings its
+    activities back). The stored answers are emptied by the triggers. Returns how many."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        marks = ", ".join("?" * len(ids))
+        shas = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT file_sha256 FROM activity_sources WHERE activity_id IN ({marks})", list(ids))]
+        count = conn.execute(f"DELETE FROM activities WHERE id IN ({marks})", list(ids)).rowcount
+        for sha in shas:
+            conn.execute("DELETE FROM files WHERE sha256 = ? "
+                         "AND NOT EXISTS (SELECT 1 FROM activity_sources WHERE file_sha256 = ?) "
+                         "AND NOT EXISTS (SELECT 1 FROM daily_values WHERE file_sha256 = ?)", (sha, sha, sha))
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+    return count

@@ -1,0 +1,127 @@
+"""Issue 12, the command line under hostile input: dates no runner can have, deleting an
+activity, formula cells in the exported log, closed pipes, unwritable output paths, HTML in
+Markdown, read-only and missing workspaces, re-import summaries and import order. Real
+processes on simulated and hand-made files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from heavylegs import sim
+
+
+def hl(home: Path, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "heavylegs.cli", "--home", str(home), *args],
+                          capture_output=True, text=True, timeout=300, **kw)  # type: ignore[call-overload]
+
+
+def one_error_line(run: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in run.stderr, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), run.stderr
+    return lines[0]
+
+
+def gpx(start: str, minutes: int = 3) -> str:
+    hh, mm = int(start[11:13]), int(start[14:16])
+    points = "".join(f'<trkpt lat="{52 + i / 1000:.3f}" lon="4.0"><time>{start[:11]}{hh + (mm + i) // 60:02d}:'
+                     f"{(mm + i) % 60:02d}:00Z</time></trkpt>" for i in range(minutes + 1))
+    return ('<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="t" '
+            'xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type><trkseg>'
+            f"{points}</trkseg></trk></gpx>")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three weeks of a simulated runner (GPX/TCX and a daily log)."""
+    root = tmp_path_factory.mktemp("runs")
+    scenario = sim.Scenario(seed=3, start=date(2026, 2, 2), weeks=3, kind="recreational", formats="mixed")
+    sim.write_files(sim.simulate(scenario), root)
+    return root
+
+
+# -- 1. dates no runner can have ----------------------------------------------------------
+
+
+def test_far_dates_are_refused_per_file_and_the_rest_is_stored(tmp_path: Path, runs: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "future.gpx").write_text(gpx("9999-12-31T10:00"))
+    (bad / "old.gpx").write_text(gpx("1970-01-01T00:00"))
+    (bad / "good.gpx").write_text(gpx("2026-02-03T06:00", 30))
+    run = hl(tmp_path / "h", "import", str(bad), "--json")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["imported"] == 1
+    errors = {Path(f["path"]).name: f["error"] for f in summary["failed"]}
+    assert set(errors) == {"future.gpx", "old.gpx"}
+    assert "start time 9999-12-31" in errors["future.gpx"] and "more than a day in the future" in errors["future.gpx"]
+    assert "before 1980" in errors["old.gpx"]
+    acts = json.loads(hl(tmp_path / "h", "activities", "--json").stdout)
+    assert [a["start"][:10] for a in acts] == ["2026-02-03"]
+    assert hl(tmp_path / "h", "why").returncode == 0
+
+
+def test_daily_log_rows_and_checkins_with_far_dates_are_refused(tmp_path: Path, runs: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text("date,heaviness,notes\n2026-02-10,5,ok\n9999-12-31,7,typo\n1900-01-01,3,old\n")
+    run = hl(tmp_path / "h", "import", str(log))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert any(f"{log}:3: column date: '9999-12-31' is more than a day in the future" in e for e in errors), errors
+    assert any(f"{log}:4: column date: '1900-01-01' is before 1980" in e for e in errors), errors
+    checkin = hl(tmp_path / "h", "checkin", "--date", "9999-12-31", "--set", "heaviness=5")
+    assert checkin.returncode == 2 and "accepted: a date from 1980-01-01" in one_error_line(checkin)
+    why = hl(tmp_path / "h", "why", "--json")
+    assert why.returncode == 0, why.stderr
+    assert json.loads(why.stdout)["date"] == "2026-02-10"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1979-12-31"])
+def test_why_and_report_on_impossible_days_say_so_in_one_line(tmp_path: Path, runs: Path, day: str) -> None:
+    hl(tmp_path, "import", str(runs))
+    why = hl(tmp_path, "why", "--date", day)
+    assert why.returncode == 2 and "accepted: a date from 1980-01-01" in one_error_line(why)
+    report = hl(tmp_path, "report", "--md", str(tmp_path / "r.md"), "--date", day)
+    assert report.returncode == 2 and day in one_error_line(report)
+
+
+def test_a_far_date_stored_by_an_older_version_neither_breaks_the_default_day_nor_stays(
+        tmp_path: Path, runs: Path) -> None:
+    """A workspace that took a 9999-12-31 activity before dates were checked: the default
+    `why` and `report` still work, and `activities delete` removes it and all derived
+    from it, leaving the answer a workspace without it gives."""
+    home, clean = tmp_path / "h", tmp_path / "clean"
+    first = sorted(runs.glob("*.gpx"))[0]
+    (tmp_path / "future.gpx").write_text(gpx("2026-02-03T06:00", 30))
+    assert hl(home, "import", str(runs), str(tmp_path / "future.gpx")).returncode == 0
+    assert hl(clean, "import", str(runs)).returncode == 0
+    with sqlite3.connect(home / "heavylegs.sqlite") as conn:
+        (far_id,) = conn.execute("SELECT max(id) FROM activities").fetchone()
+        conn.execute("UPDATE activities SET start_utc = '9999-12-31T10:00:00+00:00' WHERE id = ?", (far_id,))
+    why = hl(home, "why", "--json")
+    assert why.returncode == 0, why.stderr
+    assert json.loads(why.stdout)["date"] == json.loads(hl(clean, "why", "--json").stdout)["date"]
+    assert hl(home, "report", "--md", str(tmp_path / "r.md")).returncode == 0
+    assert "9999-12-31" in hl(home, "activities").stdout
+
+    bad_id = hl(home, "activities", "delete", "99999")
+    assert bad_id.returncode == 2 and "99999" in one_error_line(bad_id)
+    gone = hl(home, "activities", "delete", "--source", str(tmp_path / "future.gpx"), "--json")
+    assert gone.returncode == 0, gone.stderr
+    assert [r["id"] for r in json.loads(gone.stdout)["deleted"]] == [far_id]
+    with sqlite3.connect(home / "heavylegs.sqlite") as conn:
+        for table in ("streams", "activity_metrics", "activity_sources"):
+            assert conn.execute(f"SELECT count(*) FROM {table} WHERE activity_id = ?", (far_id,)).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM files WHERE path LIKE '%future.gpx'").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] >= 1  # recomputed by the delete
+    assert hl(home, "why", "--json").stdout == hl(clean, "why", "--json").stdout
+    by_id = hl(home, "activities", "delete", "1")
+    assert by_id.returncode == 0 and "deleted activity 1" in by_id.stdout and first.name in by_id.stdout
