@@ -125,3 +125,79 @@ def test_a_far_date_stored_by_an_older_version_neither_breaks_the_default_day_no
     assert hl(home, "why", "--json").stdout == hl(clean, "why", "--json").stdout
     by_id = hl(home, "activities", "delete", "1")
     assert by_id.returncode == 0 and "deleted activity 1" in by_id.stdout and first.name in by_id.stdout
+
+
+# -- 3. formula cells in the exported daily log ---------------------------------------------
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2 km walk", "@SUM(A1:A2)", '=HYPERLINK("http://x","y")',
+            "'=already quoted", "plain 'quoted' text"]
+
+
+def test_exported_formula_cells_are_neutralised_and_read_back_as_written(tmp_path: Path) -> None:
+    home, again = tmp_path / "h", tmp_path / "again"
+    for i, note in enumerate(FORMULAS, start=1):
+        run = hl(home, "checkin", "--date", f"2026-03-{i:02d}", "--set", f"notes={note}",
+                 "--set", "pain_location=-left calf", "--set", f"heaviness={i}", "--set", "sleep_h=6.5")
+        assert run.returncode == 0, run.stderr
+    out = tmp_path / "log.csv"
+    assert hl(home, "export", "daily-log", str(out)).returncode == 0
+    import csv
+
+    rows = list(csv.DictReader(out.open(newline="")))
+    for row in rows:
+        for column in ("notes", "pain_location"):
+            assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r")), row[column]
+    assert rows[0]["notes"] == "'=cmd|' /C calc'!A0" and rows[5]["notes"] == "''=already quoted"
+    assert rows[6]["notes"] == "plain 'quoted' text" and rows[0]["sleep_h"] == "6.5"
+    assert hl(again, "import", str(out)).returncode == 0
+    from heavylegs.api import Workspace
+
+    with Workspace(again) as ws:
+        assert [ws.log_row(date(2026, 3, i))["notes"] for i in range(1, 8)] == FORMULAS
+        assert ws.log_row(date(2026, 3, 1))["pain_location"] == "-left calf"
+        assert ws.log_row(date(2026, 3, 3))["heaviness"] == 3
+    second = tmp_path / "log2.csv"
+    assert hl(again, "export", "daily-log", str(second)).returncode == 0
+    assert second.read_bytes() == out.read_bytes()
+
+
+# -- 5. pipes, output paths, Markdown, read-only and missing workspaces ----------------------
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, runs: Path) -> None:
+    hl(tmp_path, "import", str(runs))
+    for args in (["why", "--json"], ["activities", "--json"]):
+        for _ in range(2):  # the second `why` prints the stored answer (the fast path)
+            shell = (f"{sys.executable} -m heavylegs.cli --home {tmp_path} {' '.join(args)} | head -c 10; "
+                     "echo \" ${PIPESTATUS[0]}\"")
+            run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)
+            assert run.stdout.endswith(" 0\n") and run.stderr == "", (args, run.stdout, run.stderr)
+
+
+def test_an_unwritable_output_path_is_one_line(tmp_path: Path, runs: Path) -> None:
+    hl(tmp_path, "import", str(runs))
+    for args in (["report", "--html", "/no/such/dir/r.html"], ["report", "--md", "/no/such/dir/r.md"],
+                 ["export", "daily-log", "/no/such/dir/log.csv"]):
+        run = hl(tmp_path, *args)
+        line = one_error_line(run)
+        assert run.returncode == 2 and "/no/such/dir" in line and "internal error" not in line, line
+
+
+def test_markdown_report_escapes_html_from_the_runners_data(tmp_path: Path, runs: Path) -> None:
+    hl(tmp_path, "import", str(runs))
+    assert hl(tmp_path, "gear", "add", "<script>alert(1)</script>", "--from", "2026-01-01",
+              "--start-km", "900", "--limit-km", "700").returncode == 0
+    assert hl(tmp_path, "report", "--md", str(tmp_path / "r.md")).returncode == 0
+    text = (tmp_path / "r.md").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text
+
+
+def test_read_commands_never_create_a_workspace(tmp_path: Path) -> None:
+    home = tmp_path / "nowhere"
+    for args in (["why"], ["why", "--json"], ["activities"], ["profile", "show"], ["gear", "list"],
+                 ["report", "--md", str(tmp_path / "r.md")], ["export", "daily-log", str(tmp_path / "l.csv")],
+                 ["activities", "delete", "1"]):
+        run = hl(home, *args)
+        line = one_error_line(run)
+        assert run.returncode == 1 and "no workspace at" in line and "heavylegs import" in line, (args, line)
+        assert not home.exists(), args

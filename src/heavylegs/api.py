@@ -268,8 +268,12 @@ class Workspace:
                 raise InvalidInput("column", key, "a daily-log column")
         rows = []
         if sets:
-            buf = io.StringIO()
-            csv.writer(buf).writerows([["date", *sets], [day.isoformat(), *sets.values()]])
+            from heavylegs.importers.daily_log_values import FORMATTERS
+
+            buf = io.StringIO()  # as a CSV cell: text goes through the export's formula guard
+            cells = [FORMATTERS[k](v) if k in COLUMN_BY_NAME and COLUMN_BY_NAME[k].kind == "text" else v
+                     for k, v in sets.items()]
+            csv.writer(buf).writerows([["date", *sets], [day.isoformat(), *cells]])
             parsed = daily_log.parse(buf.getvalue(), "check-in")
             if parsed.errors:
                 e = parsed.errors[0]
