@@ -201,3 +201,54 @@ def test_read_commands_never_create_a_workspace(tmp_path: Path) -> None:
         line = one_error_line(run)
         assert run.returncode == 1 and "no workspace at" in line and "heavylegs import" in line, (args, line)
         assert not home.exists(), args
+
+
+def _read_only(folder: Path) -> object:
+    """Make ``folder`` read-only for this process: chmod for a normal user; as root (CI),
+    for whom chmod changes nothing, a tmpfs remounted read-only. None when impossible."""
+    import os
+
+    if os.geteuid() != 0:
+        for p in [*folder.rglob("*"), folder]:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+        return lambda: [p.chmod(0o755 if p.is_dir() else 0o644) for p in [folder, *folder.rglob("*")]]
+    run = subprocess.run(["mount", "-o", "remount,ro", str(folder)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return lambda: None
+
+
+def test_a_read_only_workspace_can_be_read(tmp_path: Path, runs: Path) -> None:
+    import os
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True).returncode == 0
+    if os.geteuid() == 0 and not mounted:
+        pytest.skip("running as root without permission to mount a tmpfs: cannot make a folder read-only")
+    try:
+        home = mount / "h"
+        assert hl(home, "import", str(runs)).returncode == 0
+        expected = hl(home, "why", "--json", "--date", "2026-02-18").stdout
+        conn = sqlite3.connect(home / "heavylegs.sqlite")
+        conn.execute("DELETE FROM answers")  # the read-only `why` must compute, not only print
+        conn.commit()
+        conn.close()
+        restore = _read_only(mount)
+        if restore is None:
+            pytest.skip("cannot remount the tmpfs read-only")
+        assert not os.access(home, os.W_OK)
+        why = hl(home, "why", "--json", "--date", "2026-02-18")
+        assert why.returncode == 0, why.stderr
+        assert why.stdout == expected
+        assert hl(home, "why").returncode == 0
+        acts = hl(home, "activities", "--json")
+        assert acts.returncode == 0 and len(json.loads(acts.stdout)) >= 5
+        assert hl(home, "profile", "show").returncode == 0
+        assert hl(home, "report", "--md", str(tmp_path / "r.md")).returncode == 0
+        write = hl(home, "checkin", "--set", "heaviness=3")
+        assert write.returncode == 1 and "read-only" in one_error_line(write)
+        restore()  # type: ignore[operator]
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(mount)], capture_output=True)

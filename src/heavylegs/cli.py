@@ -88,6 +88,13 @@ def _run(args: argparse.Namespace, fn: Callable[[Workspace], int | None], *, cre
     except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
         if args.debug:
             raise
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error):  # a write the workspace refused (read-only, full, busy)
+            from heavylegs.storage.db import storage_error
+
+            say_error(f"error: {storage_error(_home(args), exc)}")
+            return 1
         say_error(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
                   f"please report it")
         return 1
