@@ -252,3 +252,58 @@ def test_a_read_only_workspace_can_be_read(tmp_path: Path, runs: Path) -> None:
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+# -- 5. re-import summaries and import order ---------------------------------------------------
+
+
+def test_reimporting_csvs_with_rejected_rows_counts_them_unchanged(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for i in range(4):
+        (logs / f"log{i}.csv").write_text(f"date,heaviness,sleep_h\n2026-02-1{i},5,7\n2026-02-2{i},12,7\n")
+    first = hl(tmp_path / "h", "import", str(logs), "--json")
+    assert first.returncode == 1
+    assert json.loads(first.stdout)["imported"] == 4 and len(json.loads(first.stdout)["failed"]) == 4
+    hl(tmp_path / "h", "why")  # stores the answer
+    again = hl(tmp_path / "h", "import", str(logs), "--json")
+    summary = json.loads(again.stdout)
+    assert (summary["imported"], summary["unchanged"], len(summary["failed"])) == (0, 4, 4), summary
+    assert "imported 0, unchanged 4" in hl(tmp_path / "h", "import", str(logs)).stdout
+    with sqlite3.connect(tmp_path / "h" / "heavylegs.sqlite") as conn:  # nothing changed: answer kept
+        assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] >= 1
+    (logs / "log0.csv").write_text("date,heaviness,sleep_h\n2026-02-10,6,7\n2026-02-20,12,7\n")
+    changed = json.loads(hl(tmp_path / "h", "import", str(logs), "--json").stdout)
+    assert (changed["imported"], changed["unchanged"]) == (1, 3)
+
+
+def seconds_gpx(start_s: int, n: int, lat0: float = 52.0, hr: int = 140) -> str:
+    points = []
+    for i in range(n):
+        t = 6 * 3600 + start_s + i
+        points.append(f'<trkpt lat="{lat0 + i * 0.00003:.6f}" lon="4.0"><ele>{10 + i % 7}</ele>'
+                      f"<time>2026-02-03T{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}Z</time>"
+                      f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{hr + i % 11}</gpxtpx:hr>"
+                      "</gpxtpx:TrackPointExtension></extensions></trkpt>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="t" '
+            'xmlns="http://www.topografix.com/GPX/1/1" '
+            'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+            f"<trk><type>running</type><trkseg>{''.join(points)}</trkseg></trk></gpx>")
+
+
+@pytest.mark.parametrize("second", [(7, 590, 52.0001, 150), (3, 600, 52.0002, 135)],
+                         ids=["fewer-samples", "as-many-samples"])
+def test_a_merged_two_device_activity_does_not_depend_on_import_order(
+        tmp_path: Path, second: tuple[int, int, float, int]) -> None:
+    watch, other = tmp_path / "watch.gpx", tmp_path / "bike-computer.gpx"
+    watch.write_text(seconds_gpx(0, 600))
+    other.write_text(seconds_gpx(*second))
+    listed = []
+    for order in ((watch, other), (other, watch)):
+        home = tmp_path / f"h-{order[0].stem}"
+        for path in order:
+            assert hl(home, "import", str(path)).returncode == 0
+        rows = json.loads(hl(home, "activities", "--json").stdout)
+        assert len(rows) == 1  # one activity, from both files
+        listed.append({k: v for k, v in rows[0].items() if k != "id"})
+    assert listed[0] == listed[1]

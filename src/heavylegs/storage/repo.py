@@ -10,6 +10,7 @@ as Parquet, faster to write, and ~6× smaller than raw (~19 bytes a sample).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -68,7 +69,7 @@ def _insert_file(conn: sqlite3.Connection, sha256: str, path: str, kind: str, si
 def _find_duplicate(conn: sqlite3.Connection, s: ActivitySummary) -> sqlite3.Row | None:
     lo = (s.start - timedelta(seconds=DUPLICATE_START_TOLERANCE_S)).isoformat()
     hi = (s.start + timedelta(seconds=DUPLICATE_START_TOLERANCE_S)).isoformat()
-    for row in conn.execute("SELECT a.id, a.elapsed_s, s.n_samples FROM activities a "
+    for row in conn.execute("SELECT a.id, a.elapsed_s, s.n_samples, s.data FROM activities a "
                             "LEFT JOIN streams s ON s.activity_id = a.id "
                             "WHERE a.start_utc BETWEEN ? AND ?", (lo, hi)):
         longer = max(row["elapsed_s"], s.elapsed_s, 1.0)
@@ -81,13 +82,23 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
+def _richness(n_samples: int, blob: bytes) -> tuple[int, bytes]:
+    """How two copies of one activity are ranked: more samples first, then (a tie, as two
+    devices recording every second give) the stream's content hash, so that which copy
+    wins never depends on which was imported first."""
+    return n_samples, hashlib.sha256(blob).digest()
+
+
 def _merge(s: ActivitySummary, richer: bool) -> tuple[str, list[object]]:
     """SET clause and parameters folding a second copy of an activity into the stored one:
-    the richer copy's values win where it has them, and either copy fills what the other
-    lacks (a Strava name and sport for a device file stored first, or the reverse); a
-    ``generic`` sport never replaces a known one."""
-    parts: list[str] = []
-    params: list[object] = []
+    the richer copy's values win where it has them (its start time too), and either copy
+    fills what the other lacks (a Strava name and sport for a device file stored first, or
+    the reverse); a ``generic`` sport never replaces a known one. Each value is so that of
+    the richest copy that has one, whatever the order of import."""
+    parts: list[str] = ["start_utc = ?" if richer else "start_utc = start_utc",
+                        "utc_offset_s = COALESCE(?, utc_offset_s)" if richer
+                        else "utc_offset_s = COALESCE(utc_offset_s, ?)"]
+    params: list[object] = ([s.start.isoformat()] if richer else []) + [s.utc_offset_s]
     for column, value in zip(SUMMARY_COLUMNS, _summary_values(s), strict=True):
         if column == "sport":
             keep = "sport IS NOT NULL AND sport != 'generic'"
@@ -115,7 +126,8 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
     dup = _find_duplicate(conn, s)
     if dup is not None:
         activity_id = int(dup["id"])
-        richer = act.streams.height > (dup["n_samples"] or 0)  # keep the richest stream
+        stored = _richness(dup["n_samples"] or 0, dup["data"] or b"")
+        richer = _richness(act.streams.height, blob) > stored  # keep the richest stream
         sets, params = _merge(s, richer)
         if richer:
             sets, params = sets + ", hr_hist = ?", [*params, hr_hist.tobytes()]
