@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from heavylegs import dates
 from heavylegs.core.logschema import (
     COLUMN_BY_NAME,
     COLUMNS,
@@ -494,7 +495,8 @@ def _values(column: LogColumn) -> st.SearchStrategy[object]:
 @st.composite
 def _files(draw: st.DrawFn) -> tuple[list[dict[str, object]], list[str]]:
     columns = draw(st.lists(st.sampled_from(VALUE_COLUMNS), unique=True))
-    days = sorted(draw(st.sets(st.dates(), max_size=8)))
+    # the days a log can have (issue 12: 1980 to a day after today; others are refused)
+    days = sorted(draw(st.sets(st.dates(dates.EARLIEST, dates.latest()), max_size=8)))
     rows = []
     for day in days:
         present = draw(st.lists(st.sampled_from(columns), unique=True)) if columns else []

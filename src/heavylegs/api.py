@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from heavylegs import causes, explain, triage
+from heavylegs import causes, dates, explain, triage
 from heavylegs.causes.base import Context
 from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
@@ -28,10 +28,11 @@ from heavylegs.errors import (
     InvalidInput,
     NotAnActivity,
     NotEnoughData,
+    StorageError,
 )
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import open_database, queries, repo
-from heavylegs.storage.db import default_home
+from heavylegs.storage.db import default_home, storage_error
 from heavylegs.zones import utc_offset_now
 
 if TYPE_CHECKING:
@@ -52,12 +53,18 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     # readable files that hold no activity by design (FIT settings/monitoring files)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # the storage error that stopped the import (a full disk): what was stored before stays
+    stopped: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"imported": self.imported, "unchanged": self.unchanged,
-                "failed": [{"path": p, "error": e} for p, e in self.failed],
-                "skipped": [{"path": p, "why": e} for p, e in self.skipped],
-                "warnings": self.warnings}
+        body: dict[str, object] = {
+            "imported": self.imported, "unchanged": self.unchanged,
+            "failed": [{"path": p, "error": e} for p, e in self.failed],
+            "skipped": [{"path": p, "why": e} for p, e in self.skipped],
+            "warnings": self.warnings}
+        if self.stopped:
+            body["stopped"] = self.stopped
+        return body
 
 
 def _is_candidate(path: Path) -> bool:
@@ -97,9 +104,11 @@ def streams_hr_hist(act: ParsedActivity) -> np.ndarray:
 class Workspace:
     """A runner's local workspace: a folder holding the SQLite database."""
 
-    def __init__(self, home: Path | None = None) -> None:
+    def __init__(self, home: Path | None = None, *, create: bool = True) -> None:
+        """Open the workspace at ``home``; without ``create`` (the read commands) a missing
+        one is a ``NotEnoughData`` saying how to make one, never an empty new workspace."""
         self.home = Path(home) if home is not None else default_home()
-        self.conn = open_database(self.home)
+        self.conn = open_database(self.home, create=create)
 
     def close(self) -> None:
         self.conn.close()
@@ -127,13 +136,22 @@ class Workspace:
             except OSError as exc:
                 report.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
                 continue
-            with source:  # its units are parsed before it closes (and its temporary files go)
-                done_bytes += source.size
-                self._import_one(path, source, report, profile)
+            try:
+                with source:  # its units are parsed before it closes (and its temporary files go)
+                    done_bytes += source.size
+                    self._import_one(path, source, report, profile)
+            except StorageError as exc:  # a full disk: stop, keep what was stored, say so
+                report.stopped = str(exc)
+                report.failed.append((str(path), f"not stored: {exc}"))
+                break
             if progress:
                 progress(i + 1, len(files), done_bytes, str(path))
-        if report.imported:
-            self.refresh_metrics()
+        if report.imported and not report.stopped:
+            try:
+                self.refresh_metrics()
+            except StorageError as exc:
+                report.stopped = str(exc)
+                report.failed.append((str(self.home), f"metrics not refreshed: {exc}"))
         return report
 
     def refresh_metrics(self, progress: Progress | None = None) -> int:
@@ -154,8 +172,10 @@ class Workspace:
         for n, act_id in enumerate(todo, start=1):
             streams = repo.stream_of(self.conn, act_id)
             values = compute(streams, profile, sports[act_id]) if streams is not None else dict.fromkeys(METRICS)
-            with self.conn:
+            try:
                 repo.save_metrics(self.conn, act_id, key, values)
+            except sqlite3.Error as exc:
+                raise storage_error(self.home, exc) from exc
             if progress:
                 progress(n, len(todo), 0, str(act_id))
         return len(todo)
@@ -182,7 +202,7 @@ class Workspace:
             self._import_unit(unit, report, profile)
 
     def _import_unit(self, unit: Unit, report: ImportReport, profile: Profile | None = None) -> None:
-        if repo.has_file(self.conn, unit.sha256):
+        if repo.has_file(self.conn, unit.sha256):  # the fast path: never parsed
             report.unchanged += 1
             return
         try:
@@ -197,16 +217,31 @@ class Workspace:
             report.failed.append((unit.name, f"internal error while reading ({type(exc).__name__}: "
                                              f"{exc}); please report this file"))
             return
+        bundle, refused = dates.implausible_parts(bundle, unit.name)
+        if refused:  # counted as row errors: a file left with nothing is reported again next time
+            bundle = replace(bundle, errors=[*refused, *bundle.errors])
         hists = [streams_hr_hist(a) for a in bundle.activities]
         from heavylegs.core.metrics import compute
 
         profile = profile or self.profile()
         key = _metrics_key(profile)
         metrics = [(key, compute(a.streams, profile, a.summary.sport)) for a in bundle.activities]
-        repo.save_bundle(self.conn, unit, bundle, hists, metrics)
+        before = self.conn.total_changes
+        try:
+            saved = repo.save_bundle(self.conn, unit, bundle, hists, metrics)
+        except sqlite3.Error as exc:
+            raise storage_error(self.home, exc) from exc
+        if saved is None:  # another process stored it meanwhile (and reported its problems)
+            report.unchanged += 1
+            return
         report.warnings += [w if w.startswith(unit.name) else f"{unit.name}: {w}" for w in bundle.warnings]
         report.failed += [(unit.name, e) for e in bundle.errors]
-        report.imported += 1
+        if not (bundle.activities or bundle.log_rows or bundle.daily_values or bundle.gear):
+            return  # nothing but rejected rows: reported as failed, not as stored
+        if self.conn.total_changes == before:  # a table with rejected rows, read again: nothing new
+            report.unchanged += 1
+        else:
+            report.imported += 1
 
     # -- daily log ----------------------------------------------------------------------
     def log_row(self, day: date) -> dict[str, object]:
@@ -224,6 +259,8 @@ class Workspace:
         from heavylegs.core.logschema import COLUMN_BY_NAME
         from heavylegs.importers import daily_log
 
+        if dates.day_problem(day):
+            raise InvalidInput("date", day.isoformat(), dates.accepted())
         sets = {k: v for k, v in values.items() if v != ""}
         clears = [k for k, v in values.items() if v == ""]
         for key in clears:
@@ -231,8 +268,12 @@ class Workspace:
                 raise InvalidInput("column", key, "a daily-log column")
         rows = []
         if sets:
-            buf = io.StringIO()
-            csv.writer(buf).writerows([["date", *sets], [day.isoformat(), *sets.values()]])
+            from heavylegs.importers.daily_log_values import FORMATTERS
+
+            buf = io.StringIO()  # as a CSV cell: text goes through the export's formula guard
+            cells = [FORMATTERS[k](v) if k in COLUMN_BY_NAME and COLUMN_BY_NAME[k].kind == "text" else v
+                     for k, v in sets.items()]
+            csv.writer(buf).writerows([["date", *sets], [day.isoformat(), *cells]])
             parsed = daily_log.parse(buf.getvalue(), "check-in")
             if parsed.errors:
                 e = parsed.errors[0]
@@ -259,6 +300,31 @@ class Workspace:
     def activities(self, since: date | None = None) -> pl.DataFrame:
         since_utc = datetime(since.year, since.month, since.day, tzinfo=UTC).isoformat() if since else None
         return queries.activities(self.conn, since_utc)
+
+    def delete_activities(self, ids: Sequence[int] = (), sources: Sequence[str] = ()) -> list[dict[str, object]]:
+        """Delete the activities with these ids and those stored from these files (a path as
+        `activities` lists it, an archive, or a file with the same content), with all that
+        was derived from them; returns the rows deleted (as `activities --json` shows them)."""
+        from heavylegs.importers.dispatch import sha256_file
+        from heavylegs.views import activities_rows
+
+        todo = list(dict.fromkeys(ids))
+        stored = set(queries.activities(self.conn, with_source=False, columns=["id"])["id"].to_list())
+        for i in todo:
+            if i not in stored:
+                raise InvalidInput("ID", i, "the id of a stored activity, as `heavylegs activities` lists it")
+        for source in sources:
+            found = repo.activity_ids_from(self.conn, source, sha256_file(Path(source)))
+            if not found:
+                raise InvalidInput("--source", source, "a file activities were imported from, as the source "
+                                   "column of `heavylegs activities` shows it")
+            todo += [i for i in found if i not in todo]
+        rows = [r for r in activities_rows(queries.activities(self.conn)) if r["id"] in set(todo)]
+        try:
+            repo.delete_activities(self.conn, todo)
+        except sqlite3.Error as exc:
+            raise storage_error(self.home, exc) from exc
+        return rows
 
     def counts(self) -> dict[str, int]:
         return queries.counts(self.conn)
@@ -330,7 +396,7 @@ class Workspace:
 
     # -- the answer ---------------------------------------------------------------------
     def latest_day(self) -> date:
-        last_log, last_start = queries.last_dates(self.conn)
+        last_log, last_start = queries.last_dates(self.conn, dates.latest())
         days = [date.fromisoformat(last_log)] if last_log else []
         if last_start:
             days.append(datetime.fromisoformat(last_start).date())  # type: ignore[arg-type]
@@ -347,6 +413,8 @@ class Workspace:
         from the first day), earlier daily-log rows not at all. An activity's local date is
         within a day of its UTC date, so two days of margin keep every activity of the
         window (and every one before it in time order, for shoe km) in the full read."""
+        if day is not None and dates.day_problem(day):
+            raise InvalidInput("date", day.isoformat(), dates.accepted())
         day = day or self.latest_day()
         profile = self.profile(day)
         tz = _tz_offset(profile.timezone) if profile.timezone else None

@@ -65,13 +65,16 @@ def _home(args: argparse.Namespace) -> Path:
     return Path(args.home).expanduser() if args.home else default_home()
 
 
-def _run(args: argparse.Namespace, fn: Callable[[Workspace], int | None]) -> int:
-    """Open the workspace, run ``fn``, turn errors into one-line messages and exit codes."""
+def _run(args: argparse.Namespace, fn: Callable[[Workspace], int | None], *, create: bool = True) -> int:
+    """Open the workspace, run ``fn``, turn errors into one-line messages and exit codes.
+    Read commands pass ``create=False``: they never make a workspace where none is."""
     try:
         from heavylegs.api import Workspace
 
-        with Workspace(_home(args)) as ws:
+        with Workspace(_home(args), create=create) as ws:
             return fn(ws) or 0
+    except BrokenPipeError:  # the reader went away (`| head`): handled in run()
+        raise
     except InvalidInput as exc:
         if args.debug:
             raise
@@ -85,6 +88,13 @@ def _run(args: argparse.Namespace, fn: Callable[[Workspace], int | None]) -> int
     except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
         if args.debug:
             raise
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error):  # a write the workspace refused (read-only, full, busy)
+            from heavylegs.storage.db import storage_error
+
+            say_error(f"error: {storage_error(_home(args), exc)}")
+            return 1
         say_error(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug and "
                   f"please report it")
         return 1
@@ -164,7 +174,21 @@ def cmd_activities(args: argparse.Namespace) -> int:
             print(json.dumps(rows, indent=2))
         else:
             out().print(activities_table(rows))
-    return _run(args, show)
+    return _run(args, show, create=False)
+
+
+def cmd_activities_delete(args: argparse.Namespace) -> int:
+    def delete(ws: Workspace) -> int:
+        if not args.ids and not args.source:
+            raise InvalidInput("activities delete", "", "one or more IDs, or --source PATH")
+        rows = ws.delete_activities(args.ids, args.source or [])
+        if args.json:
+            print(json.dumps({"deleted": rows}, indent=2))
+        for r in rows if not args.json else []:
+            print(f"deleted activity {r['id']}: {r['start']} {r['sport']} from {r['source']}")
+        _prepare_answer(ws)
+        return 0
+    return _run(args, delete, create=False)
 
 
 def cmd_profile_set(args: argparse.Namespace) -> int:
@@ -191,7 +215,7 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
             how = data["estimated"].get(key)  # type: ignore[union-attr]
             tail = f"  (estimated: {how})" if how else ""
             print(f"{key:15s} {'-' if value is None else value}{tail}")
-    return _run(args, show)
+    return _run(args, show, create=False)
 
 
 def cmd_gear_add(args: argparse.Namespace) -> int:
@@ -211,7 +235,7 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
         for g in rows:
             limit = f" / {g['limit_km']:.0f}" if g["limit_km"] else ""
             print(f"{g['name']:24s} {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
-    return _run(args, show)
+    return _run(args, show, create=False)
 
 
 def _print_answer(body: dict[str, Any], as_json: bool) -> None:
@@ -241,7 +265,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     # The engine computes: a few hundred modules and frames, bounded work in a process that
     # ends next. Python's cyclic collector would walk all of them again and again (~30 ms).
     gc.disable()
-    return _run(args, show)
+    return _run(args, show, create=False)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -250,9 +274,14 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise InvalidInput("output", "both" if args.html else "none", "exactly one of --html FILE or --md FILE")
         target = Path(args.html or args.md)
         text = ws.report(_parse_date(args.date), "html" if args.html else "md")
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            say_error(f"error: cannot write {target}: {exc.strerror or exc}")
+            return 2
         print(f"report: wrote {target}")
-    return _run(args, write)
+        return 0
+    return _run(args, write, create=False)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -308,7 +337,7 @@ def cmd_export_daily_log(args: argparse.Namespace) -> int:
             return 2
         print(f"wrote {rows} rows to {path}")
         return 0
-    return _run(args, write)
+    return _run(args, write, create=False)
 
 
 # -- the parser ------------------------------------------------------------------------
@@ -348,6 +377,13 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("activities", cmd_activities, "List stored activities.")
     p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    asub = p.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser)
+    p = command("delete", cmd_activities_delete, "Delete activities (by id, or all from a file) and "
+                "everything derived from them; importing the file again brings them back.", asub)
+    p.add_argument("ids", nargs="*", type=int, metavar="ID", help="ids as `heavylegs activities` lists them")
+    p.add_argument("--source", action="append", metavar="PATH",
+                   help="every activity imported from this file or archive (repeatable)")
     p.add_argument("--json", action="store_true")
 
     profile = sub.add_parser("profile", help="The runner's profile.", description="The runner's profile.")
@@ -414,11 +450,19 @@ def run() -> None:
     its files and the database by then (all in ``with`` blocks); tearing the interpreter
     down, freeing several hundred modules and polars' threads, would add 40-100 ms to a
     cold ``why``."""
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # the reader went away (`why --json | head`): that is not an error
+        code = 0
     try:
         sys.stdout.flush()
+    except BrokenPipeError:
+        code = 0
+    except ValueError:  # the stream is closed
+        pass
+    try:
         sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # the reader went away, or the stream is closed
+    except (BrokenPipeError, ValueError):
         pass
     os._exit(code)
 

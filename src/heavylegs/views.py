@@ -11,7 +11,10 @@ from rich.table import Table
 def _iso_local(start_utc: str, offset_s: int | None) -> str:
     start = datetime.fromisoformat(start_utc)
     if offset_s is not None:
-        start = start.astimezone(timezone(timedelta(seconds=offset_s)))
+        try:
+            start = start.astimezone(timezone(timedelta(seconds=offset_s)))
+        except OverflowError:  # a broken clock's far date, stored before it was refused: shown in UTC
+            pass
     return start.isoformat()
 
 

@@ -114,21 +114,29 @@ def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> str:
             f"<style>{CSS}</style></head><body>{body}</body></html>")
 
 
+def _md(text: str) -> str:
+    """Text from the runner's data (gear names, notes) for Markdown: HTML in it is shown,
+    never run (a Markdown viewer renders raw HTML)."""
+    return escape(text, quote=False)
+
+
 def markdown(answer: Answer) -> str:
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
     for h in answer.triage:
-        lines += [f"> **{h.title}**", ">", f"> {h.message}", *[f"> - {e}" for e in h.evidence], ">",
-                  f"> {how_to_clear(h.codes)}", ""]
-    lines += ["## Likely causes", ""] + ([f"*{FOR_DOCTOR}*", ""] if answer.withheld else [])
+        lines += [f"> **{_md(h.title)}**", ">", f"> {_md(h.message)}", *[f"> - {_md(e)}" for e in h.evidence], ">",
+                  f"> {_md(how_to_clear(h.codes))}", ""]
+    lines += ["## Likely causes", ""] + ([f"*{_md(FOR_DOCTOR)}*", ""] if answer.withheld else [])
     for rank, f in enumerate(answer.findings, 1):
-        lines += [f"{rank}. **{f.cause}** (score {f.score:.2f}, {f.confidence} confidence)",
-                  *[f"   - {e.text}" for e in f.evidence], *[f"   - Fix: {x}" for x in f.fix]]
+        lines += [f"{rank}. **{_md(f.cause)}** (score {f.score:.2f}, {f.confidence} confidence)",
+                  *[f"   - {_md(e.text)}" for e in f.evidence], *[f"   - Fix: {_md(x)}" for x in f.fix]]
     if not answer.findings:
         lines.append("No cause stands out in your data for this day.")
     if answer.plan:
-        lines += ["", "## What to do now" if answer.withheld else "## What to do next", "", *[f"- {p.text}" + (f" [{p.answers}]" if p.answers else "") for p in answer.plan]]
+        lines += ["", "## What to do now" if answer.withheld else "## What to do next", "",
+                  *[f"- {_md(p.text)}" + (f" [{_md(p.answers)}]" if p.answers else "") for p in answer.plan]]
     if answer.patterns:
-        lines += ["", "## Your own patterns", "", *[f"- {p.text}" for p in answer.patterns[:4]]]
-    lines += ["", "## Ruled out", "", *[f"- **{r.cause}**: {r.why}" for r in answer.ruled_out],
-              "", "## Not assessed", "", *[f"- **{n.cause}**: needs {', '.join(n.missing)}. {n.how}" for n in answer.not_assessed]]
+        lines += ["", "## Your own patterns", "", *[f"- {_md(p.text)}" for p in answer.patterns[:4]]]
+    lines += ["", "## Ruled out", "", *[f"- **{_md(r.cause)}**: {_md(r.why)}" for r in answer.ruled_out],
+              "", "## Not assessed", "",
+              *[f"- **{_md(n.cause)}**: needs {_md(', '.join(n.missing))}. {_md(n.how)}" for n in answer.not_assessed]]
     return "\n".join(lines) + "\n"

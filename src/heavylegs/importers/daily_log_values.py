@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from heavylegs import dates
 from heavylegs.core.logschema import (
     COLUMN_BY_NAME,
     COLUMNS,
@@ -52,13 +53,18 @@ class BadValue(Exception):
 
 
 def parse_date(cell: str) -> date:
-    """``YYYY-MM-DD`` and nothing else (not ``20240501``, not ``1/5/2024``)."""
+    """``YYYY-MM-DD`` and nothing else (not ``20240501``, not ``1/5/2024``), a day a
+    runner's log can have (dates.py: 1980 to a day after today)."""
     if not _DATE.fullmatch(cell):
         raise BadValue("is not a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(cell)
+        day = date.fromisoformat(cell)
     except ValueError:
         raise BadValue("is not a real calendar date") from None
+    problem = dates.day_problem(day)
+    if problem:
+        raise BadValue(f"{problem} ({dates.accepted()})")
+    return day
 
 
 def _why_not(cell: str) -> str:
@@ -126,8 +132,25 @@ def _choice(choices: tuple[str, ...]) -> Converter:
     return convert
 
 
+# A text cell a spreadsheet would run as a formula starts with one of these; on export it
+# gets a leading apostrophe (as OWASP's "CSV injection" advice and spreadsheet-safe CSV
+# writers do), and import takes the apostrophe off again. A text that already starts with
+# apostrophes before such a character gets one more, so the round trip is exact.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_START)
+
+
+def neutralise(text: str) -> str:
+    """``text`` safe to open in a spreadsheet: ``'=1+1`` for ``=1+1``; other text as is."""
+    return "'" + text if _formula_like(text) else text
+
+
 def _text(cell: str) -> str:
-    return cell
+    """A text cell, with the apostrophe :func:`neutralise` put before a formula taken off."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell) else cell
 
 
 def _items(cell: str) -> list[str]:
@@ -233,6 +256,8 @@ def formatter_for(column: LogColumn) -> Formatter:
         return _joined(str)
     if column.kind == "date":
         return date.isoformat  # type: ignore[return-value]
+    if column.kind == "text":
+        return neutralise  # type: ignore[return-value]
     return str
 
 

@@ -29,6 +29,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str | None:
+    """The content hash of the file at ``path`` (as an import stores it), or None when
+    there is no such readable file."""
+    try:
+        with FileSource.open_path(path) as source:
+            return source.sha256()
+    except OSError:
+        return None
+
+
 def open_file(path: Path) -> Source:
     """The file at ``path``, opened for reading (raises OSError as ``open`` does). Close it
     once its units are imported."""

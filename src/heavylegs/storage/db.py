@@ -9,9 +9,11 @@ from pathlib import Path
 
 from heavylegs.core.logschema import COLUMNS as LOG_COLUMNS
 from heavylegs.core.logschema import V1_COLUMNS
-from heavylegs.errors import StorageError
+from heavylegs.errors import NotEnoughData, StorageError
 
 DB_NAME = "heavylegs.sqlite"
+# How long a write waits for another process's transaction (imports, check-ins at once).
+BUSY_TIMEOUT_S = 60.0
 
 
 def _log_table_sql() -> str:
@@ -178,19 +180,75 @@ MIGRATION_5 = "\n".join(f"ALTER TABLE daily_log ADD COLUMN {c.name} {c.sql_type}
 MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
 
 
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration, one by one (a trigger's body stays whole)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise StorageError(
-            f"the workspace was written by a newer heavylegs (schema {version}, this one "
-            f"knows {len(MIGRATIONS)}): upgrade heavylegs")
-    for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+    """Apply the migrations not yet applied, in one write transaction: the version is read
+    again inside it, so two processes opening a new workspace at once migrate it once."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StorageError(
+                f"the workspace was written by a newer heavylegs (schema {version}, this one "
+                f"knows {len(MIGRATIONS)}): upgrade heavylegs")
+        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already: after a failed COMMIT
+    (a full disk) it has, and a second ROLLBACK would replace the first error with "cannot
+    rollback - no transaction is active"."""
+    if conn.in_transaction:
         try:
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+            conn.execute("ROLLBACK")
         except sqlite3.Error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            pass
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) a runner can act on.
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL = 5, 6, 8, 10, 13
+
+
+def storage_error(home: Path, exc: BaseException) -> StorageError:
+    """One line for a failed write to the workspace at ``home``, keeping its first cause."""
+    where = home / DB_NAME
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    errno = getattr(exc, "errno", None)
+    if primary == _SQLITE_FULL or errno == 28 or "disk is full" in str(exc):
+        return StorageError(f"{where}: the disk is full; free some space and run the same command "
+                            "again (what was stored so far is kept)")
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StorageError(f"{where}: the workspace is busy (another heavylegs is writing to it "
+                            f"for over {BUSY_TIMEOUT_S:.0f} s); try again")
+    if primary == _SQLITE_READONLY or errno in (13, 30):
+        return StorageError(f"{where}: the workspace is read-only; it can be read (why, report, "
+                            "activities) but not changed")
+    if primary == _SQLITE_IOERR:
+        return StorageError(f"{where}: the disk failed to write ({exc}); check the disk and run "
+                            "the same command again")
+    return StorageError(f"{where}: cannot write the workspace ({exc})")
 
 
 def default_home() -> Path:
@@ -203,16 +261,58 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("heavylegs"))
 
 
-def open_database(home: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the workspace database under ``home``."""
+def _writable(home: Path, path: Path) -> bool:
+    """Whether the workspace can be written: its folder (SQLite keeps the -wal and -shm
+    files beside the database) and its file. ``os.access`` also answers no, even to root,
+    on a read-only mount."""
+    return os.access(home, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def open_database(home: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open the workspace database under ``home``, creating it if needed and ``create``;
+    without ``create`` a missing workspace is a ``NotEnoughData`` saying how to make one.
+    A workspace that cannot be written (read-only folder, file or mount) is opened
+    read-only: every read works, a write fails as a ``StorageError``."""
+    path = home / DB_NAME
+    if not create and not path.is_file():
+        raise NotEnoughData(f"no workspace at {home}: make one by importing your files "
+                            "(heavylegs import PATH), or pick another with --home DIR")
     try:
+        if path.is_file() and not _writable(home, path):
+            return _open_read_only(path)
         home.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(home / DB_NAME, isolation_level=None)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn)
     except (OSError, sqlite3.Error) as exc:
-        raise StorageError(f"{home / DB_NAME}: cannot open the workspace ({exc})") from exc
+        raise StorageError(f"{path}: cannot open the workspace ({exc})") from exc
+    return conn
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """The database opened for reading only. A WAL database needs its -shm file, which a
+    read-only folder cannot hold when no writer has it open: then it is opened as
+    immutable (nobody can write it there anyway)."""
+    conn = None
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_S)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.Error:
+            conn.close()
+            conn = None
+    if conn is None:
+        raise StorageError(f"{path}: cannot open the read-only workspace")
+    if version != len(MIGRATIONS):
+        conn.close()
+        raise StorageError(f"{path}: the workspace is read-only and has schema {version}, this "
+                           f"heavylegs needs {len(MIGRATIONS)}: make it writable once to upgrade it")
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA query_only = ON")
     return conn

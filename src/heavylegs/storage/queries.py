@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -103,10 +103,17 @@ def activities_with_hists(conn: sqlite3.Connection, since_utc: str | None = None
     return _columns_frame(values, {**{c: ACTIVITY_FRAME_SCHEMA[c] for c in names}, "hr_hist": pl.Binary})
 
 
-def last_dates(conn: sqlite3.Connection) -> tuple[str | None, str | None]:
-    """The latest daily-log date and the latest activity start (UTC ISO text), None when empty."""
-    log = conn.execute("SELECT max(date) FROM daily_log").fetchone()[0]
-    act = conn.execute("SELECT max(start_utc) FROM activities").fetchone()[0]
+def last_dates(conn: sqlite3.Connection, until: date | None = None) -> tuple[str | None, str | None]:
+    """The latest daily-log date and the latest activity start (UTC ISO text), None when
+    empty; only those on or before the day ``until`` when given (data a broken clock dated
+    in the far future, stored before heavylegs refused it, is not "the latest day")."""
+    if until is None:
+        log = conn.execute("SELECT max(date) FROM daily_log").fetchone()[0]
+        act = conn.execute("SELECT max(start_utc) FROM activities").fetchone()[0]
+        return log, act
+    log = conn.execute("SELECT max(date) FROM daily_log WHERE date <= ?", (until.isoformat(),)).fetchone()[0]
+    act = conn.execute("SELECT max(start_utc) FROM activities WHERE start_utc < ?",
+                       ((until + timedelta(days=1)).isoformat(),)).fetchone()[0]
     return log, act
 
 

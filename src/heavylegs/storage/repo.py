@@ -10,6 +10,7 @@ as Parquet, faster to write, and ~6× smaller than raw (~19 bytes a sample).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ from heavylegs.core import streams as stream_schema
 from heavylegs.core.logschema import COLUMN_BY_NAME
 from heavylegs.core.model import ActivitySummary, ParsedActivity
 from heavylegs.core.wellness import DailyValue
+from heavylegs.storage.db import rollback
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,7 +69,7 @@ def _insert_file(conn: sqlite3.Connection, sha256: str, path: str, kind: str, si
 def _find_duplicate(conn: sqlite3.Connection, s: ActivitySummary) -> sqlite3.Row | None:
     lo = (s.start - timedelta(seconds=DUPLICATE_START_TOLERANCE_S)).isoformat()
     hi = (s.start + timedelta(seconds=DUPLICATE_START_TOLERANCE_S)).isoformat()
-    for row in conn.execute("SELECT a.id, a.elapsed_s, s.n_samples FROM activities a "
+    for row in conn.execute("SELECT a.id, a.elapsed_s, s.n_samples, s.data FROM activities a "
                             "LEFT JOIN streams s ON s.activity_id = a.id "
                             "WHERE a.start_utc BETWEEN ? AND ?", (lo, hi)):
         longer = max(row["elapsed_s"], s.elapsed_s, 1.0)
@@ -80,13 +82,23 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
+def _richness(n_samples: int, blob: bytes) -> tuple[int, bytes]:
+    """How two copies of one activity are ranked: more samples first, then (a tie, as two
+    devices recording every second give) the stream's content hash, so that which copy
+    wins never depends on which was imported first."""
+    return n_samples, hashlib.sha256(blob).digest()
+
+
 def _merge(s: ActivitySummary, richer: bool) -> tuple[str, list[object]]:
     """SET clause and parameters folding a second copy of an activity into the stored one:
-    the richer copy's values win where it has them, and either copy fills what the other
-    lacks (a Strava name and sport for a device file stored first, or the reverse); a
-    ``generic`` sport never replaces a known one."""
-    parts: list[str] = []
-    params: list[object] = []
+    the richer copy's values win where it has them (its start time too), and either copy
+    fills what the other lacks (a Strava name and sport for a device file stored first, or
+    the reverse); a ``generic`` sport never replaces a known one. Each value is so that of
+    the richest copy that has one, whatever the order of import."""
+    parts: list[str] = ["start_utc = ?" if richer else "start_utc = start_utc",
+                        "utc_offset_s = COALESCE(?, utc_offset_s)" if richer
+                        else "utc_offset_s = COALESCE(utc_offset_s, ?)"]
+    params: list[object] = ([s.start.isoformat()] if richer else []) + [s.utc_offset_s]
     for column, value in zip(SUMMARY_COLUMNS, _summary_values(s), strict=True):
         if column == "sport":
             keep = "sport IS NOT NULL AND sport != 'generic'"
@@ -114,7 +126,8 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
     dup = _find_duplicate(conn, s)
     if dup is not None:
         activity_id = int(dup["id"])
-        richer = act.streams.height > (dup["n_samples"] or 0)  # keep the richest stream
+        stored = _richness(dup["n_samples"] or 0, dup["data"] or b"")
+        richer = _richness(act.streams.height, blob) > stored  # keep the richest stream
         sets, params = _merge(s, richer)
         if richer:
             sets, params = sets + ", hr_hist = ?", [*params, hr_hist.tobytes()]
@@ -153,8 +166,9 @@ def _to_sql(name: str, value: object) -> object:
 
 
 def upsert_log_rows(conn: sqlite3.Connection, rows: Iterable[Mapping[str, object]]) -> int:
-    """Upsert daily-log rows by date; only the columns a row has are written. The caller
-    owns the transaction."""
+    """Upsert daily-log rows by date; only the columns a row has are written, and a row
+    whose values are all stored already is left alone (no change, the stored answer
+    stays). The caller owns the transaction."""
     count = 0
     now = _now()
     for row in rows:
@@ -162,8 +176,9 @@ def upsert_log_rows(conn: sqlite3.Connection, rows: Iterable[Mapping[str, object
         names = ", ".join(["date", *cols, "updated_at"])
         marks = ", ".join("?" * (len(cols) + 2))
         updates = ", ".join([*(f"{c} = excluded.{c}" for c in cols), "updated_at = excluded.updated_at"])
+        differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in cols) or "0"
         conn.execute(f"INSERT INTO daily_log({names}) VALUES ({marks}) "
-                     f"ON CONFLICT(date) DO UPDATE SET {updates}",
+                     f"ON CONFLICT(date) DO UPDATE SET {updates} WHERE {differs}",
                      [str(row["date"]), *(_to_sql(c, row[c]) for c in cols), now])
         count += 1
     return count
@@ -186,19 +201,29 @@ def _gear_id(conn: sqlite3.Connection, name: str) -> int:
 
 def _save_daily_values(conn: sqlite3.Connection, sha256: str | None, values: Iterable[DailyValue]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO daily_values(date, column_name, source, num, txt, detail, file_sha256) "
-        "VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO daily_values(date, column_name, source, num, txt, detail, file_sha256) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT(date, column_name, source) DO UPDATE SET num = excluded.num, "
+        "txt = excluded.txt, detail = excluded.detail, file_sha256 = excluded.file_sha256 "
+        "WHERE num IS NOT excluded.num OR txt IS NOT excluded.txt OR detail IS NOT excluded.detail "
+        "OR file_sha256 IS NOT excluded.file_sha256",
         [(v.day.isoformat(), v.column, v.source,
           v.value if isinstance(v.value, int | float) else None,
           v.value if isinstance(v.value, str) else None, v.detail, sha256) for v in values])
 
 
 def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: list[np.ndarray],
-                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None) -> list[int]:
+                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None) -> list[int] | None:
     """Store one unit in a single transaction: its hash (unless it is a table with row
-    errors, so that a re-import reports them again), activities, gear, daily-log rows and device values."""
+    errors, so that a re-import reports them again), activities, gear, daily-log rows and
+    device values. The "already stored?" check is part of the transaction: when another
+    process stored the same unit meanwhile nothing is written and None is returned (a lost
+    race is "unchanged", never a UNIQUE error). Raises ``sqlite3.Error`` with its first
+    cause (a full disk stays "database or disk is full")."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        if has_file(conn, unit.sha256):
+            conn.execute("ROLLBACK")
+            return None
         sha = None if bundle.errors and not bundle.activities else unit.sha256
         if sha:
             _insert_file(conn, sha, unit.name, bundle.kind, unit.size)
@@ -211,7 +236,7 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
         _save_daily_values(conn, sha, bundle.daily_values)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     return ids
 
@@ -219,3 +244,35 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
 def stream_of(conn: sqlite3.Connection, activity_id: int) -> pl.DataFrame | None:
     row = conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
     return decode_streams(row["data"]) if row else None
+
+
+def activity_ids_from(conn: sqlite3.Connection, path: str, sha256: str | None = None) -> list[int]:
+    """The activities stored from the file named ``path`` as it was imported (or any
+    member of the archive ``path``), or from the file whose content hash is ``sha256``."""
+    rows = conn.execute(
+        "SELECT DISTINCT s.activity_id FROM activity_sources s JOIN files f ON f.sha256 = s.file_sha256 "
+        "WHERE f.path = ? OR substr(f.path, 1, ?) = ? OR f.sha256 = ? ORDER BY s.activity_id",
+        (path, len(path) + 1, path + "!", sha256 or "")).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def delete_activities(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """Delete activities and everything derived from them, in one transaction: streams,
+    metrics and sources go with them (ON DELETE CASCADE), and a file's row goes when no
+    activity or device value is left from it (so importing that file again brings its
+    activities back). The stored answers are emptied by the triggers. Returns how many."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        marks = ", ".join("?" * len(ids))
+        shas = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT file_sha256 FROM activity_sources WHERE activity_id IN ({marks})", list(ids))]
+        count = conn.execute(f"DELETE FROM activities WHERE id IN ({marks})", list(ids)).rowcount
+        for sha in shas:
+            conn.execute("DELETE FROM files WHERE sha256 = ? "
+                         "AND NOT EXISTS (SELECT 1 FROM activity_sources WHERE file_sha256 = ?) "
+                         "AND NOT EXISTS (SELECT 1 FROM daily_values WHERE file_sha256 = ?)", (sha, sha, sha))
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+    return count
