@@ -76,6 +76,21 @@ def bundle_for(path: str, data: bytes) -> Bundle:
     return _activity_bundle(path, data)
 
 
+def unreadable(name: str, head: bytes) -> str | None:
+    """Why content starting with ``head`` (its first ``SNIFF_BYTES``, un-gzipped) is of no
+    format :func:`bundle_for` reads, said as it would say it; None if it may be read."""
+    from heavylegs.importers import activity_problem, detect_format
+
+    if is_health_xml(head) or detect_format(head) is not None:
+        return None
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        from heavylegs.importers import wellness_csv
+
+        if wellness_csv.detect(head) is not None:
+            return None
+    return activity_problem(name, head)
+
+
 def units_for(path: Path, data: bytes | Source) -> list[Unit]:
     """The units a file holds: one, or one per data member of an archive. ``data`` is the
     file's source (or its bytes): keep it open until every unit is parsed."""

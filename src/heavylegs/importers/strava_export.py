@@ -121,7 +121,7 @@ def find_base(names: Iterable[str]) -> str | None:
 
 def units(archive: Archive, base: str) -> list[Unit]:
     """The units of a Strava export whose activities.csv sits in ``base``."""
-    from heavylegs.importers.exports import member_units, plain_units
+    from heavylegs.importers.exports import activity_unit, member_units, plain_units
 
     entries = {e.name: e for e in archive.safe_entries()}
     csv_entry = entries[base + CSV_NAME]
@@ -140,7 +140,8 @@ def units(archive: Archive, base: str) -> list[Unit]:
             summary_rows.append(row)
             continue
         used.add(entry.name)
-        found.append(archive.unit(entry, lambda n, d, r=row: file_bundle(n, d, r), salt=row.salt()))
+        found.append(activity_unit(archive, entry, lambda n, d, r=row: file_bundle(n, d, r),
+                                   salt=row.salt()))
     for entry in uploads:
         if entry.name not in used:
             found += member_units(archive, entry)
