@@ -41,7 +41,9 @@ def detect_format(data: bytes) -> str | None:
     """``'fit'``, ``'gpx'``, ``'tcx'``, ``'csv'`` (a daily log) or ``None``, from content."""
     if data[8:12] == b".FIT":
         return "fit"
-    head = data[:65536].lstrip(b"\xef\xbb\xbf").lstrip()
+    from heavylegs.importers.textenc import sniff_head
+
+    head = sniff_head(data[:65536]).lstrip()
     if head.startswith(b"<"):
         return _xml_format(head)
     return "csv" if _is_daily_log(head) else None
@@ -97,6 +99,9 @@ def read_activity_file(path: str | Path, data: bytes | None = None) -> list[Pars
         if problem := activity_problem(name, gunzip_head(data, name)):
             raise UnsupportedFormat(name, problem)
         data = gunzip(data, name)
+    from heavylegs.importers.textenc import to_utf8
+
+    data = to_utf8(data)  # UTF-16 GPX/TCX with a BOM
     kind = detect_format(data)
     if kind == "fit":
         from heavylegs.importers import fit
