@@ -7,6 +7,7 @@ stay a few kilobytes and the tests fast; the checks are the same at the real lim
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import struct
@@ -19,12 +20,18 @@ from hypothesis import strategies as st
 
 from heavylegs.api import Workspace
 from heavylegs.errors import ImportFailed
-from heavylegs.importers import archive, exports
+from heavylegs.importers import archive, exports, inflate
 
 DATA = Path(__file__).resolve().parent / "data" / "activities"
 RUN = (DATA / "garmin-fenix-5-run.fit").read_bytes()
 WALK = (DATA / "garmin-fenix-5-walk.fit").read_bytes()
 FR110 = (DATA / "2013-02-06-12-11-14.fit").read_bytes()
+
+
+def fit_bomb(size: int, noise: int = 0) -> bytes:
+    """A FIT header (so that sniffing lets it through) and ``size`` zeros after ``noise``
+    incompressible bytes: only the ratio and size limits can stop it."""
+    return RUN[:14] + hashlib.shake_256(b"noise").digest(noise) + bytes(size)
 
 
 def zip_bytes(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -108,7 +115,7 @@ def test_zip_slip_names_are_refused(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_by_ratio_is_refused(tmp_path: Path, small_limits: None) -> None:
-    data = zip_bytes([("bomb.fit", bytes(2 << 20)), ("run.fit", RUN)])
+    data = zip_bytes([("bomb.fit", fit_bomb(2 << 20)), ("run.fit", RUN)])
     ws, report, path = run_import(tmp_path, data)
     assert_one_line(report, [f"{path}!bomb.fit"])
     assert "200:1" in report.failed[0][1] and "zip bomb" in report.failed[0][1]
@@ -117,7 +124,7 @@ def test_zip_bomb_by_ratio_is_refused(tmp_path: Path, small_limits: None) -> Non
 
 def test_member_over_the_size_cap_is_refused_whatever_its_header_says(
         tmp_path: Path, small_limits: None) -> None:
-    big = hashlib.shake_256(b"x").digest(600 << 10)  # incompressible: the ratio check passes
+    big = RUN[:14] + hashlib.shake_256(b"x").digest(600 << 10)  # incompressible: passes the ratio
     data = zip_bytes([("big.fit", big), ("run.fit", RUN)], zipfile.ZIP_STORED)
     lying = patch_headers(data, b"big.fit", size=100)  # declares 100 bytes
     for blob in (data, lying):
@@ -125,6 +132,62 @@ def test_member_over_the_size_cap_is_refused_whatever_its_header_says(
         assert_one_line(report, [f"{path}!big.fit"])
         assert ws.activities().height == 1
         ws.close()
+
+
+def test_gzip_inside_a_zip_counts_against_the_zips_ratio(tmp_path: Path,
+                                                         small_limits: None) -> None:
+    data = zip_bytes([("bomb.fit.gz", gzip.compress(fit_bomb(2 << 20))), ("run.fit", RUN)],
+                     zipfile.ZIP_STORED)  # the zip layer alone is 1:1
+    ws, report, path = run_import(tmp_path, data)
+    assert_one_line(report, [f"{path}!bomb.fit.gz"])
+    assert "zip bomb" in report.failed[0][1]
+    assert ws.activities().height == 1
+
+
+def test_member_of_an_unread_type_is_never_inflated_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's case: a zip of gzipped zeros named .fit.gz (each 2.4 MB -> 240 MB there)."""
+    inflated: list[str] = []
+    real_gunzip, real_read = inflate.gunzip, archive.Archive.read
+    monkeypatch.setattr(inflate, "gunzip", lambda d, n, c: inflated.append(n) or real_gunzip(d, n, c))
+    monkeypatch.setattr(archive.Archive, "read",
+                        lambda self, e, **k: inflated.append(e.name) or real_read(self, e, **k))
+    zeros = gzip.compress(bytes(8 << 20))
+    data = zip_bytes([(f"activities/{i}.fit.gz", zeros) for i in range(3)]
+                     + [("junk.csv", bytes(4 << 20)), ("x.zip", bytes(4 << 20))])
+    ws, report, path = run_import(tmp_path, data)
+    assert_one_line(report, [f"{path}!activities/{i}.fit.gz" for i in range(3)]
+                    + [f"{path}!x.zip"])
+    assert "the content is not FIT" in report.failed[0][1]
+    assert "not a zip archive" in report.failed[-1][1]
+    assert inflated == []
+
+
+def test_zip_inside_a_zip_is_held_to_the_outer_archives_ratio(tmp_path: Path,
+                                                              small_limits: None) -> None:
+    # Each layer alone stays under 200:1; together the member expands thousands to one.
+    # a.fit deflates ~90:1; pad.bin (never read) is stored, so the outer zip deflates the
+    # inner one ~40:1.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.fit", fit_bomb(300 << 10, noise=3 << 10), zipfile.ZIP_DEFLATED)
+        zf.writestr("pad.bin", hashlib.shake_256(b"pad").digest(2 << 10) + bytes(200 << 10))
+    inner = buf.getvalue()
+    data = zip_bytes([("in.zip", inner), ("run.fit", RUN)])
+    ws, report, path = run_import(tmp_path, data)
+    assert_one_line(report, [f"{path}!in.zip!a.fit"])
+    reason = report.failed[0][1]
+    assert "200:1" in reason and "in all" not in reason, reason
+    assert ws.activities().height == 1
+
+
+def test_members_together_are_held_to_the_archives_ratio(tmp_path: Path,
+                                                         small_limits: None) -> None:
+    # Each member stays under the floor where a member's own ratio applies.
+    data = zip_bytes([(f"{i}.fit", fit_bomb(60 << 10)) for i in range(40)])
+    ws, report, path = run_import(tmp_path, data)
+    reasons = [reason for _, reason in report.failed]
+    assert any("expand more than 200:1 in all" in r for r in reasons), reasons
 
 
 def test_header_that_understates_the_size_fails_the_member(tmp_path: Path) -> None:

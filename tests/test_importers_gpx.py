@@ -11,10 +11,9 @@ from pathlib import Path
 import gpxpy
 import pytest
 
-from heavylegs import importers
 from heavylegs.core.streams import COLUMNS
 from heavylegs.errors import CorruptFile, ImportFailed, UnsupportedFormat
-from heavylegs.importers import detect_format, read_activity_file
+from heavylegs.importers import archive, detect_format, inflate, read_activity_file
 
 DATA = Path(__file__).parent / "data" / "activities"
 
@@ -218,9 +217,25 @@ def test_truncated_gzip_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_gzip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importers, "_MAX_GUNZIPPED_BYTES", 1 << 16)
+    monkeypatch.setattr(inflate, "MAX_GUNZIPPED_BYTES", 1 << 16)
     with pytest.raises(ImportFailed, match="gzip bomb"):
-        read_activity_file("bomb.gpx.gz", gzip.compress(bytes(1 << 17)))
+        read_activity_file("bomb.gpx.gz", gzip.compress(b"<gpx>" + b" " * (1 << 17)))
+
+
+def test_gzip_bomb_over_the_ratio_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "RATIO_FLOOR_BYTES", 1 << 16)
+    with pytest.raises(ImportFailed, match="200:1"):
+        read_activity_file("bomb.gpx.gz", gzip.compress(b"<gpx>" + b" " * (1 << 20)))
+
+
+def test_gzip_of_an_unread_type_is_refused_from_its_first_bytes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: list[int] = []
+    real = inflate.gunzip
+    monkeypatch.setattr(inflate, "gunzip", lambda *a: sizes.append(1) or real(*a))
+    with pytest.raises(UnsupportedFormat, match="named .gpx but the content is not GPX"):
+        read_activity_file("zeros.gpx.gz", gzip.compress(bytes(1 << 24)))
+    assert sizes == []  # never inflated whole
 
 
 def test_unknown_content_names_what_is_accepted() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-import zlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +32,6 @@ __all__ = ["ACCEPTED", "detect_format", "read_activity_file"]
 
 ACCEPTED = "FIT, GPX or TCX activity files (also gzipped), or a daily-log CSV"
 _GZIP_MAGIC = b"\x1f\x8b"
-_MAX_GUNZIPPED_BYTES = 256 << 20  # a gzip bomb stops here; real activities are < 50 MB
 _ROOT = re.compile(rb"\s*<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 _SKIP = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE(\[.*?\]|[^>\[])*>)", re.S)
 _XML_ROOTS = {b"gpx": "gpx", b"TrainingCenterDatabase": "tcx"}
@@ -43,7 +41,9 @@ def detect_format(data: bytes) -> str | None:
     """``'fit'``, ``'gpx'``, ``'tcx'``, ``'csv'`` (a daily log) or ``None``, from content."""
     if data[8:12] == b".FIT":
         return "fit"
-    head = data[:65536].lstrip(b"\xef\xbb\xbf").lstrip()
+    from heavylegs.importers.textenc import sniff_head
+
+    head = sniff_head(data[:65536]).lstrip()
     if head.startswith(b"<"):
         return _xml_format(head)
     return "csv" if _is_daily_log(head) else None
@@ -64,19 +64,25 @@ def _is_daily_log(head: bytes) -> bool:
 
 
 def gunzip(data: bytes, path: str) -> bytes:
-    """The content of a gzip stream; a truncated or damaged one is a ``CorruptFile``."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, _MAX_GUNZIPPED_BYTES)
-    except zlib.error as error:
-        raise CorruptFile(path, f"damaged gzip data ({error})") from None
-    if inflater.unconsumed_tail:
-        raise ImportFailed(path, f"gzip content is larger than {_MAX_GUNZIPPED_BYTES >> 20} MiB "
-                                 "(a gzip bomb?); refused")
-    if not inflater.eof:
-        raise CorruptFile(path, "the gzip file is truncated (it ends before its content "
-                                "does); download or copy it again")
-    return out
+    """The content of a gzip stream, inflated in chunks and refused (before it is all in
+    memory) past 256 MiB or past the archives' ratio (``MAX_RATIO``:1 over
+    ``RATIO_FLOOR_BYTES``); a truncated or damaged one is a ``CorruptFile``."""
+    from heavylegs.importers import archive, inflate
+
+    def check(size: int) -> None:
+        inflate.check_cap(path, size)
+        if size > archive.RATIO_FLOOR_BYTES and size > archive.MAX_RATIO * len(data):
+            raise ImportFailed(path, f"gzip content expands more than {archive.MAX_RATIO}:1 "
+                                     "(a gzip bomb?); refused")
+    return inflate.gunzip(data, path, check)
+
+
+def activity_problem(name: str, head: bytes) -> str | None:
+    """Why a file whose content starts with ``head`` is not an activity file, or None."""
+    kind = detect_format(head)
+    if kind in ("fit", "gpx", "tcx"):
+        return None
+    return f"{_unknown(name, kind)} (accepted: {ACCEPTED})"
 
 
 def read_activity_file(path: str | Path, data: bytes | None = None) -> list[ParsedActivity]:
@@ -87,8 +93,15 @@ def read_activity_file(path: str | Path, data: bytes | None = None) -> list[Pars
             data = Path(path).read_bytes()
         except OSError as error:
             raise ImportFailed(name, f"cannot read the file ({error.strerror or error})") from None
-    if data[:2] == _GZIP_MAGIC:
+    if data[:2] == _GZIP_MAGIC:  # what it holds is told from a prefix, before the rest
+        from heavylegs.importers.inflate import gunzip_head
+
+        if problem := activity_problem(name, gunzip_head(data, name)):
+            raise UnsupportedFormat(name, problem)
         data = gunzip(data, name)
+    from heavylegs.importers.textenc import to_utf8
+
+    data = to_utf8(data)  # UTF-16 GPX/TCX with a BOM
     kind = detect_format(data)
     if kind == "fit":
         from heavylegs.importers import fit

@@ -169,7 +169,10 @@ def iter_children(stream: BinaryIO, path: str, problems: Counter[str]
 
 
 def parse_stream(stream: BinaryIO, path: str, routes: RouteLoader) -> Bundle:
-    """The bundle of one export.xml read from ``stream``."""
+    """The bundle of one export.xml read from ``stream`` (UTF-8, or UTF-16 with a BOM)."""
+    from heavylegs.importers.textenc import utf8_stream
+
+    stream = utf8_stream(stream)
     records = DailyRecords()
     workouts: list[Workout] = []
     for elem in iter_children(stream, path, records.problems):

@@ -15,7 +15,14 @@ is closed. The limits:
 - a member is read with a cap whatever its header declares: more than
   ``MAX_MEMBER_BYTES``, or more than ``MAX_RATIO``:1 over ``RATIO_FLOOR_BYTES``, is a zip
   bomb; every member of an archive and its nested archives together stop at
-  ``MAX_TOTAL_BYTES``;
+  ``MAX_TOTAL_BYTES``, and at ``MAX_RATIO``:1 of the archive's own size;
+- decompression is budgeted as a whole: a member's ratio is taken against what it takes
+  in the outermost archive (a nested archive's members are scaled by how much the nested
+  archive itself expanded), and a gzip layer inside a member (``run.fit.gz``) is inflated
+  (:meth:`Archive.content`) under the same ratio and total as the zip around it;
+- a member's type is told from its first bytes (:meth:`Archive.sniff` inflates a small
+  prefix only, through a gzip layer too) before it is inflated further, so a member of a
+  type heavylegs does not read is never inflated whole;
 - archives nest at most ``MAX_DEPTH`` deep below the archive given, and an archive that
   contains itself (by content hash: a zip quine) is refused;
 - members whose data overlap (a non-recursive zip bomb) are refused;
@@ -46,6 +53,7 @@ from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from heavylegs.errors import CorruptFile, ImportFailed
+from heavylegs.importers import inflate
 from heavylegs.importers.bundle import Bundle, Unit
 from heavylegs.importers.source import FileSource, MemorySource, Source, View, release
 
@@ -124,10 +132,12 @@ class Digest:
 
 @dataclass
 class Budget:
-    """What an archive and its nested archives have used of the total limits."""
+    """What an archive and its nested archives have used of the total limits;
+    ``compressed`` is the outermost archive's size (0: unknown)."""
 
     total_bytes: int = 0
     members: int = 0
+    compressed: int = 0
 
 
 def _problem(method: int, flags: int) -> str | None:
@@ -165,13 +175,16 @@ def _flag_overlaps(entries: list[Entry]) -> list[Entry]:
 class Archive:
     """A zip read from ``data`` (a :class:`Source`, or bytes); ``path`` names it in messages
     (``a.zip`` or ``a.zip!b.zip``). Nested archives share ``budget``, and their sources
-    are attached to this one's (closed with it)."""
+    are attached to this one's (closed with it). ``scale`` is how many bytes of the
+    outermost archive one byte of this one takes (1 for the archive given)."""
 
     def __init__(self, path: str, data: bytes | Source, *, depth: int = 0,
-                 ancestors: frozenset[str] = frozenset(), budget: Budget | None = None) -> None:
+                 ancestors: frozenset[str] = frozenset(), budget: Budget | None = None,
+                 scale: float = 1.0) -> None:
         self.source = data if isinstance(data, Source) else MemorySource(data)
         self.path, self.depth, self.ancestors = path, depth, ancestors
-        self.budget = budget if budget is not None else Budget()
+        self.budget = budget if budget is not None else Budget(compressed=self.source.size)
+        self.scale = scale
         self.damage: str | None = None
         try:
             self.zipfile: zipfile.ZipFile | None = zipfile.ZipFile(self.source.open())
@@ -243,7 +256,47 @@ class Archive:
         if inner.sha256() in lineage:
             inner.close()
             raise ImportFailed(path, "the archive contains itself (a zip quine); refused")
-        return Archive(path, inner, depth=self.depth + 1, ancestors=lineage, budget=self.budget)
+        scale = self.scale * entry.compress_size / max(inner.size, 1)
+        return Archive(path, inner, depth=self.depth + 1, ancestors=lineage, budget=self.budget,
+                       scale=scale)
+
+    def sniff(self, entry: Entry, count: int = inflate.SNIFF_BYTES) -> bytes:
+        """The first ``count`` bytes of a member's content (through a gzip layer), to tell
+        what it is: only a small prefix is inflated, and nothing is counted."""
+        name = self.member_path(entry)
+        if entry.unsafe or entry.problem:
+            raise ImportFailed(name, entry.problem or f"unsafe member name ({entry.unsafe})")
+        try:
+            if entry.info is not None and self.zipfile is not None:
+                with self.zipfile.open(entry.info) as stream:
+                    head = stream.read(count)
+            else:
+                chunks = _inflate(self.source.view(), entry)
+                head = next(chunks, b"")[:count]
+                chunks.close()
+        except _READ_ERRORS as error:
+            raise CorruptFile(name, _read_error(error)) from None
+        if head[:2] == inflate.GZIP_MAGIC:
+            return inflate.gunzip_head(head, name, count)
+        return head
+
+    def content(self, entry: Entry) -> bytes:
+        """A member's bytes with its gzip layer (if any) inflated, under the archive's
+        limits: the ratio against the member's compressed size, and the total, which the
+        inflated bytes join (the member's own bytes joined it with its digest)."""
+        data = self.read(entry)
+        if data[:2] != inflate.GZIP_MAGIC:
+            return data
+        name = self.member_path(entry)
+        compressed = entry.compress_size * self.scale
+
+        def check(size: int) -> None:
+            inflate.check_cap(name, size)
+            _check_limits(name, size, compressed, self.budget.total_bytes + size,
+                          self.budget.compressed)
+        out = inflate.gunzip(data, name, check)
+        self.budget.total_bytes += len(out)
+        return out
 
     def unit(self, entry: Entry, parse: Callable[[str, bytes], Bundle], *,
              digest: Digest | None = None, salt: str = "") -> Unit:
@@ -257,7 +310,7 @@ class Archive:
         sha = digest.sha256
         if salt:
             sha = hashlib.sha256(f"{sha}\n{salt}".encode()).hexdigest()
-        return Unit(name, sha, digest.size, lambda: parse(name, self.read(entry)))
+        return Unit(name, sha, digest.size, lambda: parse(name, self.content(entry)))
 
     def _extract(self, entry: Entry) -> Source:
         """A member (a zip inside this one) as a source of its own, counted toward the
@@ -296,8 +349,9 @@ class Archive:
                 if chunk is None:
                     break
                 size += len(chunk)
-                _check_limits(name, size, entry.compress_size,
-                              self.budget.total_bytes + size if count else 0)
+                _check_limits(name, size, entry.compress_size * self.scale,
+                              self.budget.total_bytes + size if count else 0,
+                              self.budget.compressed if count else 0)
             except _READ_ERRORS as error:
                 chunks.close()
                 raise CorruptFile(name, _read_error(error)) from None
@@ -411,12 +465,15 @@ class LimitedReader:
         if self.count:
             self.budget.total_bytes += len(chunk)
         _check_limits(self.name, self.size, self.compressed,
-                      self.budget.total_bytes if self.count else 0, capped=False)
+                      self.budget.total_bytes if self.count else 0,
+                      self.budget.compressed if self.count else 0, capped=False)
         return chunk
 
 
-def _check_limits(name: str, size: int, compressed: int, total: int, *,
+def _check_limits(name: str, size: int, compressed: float, total: int, archive: int = 0, *,
                   capped: bool = True) -> None:
+    """Refuse a member at ``size`` bytes so far (``compressed`` in the outermost archive)
+    once the archive's members total ``total`` bytes (of an outermost ``archive`` bytes)."""
     if capped and size > MAX_MEMBER_BYTES:
         raise ImportFailed(name, f"expands beyond {MAX_MEMBER_BYTES >> 20:,} MiB (a zip bomb?); "
                                  "refused")
@@ -425,6 +482,9 @@ def _check_limits(name: str, size: int, compressed: int, total: int, *,
     if total > MAX_TOTAL_BYTES:
         raise ImportFailed(name, f"the archive's members expand beyond {MAX_TOTAL_BYTES >> 30} GiB "
                                  "in all (a zip bomb?); refused from here on")
+    if archive and total > RATIO_FLOOR_BYTES and total > MAX_RATIO * archive:
+        raise ImportFailed(name, f"the archive's members expand more than {MAX_RATIO}:1 in all "
+                                 "(a zip bomb?); refused from here on")
 
 
 def _read_error(error: BaseException) -> str:

@@ -38,6 +38,7 @@ from typing import cast
 
 from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, VALUE_COLUMNS
 from heavylegs.errors import CorruptFile, ImportFailed, InvalidInput
+from heavylegs.importers import csvguard, textenc
 from heavylegs.importers.daily_log_values import (
     ALIAS_CONVERTERS,
     CONVERTERS,
@@ -111,10 +112,13 @@ class _Plan:
 
 def parse(data: bytes | str, path: str = "<daily-log>") -> DailyLogParse:
     """Parse a daily log; raise :class:`ImportFailed` only when the file as a whole is
-    unusable (not UTF-8, no header, no ``date`` column, a column named twice)."""
-    text = _decode(data, path)
-    delimiter = _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    unusable (not UTF-8, no header, no ``date`` column, a column named twice, a line or a
+    record past the limits of importers/csvguard.py). The text is decoded as it is read."""
+    data = textenc.to_utf8(data) if isinstance(data, bytes) else data.encode("utf-8")
+    csvguard.check_lines(data, path)
+    _check_utf8(data, path)
+    delimiter = _sniff(data[:2 * csvguard.MAX_LINE_BYTES].decode("utf-8-sig", "ignore"))
+    reader = csv.reader(csvguard.text_stream(data), delimiter=delimiter)
     records = _records(reader, path)
     header = next(records, None)
     if header is None:
@@ -126,14 +130,11 @@ def parse(data: bytes | str, path: str = "<daily-log>") -> DailyLogParse:
     return DailyLogParse(rows, columns, errors, warnings)
 
 
-def _decode(data: bytes | str, path: str) -> str:
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+def _check_utf8(data: bytes, path: str) -> None:
+    offset = csvguard.utf8_error(data)
+    if offset is not None:
         reason = "is not UTF-8 text (accepted: a CSV saved as UTF-8, with or without BOM)"
-        raise CorruptFile(path, reason, offset=exc.start) from None
+        raise CorruptFile(path, reason, offset=offset)
 
 
 def _sniff(text: str) -> str:
@@ -142,7 +143,11 @@ def _sniff(text: str) -> str:
     first = match.group() if match else ""
 
     def score(delimiter: str) -> tuple[int, int]:
-        names = [c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter))]
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # a cell past the field limit: the records will say where
+            return (False, 0)
+        names = [c.strip().lower() for c in cells]
         known = sum(n in COLUMN_BY_NAME or n in IMPERIAL_ALIASES for n in names)
         return ("date" in names, known)
 
@@ -154,11 +159,13 @@ def _records(reader: _csv.Reader, path: str) -> Iterator[tuple[int, list[str]]]:
     start = 1
     try:
         for cells in reader:
+            csvguard.check_cells(cells, path, start)
             if "".join(cells).strip():
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ImportFailed(path, f"line {reader.line_num}: {exc} (accepted: CSV text)") from None
+        problem = csvguard.csv_problem(exc)
+        raise ImportFailed(path, f"line {reader.line_num}: {problem} (accepted: CSV text)") from None
 
 
 def _header_hint() -> str:

@@ -18,6 +18,7 @@ import hashlib
 from pathlib import Path
 
 from heavylegs.errors import ImportFailed
+from heavylegs.importers import csvguard, textenc
 from heavylegs.importers.bundle import Bundle, Unit
 from heavylegs.importers.source import FileSource, MemorySource, Source
 
@@ -47,8 +48,15 @@ def open_file(path: Path) -> Source:
 
 def is_health_xml(data: bytes) -> bool:
     """Whether a file (its first ``SNIFF_BYTES`` suffice) is an Apple Health export.xml."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"<") and b"<HealthData" in data[:SNIFF_BYTES]
+    data = textenc.sniff_head(data[:SNIFF_BYTES])
+    return data[:4096].lstrip().startswith(b"<") and b"<HealthData" in data
+
+
+def is_csv_text(head: bytes) -> bool:
+    """Whether :func:`bundle_for` reads a file starting with ``head`` as a CSV: not gzip,
+    FIT or XML (a BOM and UTF-16 seen through)."""
+    text = textenc.sniff_head(head)
+    return head[:2] != b"\x1f\x8b" and head[8:12] != b".FIT" and not text.lstrip().startswith(b"<")
 
 
 def _activity_bundle(path: str, data: bytes) -> Bundle:
@@ -70,13 +78,15 @@ def bundle_for(path: str, data: bytes) -> Bundle:
     """Parse one plain (non-archive) file's bytes into a bundle; raises ImportFailed."""
     from heavylegs.importers import detect_format
 
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    data = textenc.to_utf8(data)  # UTF-16 with a BOM: every reader takes UTF-8
     if is_health_xml(data):
         from heavylegs.importers import apple_health
 
         return apple_health.parse_export_xml(data, path)
-    if data[:2] != b"\x1f\x8b" and data[8:12] != b".FIT" and not head.startswith(b"<"):
+    if is_csv_text(data[:SNIFF_BYTES]):
         from heavylegs.importers import wellness_csv
+
+        csvguard.check_lines(data, path)  # before any reader splits it
 
         kind = wellness_csv.detect(data)  # app exports, whatever their first column is
         if kind is not None:
@@ -84,6 +94,21 @@ def bundle_for(path: str, data: bytes) -> Bundle:
         if detect_format(data) == "csv":
             return _daily_log_bundle(path, data)
     return _activity_bundle(path, data)
+
+
+def unreadable(name: str, head: bytes) -> str | None:
+    """Why content starting with ``head`` (its first ``SNIFF_BYTES``, un-gzipped) is of no
+    format :func:`bundle_for` reads, said as it would say it; None if it may be read."""
+    from heavylegs.importers import activity_problem, detect_format
+
+    if is_health_xml(head) or detect_format(head) is not None:
+        return None
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        from heavylegs.importers import wellness_csv
+
+        if wellness_csv.detect(head) is not None:
+            return None
+    return activity_problem(name, head)
 
 
 def units_for(path: Path, data: bytes | Source) -> list[Unit]:
@@ -102,7 +127,11 @@ def units_for(path: Path, data: bytes | Source) -> list[Unit]:
 
 
 def _read(source: Source, name: str) -> bytes:
+    """The file's bytes; a CSV is first scanned in chunks for over-long lines (see
+    csvguard.py), so that a 200 MB line is refused before it is read whole."""
     try:
+        if is_csv_text(source.head(SNIFF_BYTES)):
+            csvguard.check_lines(source.open().read, name)
         return source.read()
     except OSError as error:
         raise ImportFailed(name, f"cannot read ({error.strerror or error})") from None

@@ -60,25 +60,50 @@ def plain_units(archive: Archive, entries: Iterable[Entry] | None = None) -> lis
 
 
 def member_units(archive: Archive, entry: Entry) -> list[Unit]:
-    """The units one member makes: none (not data), one, or a nested archive's."""
+    """The units one member makes: none (not data), one, or a nested archive's. What a
+    member is comes from its first bytes (:meth:`Archive.sniff`), before it is read whole."""
     from heavylegs.importers.dispatch import bundle_for, is_health_xml
 
     kind = member_kind(entry.name)
     if kind is None:
         return []
+    try:
+        head = archive.sniff(entry)
+    except ImportFailed as error:
+        return [failed_unit(archive.member_path(entry), error.reason)]
     if kind == "zip":
+        if not head.startswith(b"PK"):
+            return [failed_unit(archive.member_path(entry), "named .zip but it is not a zip "
+                                                            "archive; refused")]
         return nested_units(archive, entry, plain_units)
     if kind == "activity":
-        return [archive.unit(entry, bundle_for)]
+        return [activity_unit(archive, entry, head=head)]
+    if not _is_data(kind, head):
+        return []
     try:
         digest = archive.digest(entry)
     except ImportFailed as error:
         return [failed_unit(archive.member_path(entry), error.reason)]
-    if not _is_data(kind, digest.head):
-        return []
     if is_health_xml(digest.head):
         return [_health_xml_unit(archive, entry, digest)]
     return [archive.unit(entry, bundle_for, digest=digest)]
+
+
+def activity_unit(archive: Archive, entry: Entry, parse: Callable[[str, bytes], Bundle] | None = None,
+                  *, head: bytes | None = None, salt: str = "") -> Unit:
+    """The unit of a member named as an activity file (``parse``: dispatch.bundle_for), or a
+    failed one, without inflating it whole, when its first bytes are of no format heavylegs
+    reads (a gzip bomb of zeros named ``run.fit.gz``)."""
+    from heavylegs.importers.dispatch import bundle_for, unreadable
+
+    name = archive.member_path(entry)
+    try:
+        head = archive.sniff(entry) if head is None else head
+    except ImportFailed as error:
+        return failed_unit(name, error.reason)
+    if problem := unreadable(entry.name, head):
+        return failed_unit(name, problem)
+    return archive.unit(entry, parse or bundle_for, salt=salt)
 
 
 def _health_xml_unit(archive: Archive, entry: Entry, digest: Digest) -> Unit:

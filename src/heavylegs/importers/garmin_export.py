@@ -95,12 +95,11 @@ def _unit(archive: Archive, entry: Entry, parse: Callable[[str, bytes], Bundle],
 
 def upload_units(archive: Archive, entry: Entry) -> list[Unit]:
     """An uploaded activity file, or every one inside an UploadedFiles zip."""
-    from heavylegs.importers.dispatch import bundle_for
-    from heavylegs.importers.exports import member_kind, nested_units
+    from heavylegs.importers.exports import activity_unit, member_kind, nested_units
 
     kind = member_kind(entry.name)
     if kind == "activity":
-        return [archive.unit(entry, bundle_for)]
+        return [activity_unit(archive, entry)]
     if kind == "zip":
         return nested_units(archive, entry, _uploads_inside)
     return []

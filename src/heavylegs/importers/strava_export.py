@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -121,7 +120,7 @@ def find_base(names: Iterable[str]) -> str | None:
 
 def units(archive: Archive, base: str) -> list[Unit]:
     """The units of a Strava export whose activities.csv sits in ``base``."""
-    from heavylegs.importers.exports import member_units, plain_units
+    from heavylegs.importers.exports import activity_unit, member_units, plain_units
 
     entries = {e.name: e for e in archive.safe_entries()}
     csv_entry = entries[base + CSV_NAME]
@@ -140,7 +139,8 @@ def units(archive: Archive, base: str) -> list[Unit]:
             summary_rows.append(row)
             continue
         used.add(entry.name)
-        found.append(archive.unit(entry, lambda n, d, r=row: file_bundle(n, d, r), salt=row.salt()))
+        found.append(activity_unit(archive, entry, lambda n, d, r=row: file_bundle(n, d, r),
+                                   salt=row.salt()))
     for entry in uploads:
         if entry.name not in used:
             found += member_units(archive, entry)
@@ -151,19 +151,24 @@ def units(archive: Archive, base: str) -> list[Unit]:
 
 def read_rows(data: bytes, path: str) -> list[Row] | None:
     """The rows of activities.csv, or ``None`` if the header is not Strava's."""
-    text = data.decode("utf-8-sig", "replace")
-    records = csv.reader(io.StringIO(text, newline=""))
-    header = next(records, None)
-    positions = _positions(header or [])
-    if positions is None:
-        return None
+    from heavylegs.importers import csvguard, textenc
+
+    data = textenc.to_utf8(data)
+    csvguard.check_lines(data, path)
+    records = csv.reader(csvguard.text_stream(data, errors="replace"))
     rows = []
     try:
+        header = next(records, None)
+        positions = _positions(header or [])
+        if positions is None:
+            return None
         for cells in records:
+            csvguard.check_cells(cells, path, records.line_num)
             if any(c.strip() for c in cells):
                 rows.append(_row(cells, positions, records.line_num))
     except csv.Error as error:
-        raise ImportFailed(path, f"the CSV is damaged near line {records.line_num} ({error})") from None
+        problem = csvguard.csv_problem(error)
+        raise ImportFailed(path, f"the CSV is damaged near line {records.line_num} ({problem})") from None
     return rows
 
 

@@ -25,7 +25,6 @@ oura.csv:2: column "Average HRV": '900' is out of range (accepted: 1-500 ms)
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -38,6 +37,7 @@ from typing import Literal
 from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES
 from heavylegs.core.wellness import DailyValue
 from heavylegs.errors import ImportFailed
+from heavylegs.importers import csvguard, textenc
 from heavylegs.importers.bundle import Bundle
 
 __all__ = ["KINDS", "LIMITS", "detect", "parse"]
@@ -197,12 +197,17 @@ def _decode(data: bytes) -> tuple[str, bool]:
 
 
 def read_table(data: bytes, path: str) -> tuple[Table, list[str]]:
-    """The file as a :class:`Table` (short rows padded with empty cells), and warnings."""
-    text, utf8 = _decode(data)
+    """The file as a :class:`Table` (short rows padded with empty cells), and warnings.
+    The text is decoded as it is read, under the limits of importers/csvguard.py."""
+    data = textenc.to_utf8(data)
+    csvguard.check_lines(data, path)
+    utf8 = csvguard.utf8_error(data) is None
     warnings = [] if utf8 else [f"{path}: not UTF-8 text; read as Windows-1252"]
+    text = _decode(data[:2 * csvguard.MAX_LINE_BYTES])[0]
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = _split_header(first)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = csvguard.text_stream(data, "utf-8-sig" if utf8 else "cp1252", "replace")
+    reader = csv.reader(stream, delimiter=delimiter)
     records = list(_records(reader, path))
     if not records:
         raise ImportFailed(path, "the file is empty (accepted: an app's CSV export with its header)")
@@ -217,11 +222,13 @@ def _records(reader: Iterator[list[str]], path: str) -> Iterator[tuple[int, list
     start = 1
     try:
         for cells in reader:
+            csvguard.check_cells(cells, path, start)
             if "".join(cells).strip():
                 yield start, cells
             start = reader.line_num + 1  # type: ignore[attr-defined]
     except csv.Error as exc:
-        raise ImportFailed(path, f"line {start}: {exc} (accepted: CSV text)") from None
+        problem = csvguard.csv_problem(exc)
+        raise ImportFailed(path, f"line {start}: {problem} (accepted: CSV text)") from None
 
 
 # --- values -----------------------------------------------------------------------------
