@@ -7,6 +7,12 @@ the error; heavylegs must return at least as many records, the first ones identi
 either a CorruptFile or a warning saying why. Where fitdecode reads such a file without
 error (e.g. compressed timestamp headers, which the SDK refuses), heavylegs must agree
 with fitdecode too.
+
+Both decoders merge the back-filled heart rates of ``hr`` messages into the records (the
+SDK's default), so the HRM-Pro/HRM-Swim files compare merged heart rates; files whose
+times count from the device's power-on compare their ``timestamp_correlation`` messages,
+which place those times on the calendar. ``test_the_special_files_are_covered`` keeps
+both kinds in the set by name.
 """
 
 from __future__ import annotations
@@ -117,12 +123,12 @@ _SDK_CACHE: dict[Path, tuple[dict, list]] = {}
 
 
 def sdk_decode(path: Path) -> tuple[dict, list]:
-    """The SDK's messages and errors (merge_heart_rates off: heavylegs does not merge)."""
+    """The SDK's messages and errors (``hr`` messages merged into the records)."""
     if path not in _SDK_CACHE:
         from garmin_fit_sdk import Decoder, Stream
 
         decoder = Decoder(Stream.from_byte_array(bytearray(path.read_bytes())))
-        _SDK_CACHE[path] = decoder.read(merge_heart_rates=False)
+        _SDK_CACHE[path] = decoder.read(merge_heart_rates=True)
     return _SDK_CACHE[path]
 
 
@@ -160,6 +166,8 @@ def test_against_official_sdk(path: Path) -> None:
         assert len(result.records["timestamp"]) == len(reference)
         assert_records_match(result.records, reference, _label(path))
         assert_sessions_match(result.messages["session"], messages.get("session_mesgs", []))
+        assert result.messages["timestamp_correlation"] == messages.get(
+            "timestamp_correlation_mesgs", [])
         return
     _check_rejected(path, reference)
 
@@ -181,3 +189,30 @@ def _check_rejected(path: Path, sdk_partial: list[dict]) -> None:
         assert_records_match(result.records, full, _label(path) + " (fitdecode)")
     elif count == len(sdk_partial):
         assert result.warnings, "the SDK and fitdecode fail but heavylegs says nothing"
+
+
+#: corpus files with ``hr`` messages (HRM-Pro/HRM-Swim back-fill) and with device-relative
+#: times placed on the calendar by a ``timestamp_correlation`` message
+HR_FILES = (
+    "Garmin945swimRRdata.fit", "GarminHRMswim.FIT", "activity_2677977976.fit",
+    "event_timestamp.fit", "sample_mulitple_header.fit", "HrmPluginTestActivity.fit",
+    "garmin-fr935-cr.fit", "activity_poolswim_with_hr.fit",
+)
+RELATIVE_FILES = ("garmin-virb-ultra-30.fit",)
+
+
+@pytest.mark.skipif(not FILES, reason=f"shared corpus not found at {CORPUS}")
+def test_the_special_files_are_covered() -> None:
+    """The files that once took the SDK path are in the set, and their special parts are
+    exercised: the merge changes heart rates, the correlation message is decoded."""
+    by_name = {path.name: path for path in FILES}
+    for name in HR_FILES:
+        data = by_name[name].read_bytes()
+        merged = decode(data, path=name).records["heart_rate"]
+        plain = decode(data, path=name, merge_heart_rates=False).records["heart_rate"]
+        assert not np.array_equal(merged, plain, equal_nan=True), name
+        assert not sdk_decode(by_name[name])[1], name  # so the full comparison runs
+    for name in RELATIVE_FILES:
+        result = decode(by_name[name].read_bytes(), path=name)
+        assert (result.records["timestamp"] < np.datetime64("1998-07-01")).any()
+        assert result.messages["timestamp_correlation"], name

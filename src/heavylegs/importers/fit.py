@@ -2,11 +2,16 @@
 
 Decoding uses heavylegs' own ``fastfit`` (numpy, ~50x the Garmin SDK): its record columns
 go straight into the stream frame (``fit_columns``), its small messages (session, lap,
-activity, file_id, device_info, sport) are SDK-style dicts. The Garmin SDK
-(``decode_fit``) is the fallback when fastfit fails unexpectedly (a bug, not a damaged
-file) and when times count from the device's power-on (only the SDK decodes the
-``timestamp_correlation`` message that places them on the calendar);
-``activities_from_messages`` reads the SDK's message dicts.
+activity, file_id, device_info, sport, timestamp_correlation) are SDK-style dicts, and the
+back-filled heart rates of ``hr`` messages (HRM-Pro, HRM-Swim) are merged into the records
+as the SDK merges them. Times counted from the device's power-on are placed on the
+calendar by the ``timestamp_correlation`` message (``_to_calendar``), whichever decoder
+read the file.
+
+The Garmin SDK (``decode_fit``) is only the fallback for a fastfit bug (an unexpected
+exception, not a damaged file); each use is counted (``sdk_fallbacks``) and named in the
+activity's warnings (``SDK_FALLBACK_NOTE``). ``activities_from_messages`` reads the SDK's
+message dicts.
 
 CRCs are checked by ``crc_problems`` (with the vectorised ``fastfit.crc.crc16``); a bad
 CRC is a warning and the data is kept. A decode that stops part-way keeps what was read.
@@ -50,7 +55,8 @@ _REASONS = {
     "not a fit file": "a chained FIT segment has a broken header",
     "Invalid local message": "a record uses an undefined message type (corrupt data)",
 }
-HR_MESSAGE = 132  # FIT global message number of ``hr``
+SDK_FALLBACK_NOTE = "read with the Garmin SDK instead"
+_FALLBACKS = [0]  # SDK fallbacks in this process
 _BAD_BYTES = (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error)
 NO_DATA_NOTE = "the file header says it holds no data; its records were read anyway"
 _ACTIVITY_TYPES: dict[int, str] = Profile["types"]["activity_type"]
@@ -105,6 +111,11 @@ def explain(error: str) -> tuple[str, int | None]:
     return next((text for key, text in _REASONS.items() if key in bare), bare or error), offset
 
 
+def sdk_fallbacks() -> int:
+    """How many FIT files this process read with the Garmin SDK after a fastfit bug."""
+    return _FALLBACKS[0]
+
+
 @guarded
 def parse_fit(data: bytes, path: str) -> list[ParsedActivity]:
     """Every session in a FIT file as a ParsedActivity."""
@@ -113,11 +124,10 @@ def parse_fit(data: bytes, path: str) -> list[ParsedActivity]:
     except ImportFailed:
         raise
     except Exception as error:  # a decoder bug: the SDK may still read the file
+        _FALLBACKS[0] += 1
         detail = one_line(f"{type(error).__name__}: {error}")
-        return parse_fit_sdk(data, path, [f"the fast FIT decoder failed ({detail}); read "
-                                          "with the Garmin SDK instead"])
-    if result is None or _device_relative(result):
-        return parse_fit_sdk(data, path)
+        return parse_fit_sdk(data, path, [f"the fast FIT decoder failed ({detail}); "
+                                          f"{SDK_FALLBACK_NOTE}"])
     records = result.records
     messages = {f"{name}_mesgs": found for name, found in result.messages.items()}
     if result.truncated_at is not None and not records["timestamp"].size \
@@ -127,17 +137,14 @@ def parse_fit(data: bytes, path: str) -> list[ParsedActivity]:
     return activities_from_records(records, messages, path, _fast_notes(result, data))
 
 
-def fast_decode(data: bytes, path: str) -> fastfit.FitResult | None:
-    """fastfit's ``decode`` with CRCs left to ``crc_problems``; None for a file with ``hr``
-    messages, whose heart rates only the SDK merges into the records (HRM-Pro, HRM-Swim)."""
+def fast_decode(data: bytes, path: str) -> fastfit.FitResult:
+    """fastfit's ``decode`` with CRCs left to ``crc_problems``."""
     try:
         scan = scan_file(data, False)
     except Stop as stop:
         raise CorruptFile(path, stop.reason, stop.offset) from None
     except _BAD_BYTES as error:
         raise CorruptFile(path, f"unreadable FIT structure: {error}") from error
-    if any(definition.global_num == HR_MESSAGE for definition in scan.definitions):
-        return None
     collecting = gc.isenabled()
     gc.disable()  # many small acyclic objects: cyclic GC passes would only cost time
     try:
@@ -148,7 +155,8 @@ def fast_decode(data: bytes, path: str) -> fastfit.FitResult | None:
         if collecting:
             gc.enable()
     records = fit_columns.with_times(decoded.records or {}, decoded.record_count)
-    return fastfit.FitResult(records, decoded.messages, scan.warnings, scan.stopped_at)
+    return fastfit.FitResult(records, decoded.messages, scan.warnings + decoded.warnings,
+                             scan.stopped_at)
 
 
 def parse_fit_sdk(data: bytes, path: str, notes: Sequence[str] = ()) -> list[ParsedActivity]:
@@ -165,16 +173,6 @@ def parse_fit_sdk(data: bytes, path: str, notes: Sequence[str] = ()) -> list[Par
         where = f" at byte {offset}" if offset is not None else ""
         warnings.append(f"reading stopped{where}: {reason}; kept what came before")
     return activities_from_messages(messages, path, warnings)
-
-
-def _device_relative(result: fastfit.FitResult) -> bool:
-    """Some record or session time counts from the device's power-on."""
-    times = result.records["timestamp"]
-    if np.any(~np.isnat(times) & (times < SYSTEM_TIME_END64)):
-        return True
-    messages = [*result.messages.get("session", ()), *result.messages.get("activity", ())]
-    return any(isinstance(moment, datetime) and not _real(moment) for message in messages
-               for moment in (message.get("start_time"), message.get("timestamp")))
 
 
 def _stop_reason(warnings: Sequence[str]) -> str:

@@ -81,10 +81,11 @@ Where heavylegs differs from the SDK on purpose
   turns 2.03 m/s into 2.029 m/s); a direct value resets an accumulated one in the
   component's units.
 * Invalid UTF-8 in strings becomes U+FFFD (the SDK drops the bytes).
-* Not done: merging ``hr`` messages into records (the SDK's ``merge_heart_rates``,
-  for HRM-Pro/HRM-Swim back-fill), developer field values (skipped by their declared
-  size), fields the profile does not know, array and string record fields, components
-  wider than 64 bits (``hr.event_timestamp_12``).
+* ``hr`` messages (HRM-Pro/HRM-Swim back-fill) are merged into the records' heart rates
+  as the SDK's ``merge_heart_rates`` does (``heartrate``; ``merge_heart_rates=False``
+  turns it off), their 96-bit ``event_timestamp_12`` included.
+* Not done: developer field values (skipped by their declared size), fields the profile
+  does not know, array and string record fields, other components wider than 64 bits.
 * ``records`` holds every scalar numeric record field of the profile that the file
   defines (at least ``RECORD_COLUMNS``); ``speed`` and ``altitude`` take the enhanced
   value where present. Cadence is as the file stores it (per leg for running).

@@ -87,8 +87,12 @@ def _check_crc(scan: Scan, mode: str, path: str) -> list[str]:
     return [f"{reason} at byte {offset}" for reason, offset in scan.crc_errors]
 
 
-def decode(data: bytes, *, crc: str = "warn", path: str = "<fit>") -> FitResult:
+def decode(data: bytes, *, crc: str = "warn", path: str = "<fit>",
+           merge_heart_rates: bool = True) -> FitResult:
     """Decode a FIT buffer (chained segments included).
+
+    ``merge_heart_rates``: put the back-filled heart rates of ``hr`` messages (HRM-Pro,
+    HRM-Swim) into the records, as the official SDK does by default.
 
     ``crc``: "ignore" skips the checks, "warn" reports a mismatch in ``warnings`` and keeps
     the data, "raise" raises CorruptFile. Anything unreadable raises CorruptFile(path,
@@ -102,7 +106,8 @@ def decode(data: bytes, *, crc: str = "warn", path: str = "<fit>") -> FitResult:
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of acyclic dicts: cyclic GC passes would only cost time
     try:
-        decoded = decode_scan(data, scan)
+        decoded = decode_scan(data, scan, merge_heart_rates)
+        warnings += decoded.warnings
         return FitResult(_records(decoded), _messages(decoded), warnings, scan.stopped_at)
     except _UNEXPECTED as exc:
         raise CorruptFile(path, f"cannot decode: {exc}", None) from exc

@@ -16,6 +16,7 @@ import numpy as np
 from .convert import message_dicts, record_arrays
 from .expand import expand_compressed_times
 from .gather import Column, Table, gather, gather_one, merge
+from .heartrate import HR_MESSAGE, CannotMerge, merge_heart_rates
 from .profile import BASE_TYPES, FIT_EPOCH_S, RECORD_NAME, TIMESTAMP_FIELD, wanted_specs
 from .rows import compile_plan, decode_rows
 from .scan import Definition, Scan
@@ -29,6 +30,7 @@ class Decoded:
     records: dict[str, np.ndarray] | None = None
     record_count: int = 0
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _groups(def_ids: np.ndarray, count: int) -> list[np.ndarray]:
@@ -106,15 +108,31 @@ def _column_table(
     return merge([(idx, gather(data, definition, offsets[idx])) for definition, idx in parts])
 
 
-def decode_scan(data: bytes, scan: Scan) -> Decoded:
-    """Decode the record and small messages that ``scan`` located in ``data``."""
+def _merge_hr(data: bytes, parts: list[tuple[Definition, np.ndarray]], offsets: np.ndarray,
+              comp: tuple[np.ndarray, np.ndarray], out: Decoded) -> None:
+    """Back-filled heart rates of ``hr`` messages into the records, as the SDK merges them."""
+    if not parts or not out.records:
+        return
+    table = _column_table(data, parts, offsets)
+    _fill_table_times(table, comp)
+    try:
+        merge_heart_rates(table, out.records)
+    except CannotMerge as problem:
+        out.warnings.append(f"heart rates of the hr messages not merged: {problem}")
+
+
+def decode_scan(data: bytes, scan: Scan, merge_hr: bool = True) -> Decoded:
+    """Decode the record and small messages that ``scan`` located in ``data``; with
+    ``merge_hr`` the back-filled heart rates of ``hr`` messages go into the records."""
     offsets = np.asarray(scan.offsets, dtype=np.int64)
     groups = _groups(np.asarray(scan.def_ids, dtype=np.int64), len(scan.definitions))
     specs = wanted_specs()
     by_kind: dict[int, list[tuple[Definition, np.ndarray]]] = {}
     for definition, idx in zip(scan.definitions, groups, strict=True):
-        if len(idx) and definition.global_num in specs:
+        if len(idx) and (definition.global_num in specs or definition.global_num == HR_MESSAGE):
             by_kind.setdefault(definition.global_num, []).append((definition, idx))
+    hr_parts = by_kind.pop(HR_MESSAGE, []) if merge_hr else []
+    by_kind.pop(HR_MESSAGE, None)
     comp = _compressed(data, scan, groups, offsets)
     out = Decoded()
     for num, parts in by_kind.items():
@@ -131,4 +149,5 @@ def decode_scan(data: bytes, scan: Scan) -> Decoded:
             out.records, out.record_count = record_arrays(table, spec), len(table.index)
         else:
             out.messages[spec.name] = message_dicts(table, spec)
+    _merge_hr(data, hr_parts, offsets, comp, out)
     return out

@@ -27,6 +27,7 @@ MESSAGE_NAMES: tuple[str, ...] = (
     "activity",
     "user_profile",
     "zones_target",
+    "timestamp_correlation",
 )
 RECORD_NAME = "record"
 TIMESTAMP_FIELD = 253
