@@ -169,8 +169,18 @@ def _answers_sql() -> str:
 
 MIGRATION_4 = _answers_sql()
 
+# Each activity's local time (storage/offsets.py): ``local_offset_s`` is the UTC offset its
+# local times and date use, the file's own ``utc_offset_s`` where it has one, else the
+# runner's time zone's offset at that start (daylight saving included); ``offset_zone``
+# names that zone (NULL for a file's own offset), so a change of zone recomputes them.
+MIGRATION_5 = """
+ALTER TABLE activities ADD COLUMN local_offset_s INTEGER;
+ALTER TABLE activities ADD COLUMN offset_zone TEXT;
+UPDATE activities SET local_offset_s = utc_offset_s WHERE utc_offset_s IS NOT NULL;
+"""
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
