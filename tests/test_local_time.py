@@ -221,6 +221,15 @@ def test_a_workspace_of_schema_4_is_migrated_with_its_files_offsets(tmp_path: Pa
         assert ws.activities(date(2026, 7, 16)).height == 0
 
 
+def test_profile_show_names_the_zone_in_use_and_where_it_came_from(tmp_path: Path) -> None:
+    shown = json.loads(hl(tmp_path, "profile", "show", "--json", tz="America/Chicago").stdout)
+    assert shown["values"]["timezone"] == "America/Chicago"
+    assert "system" in shown["estimated"]["timezone"]
+    hl(tmp_path, "profile", "set", "timezone=Asia/Kolkata")
+    shown = json.loads(hl(tmp_path, "profile", "show", "--json", tz="America/Chicago").stdout)
+    assert shown["values"]["timezone"] == "Asia/Kolkata" and "timezone" not in shown["estimated"]
+
+
 def test_a_profile_zone_that_is_not_a_zone_is_refused_naming_the_key(tmp_path: Path) -> None:
     run = hl(tmp_path, "profile", "set", "timezone=Europe/Atlantis")
     assert run.returncode == 2 and "timezone" in run.stderr and "IANA" in run.stderr, run.stderr

@@ -341,7 +341,11 @@ class Workspace:
                           ("sleep_need_h", "sleep_need_h")):
             if values[key] is None:
                 values[key] = round(getattr(p, attr), 1)
-        return {"values": values, "estimated": p.estimated}
+        estimated = dict(p.estimated)
+        if values["timezone"] is None and self.system_zone:  # the zone local times use
+            values["timezone"] = self.system_zone
+            estimated["timezone"] = "the system's (TZ, else /etc/localtime)"
+        return {"values": values, "estimated": estimated}
 
     # -- gear ---------------------------------------------------------------------------
     def gear_add(self, name: str, from_date: date | None = None, to_date: date | None = None,
