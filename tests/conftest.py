@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The system's time zone places activities without their own offset (GPX, TCX) on local
+# days when the profile names none: the same answers on every machine need the same one.
+# Tests of other zones set TZ for their subprocess or pass Workspace(system_zone=...).
+os.environ["TZ"] = "UTC"
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

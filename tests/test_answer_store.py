@@ -1,9 +1,10 @@
 """Stored answers (storage/answers.py): a repeated `why` prints the stored answer, and no
-change to the data, the code or the time zone's offset ever lets a stale one through."""
+change to the data, the code or the runner's time zone ever lets a stale one through."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from heavylegs import sim
+from heavylegs import sim, zones
 from heavylegs.api import Workspace
 from heavylegs.storage import answers
 from heavylegs.storage.db import DATA_TABLES, DB_NAME
+
+SYSTEM = zones.system_zone(os.environ)  # what the CLI and Workspace() read
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +42,14 @@ def _stored(ws: Workspace) -> int:
 
 
 def test_answer_is_stored_and_served_unchanged(ws: Workspace) -> None:
-    assert answers.lookup(ws.conn, None) is None
+    assert answers.lookup(ws.conn, None, SYSTEM) is None
     first = ws.why_json()
     assert _stored(ws) == 1
-    assert answers.lookup(ws.conn, None) == first
+    assert answers.lookup(ws.conn, None, SYSTEM) == first
     assert ws.why_json() == first == ws.why().to_json()
     day = date.fromisoformat(first["date"])  # type: ignore[arg-type]
     ws.why_json(day)  # an explicit day is its own entry
-    assert _stored(ws) == 2 and answers.lookup_in(ws.home, day) == first
+    assert _stored(ws) == 2 and answers.lookup_in(ws.home, day, SYSTEM) == first
 
 
 @pytest.mark.parametrize("table", DATA_TABLES)
@@ -77,7 +80,7 @@ def test_any_write_makes_the_answer_stale(ws: Workspace, files: Path) -> None:
     # any other writer (a script, the sqlite3 shell) is caught by the triggers too
     with sqlite3.connect(ws.home / DB_NAME) as other:
         other.execute("UPDATE activities SET distance_m = distance_m + 1 WHERE id = 1")
-    assert answers.lookup(ws.conn, None) is None
+    assert answers.lookup(ws.conn, None, SYSTEM) is None
 
 
 def test_re_import_of_the_same_files_keeps_it(ws: Workspace, files: Path) -> None:
@@ -86,14 +89,25 @@ def test_re_import_of_the_same_files_keeps_it(ws: Workspace, files: Path) -> Non
     assert report.imported == 0 and ws.why_json() == first
 
 
-def test_other_code_or_zone_offset_is_a_miss(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_code_or_zone_is_a_miss(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     ws.why_json()
     monkeypatch.setattr(answers, "_CODE", "another-version")
-    assert answers.lookup(ws.conn, None) is None
+    assert answers.lookup(ws.conn, None, SYSTEM) is None
     monkeypatch.undo()
-    assert answers.lookup(ws.conn, None) is not None
-    monkeypatch.setattr(answers, "_zone_offset", lambda conn: "Europe/Berlin:7200")
-    assert answers.lookup(ws.conn, None) is None
+    assert answers.lookup(ws.conn, None, SYSTEM) is not None
+    other = "Pacific/Chatham" if SYSTEM != "Pacific/Chatham" else "Europe/Berlin"
+    assert answers.lookup(ws.conn, None, other) is None  # the system's zone changed (TZ)
+
+
+def test_a_new_profile_zone_is_a_miss_and_its_answer_is_stored_under_it(ws: Workspace) -> None:
+    before = ws.why_json()
+    ws.profile_set({"timezone": "Pacific/Kiritimati"})  # UTC+14: every local time moves
+    assert _stored(ws) == 0 and answers.lookup(ws.conn, None, SYSTEM) is None
+    after = ws.why_json()
+    assert answers.lookup(ws.conn, None, SYSTEM) == after == ws.why().to_json()
+    assert after != before
+    ws.sync_offsets()  # nothing to redo: the answer stays
+    assert answers.lookup(ws.conn, None, None) == after
 
 
 def test_code_version_sees_an_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,10 +125,10 @@ def test_code_version_sees_an_edited_file(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_no_workspace_or_older_schema_is_a_miss(tmp_path: Path) -> None:
-    assert answers.lookup_in(tmp_path, None) is None
+    assert answers.lookup_in(tmp_path, None, SYSTEM) is None
     with sqlite3.connect(tmp_path / DB_NAME) as old:
         old.execute("PRAGMA user_version = 3")
-    assert answers.lookup_in(tmp_path, None) is None
+    assert answers.lookup_in(tmp_path, None, SYSTEM) is None
 
 
 def _cli(home: Path, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
@@ -125,7 +139,7 @@ def _cli(home: Path, *args: str, **kw: object) -> subprocess.CompletedProcess[st
 def test_cli_why_after_import_and_checkin(tmp_path: Path, files: Path) -> None:
     home = tmp_path / "ws"
     assert _cli(home, "import", str(files)).returncode == 0
-    stored = answers.lookup_in(home, None)
+    stored = answers.lookup_in(home, None, SYSTEM)
     assert stored is not None  # import prepared the answer
     served = _cli(home, "why", "--json")
     assert served.returncode == 0 and json.loads(served.stdout) == stored
@@ -134,7 +148,7 @@ def test_cli_why_after_import_and_checkin(tmp_path: Path, files: Path) -> None:
     day = stored["date"]
     assert _cli(home, "checkin", "--date", str(day), "--set", "symptoms=swelling-left;calf-pain-one-side",
                 "--set", "heaviness=8").returncode == 0
-    prepared = answers.lookup_in(home, None)  # the check-in prepared the new answer
+    prepared = answers.lookup_in(home, None, SYSTEM)  # the check-in prepared the new answer
     after = json.loads(_cli(home, "why", "--json").stdout)
     assert after == prepared
     assert after["triage"] and after["triage"][0]["tier"] in ("emergency", "urgent")
@@ -142,7 +156,7 @@ def test_cli_why_after_import_and_checkin(tmp_path: Path, files: Path) -> None:
     text = _cli(home, "why")
     assert text.returncode == 0 and "see a doctor" in text.stdout
     assert _cli(home, "profile", "set", "max_hr=191").returncode == 0
-    assert answers.lookup_in(home, None) is not None  # so did the profile change
+    assert answers.lookup_in(home, None, SYSTEM) is not None  # so did the profile change
 
 
 def test_computed_why_json_needs_neither_numpy_nor_rich(ws: Workspace) -> None:

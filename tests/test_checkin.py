@@ -4,6 +4,7 @@ the export round trip."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -89,7 +90,7 @@ def test_flow_asks_in_order_and_maps_the_screen_to_codes() -> None:
 def test_follow_ups_are_skipped_when_not_needed() -> None:
     values, prompts, _ = fake_run(["", "", "", "", "", "", "", "", "0", *QUIET_SCREEN])
     assert len(prompts) == 9 + 9
-    assert values == {"pain": "0", "illness": "no"}
+    assert values == {"pain": "0", "illness": "no", "symptoms": "none"}
 
 
 def test_bad_answers_are_reasked_with_what_is_accepted() -> None:
@@ -114,33 +115,47 @@ def test_defaults_come_from_the_day_then_yesterday_and_dash_clears() -> None:
     yesterday = {"heaviness": 6, "sleep_h": 7.0, "mood": 4, "symptoms": "tingling",
                  "illness": 1, "electrolytes": 1}
     stored = {"heaviness": 3, "symptoms": "varicose-veins"}
-    values, prompts, _ = fake_run(["", "", "-"] + [""] * 6 + [""] * 10,
+    values, prompts, _ = fake_run(["", "", "-"] + [""] * 6 + [""] * 9,
                                   yesterday=yesterday, stored=stored)
     assert prompts[0].endswith("[3]: ") and prompts[2].endswith("[7]: ")
     assert "sleep_h" not in values  # '-' on yesterday's value: nothing of today's to clear
     assert values["heaviness"] == "3" and values["mood"] == "4"
-    # the day's own symptoms (no tingling today; its unscreened code kept), yesterday's
-    # illness as the default of "ill" (so the fever follow-up was asked too)
+    # the day's own symptoms (no tingling today; its unscreened code kept); yesterday's
+    # illness is not today's default (issue 11), so no fever follow-up
     assert values["symptoms"] == "varicose-veins"
-    assert values["illness"] == "yes" and any(p.startswith("A fever") for p in prompts)
+    assert values["illness"] == "no" and not any(p.startswith("A fever") for p in prompts)
 
 
-def test_yesterdays_screen_answers_are_the_defaults() -> None:
-    yesterday = {"pain": 2, "pain_location": "left calf", "symptoms": "swelling-left;warm-red-leg"}
-    values, prompts, _ = fake_run([""] * 10 + ["", "", ""] + [""] * 8, yesterday=yesterday)
-    assert any(p.startswith("Which leg") and p.endswith("[left]: ") for p in prompts)
-    assert any(p.endswith("[swollen, warm, red]: ") for p in prompts)
-    assert values["symptoms"] == "swelling-left;calf-pain-one-side;warm-red-leg"
+def test_yesterdays_symptoms_pain_and_illness_are_never_defaults() -> None:
+    yesterday = {"pain": 2, "pain_location": "left calf", "symptoms": "swelling-left;warm-red-leg",
+                 "illness": 1, "strength": "legs-heavy", "notes": "sore", "heaviness": 4}
+    values, prompts, _ = fake_run([""] * 9 + [""] * 9, yesterday=yesterday)
+    assert prompts[0].endswith("[4]: ")
+    pain = next(p for p in prompts if p.startswith("Any leg pain"))
+    strength = next(p for p in prompts if p.startswith("Strength session"))
+    assert "[" not in pain.split(")")[-1] and not strength.endswith("]: ")
+    assert all(p.endswith("[n]: ") for p in prompts[9:])
+    assert values == {"heaviness": "4", "illness": "no", "symptoms": "none"}
+
+
+@pytest.mark.parametrize(("key", "value", "shown"), [
+    ("fluid_l", 1.6561176555, "1.7"), ("sleep_h", 7.4833333, "7.5"), ("sleep_h", 6.0, "6"),
+    ("body_mass_kg", 71.123456, "71.1"), ("hrv_rmssd_ms", 61.7, "62"), ("heaviness", 5, "5")])
+def test_yesterdays_numbers_are_offered_as_a_person_types_them(key: str, value: object,
+                                                                shown: str) -> None:
+    from heavylegs.importers.daily_log_values import FORMATTERS
+
+    assert FORMATTERS[key](checkin.carried({key: value})[key]) == shown
 
 
 def test_a_same_day_recheckin_clears_what_was_answered_away() -> None:
     stored = {"heaviness": 6, "sleep_h": 7.0, "symptoms": "swelling-left"}
     values, _, _ = fake_run(["", "", "-"] + [""] * 5 + ["0"] + ["n"] + QUIET_SCREEN[1:],
                             stored=stored)
-    assert values["symptoms"] == "" and values["sleep_h"] == ""
+    assert values["symptoms"] == "none" and values["sleep_h"] == ""
     text = checkin.summary(DAY, values, stored)
     assert text.startswith("saved 2026-05-04: heaviness 6, pain 0")
-    assert text.endswith("; cleared sleep_h, symptoms") and "kept" not in text
+    assert text.endswith(", symptoms none; cleared sleep_h") and "kept" not in text
 
 
 @pytest.mark.parametrize(("items", "field"), [
@@ -202,24 +217,38 @@ def test_pty_one_sided_calf_swelling_prints_triage_first(tmp_path: Path) -> None
     assert row["symptoms"] == "swelling-right;calf-pain-one-side" and row["heaviness"] == 6
 
 
-def test_pty_enter_keeps_yesterdays_values(tmp_path: Path) -> None:
-    yesterday = {"heaviness": "5", "soreness": "3", "sleep_h": "7.5", "sleep_quality": "4",
-                 "mood": "3", "stress": "3", "fluid_l": "2", "strength": "upper", "pain": "1",
-                 "pain_location": "both shins", "symptoms": "numbness", "illness": "no"}
+def test_pty_enter_after_a_day_of_symptoms_saves_no_symptoms_and_no_alarm(tmp_path: Path) -> None:
+    """Issue 11: Enter through the whole check-in the day after "swelling-both;tingling"
+    (a SOON flag) saves none of yesterday's symptoms, pain or illness, raises no alarm,
+    and offers yesterday's other values rounded as a person types them."""
+    yesterday = {"heaviness": "5", "soreness": "3", "sleep_h": "7.4833333", "sleep_quality": "4",
+                 "mood": "3", "stress": "3", "fluid_l": "1.6561176555", "strength": "upper",
+                 "pain": "3", "pain_location": "both shins", "symptoms": "swelling-both;tingling",
+                 "illness": "yes", "notes": "ankles puffy"}
     with Workspace(tmp_path) as ws:
-        ws.log_set(date(2026, 5, 3), yesterday)
+        hits = ws.log_set(date(2026, 5, 3), yesterday)
+    assert [h.tier for h in hits] == ["soon"]  # the day itself was flagged
     child = spawn(tmp_path, "checkin", "--date", DAY.isoformat())
-    child.expect_exact("Legs heaviness today, 0 = light, 10 = leaden [5]: ")
-    child.sendline("")
-    asked = 1
-    while child.expect([r"\[[^\]\n]*\]: ", "saved 2026-05-04"]) == 0:
+    child.logfile_read = screen = io.StringIO()
+    child.expect_exact("Check-in for 2026-05-04")
+    prompts = []
+    while child.expect([r"\nsaved 2026-05-04", r"\n[^\n:]*: "]) == 1:
+        prompts.append(ANSI.sub("", child.match.group(0)).strip())
         child.sendline("")
-        asked += 1
-    assert asked == 9 + 1 + 10  # values, pain location, screen with the "which" of numbness
-    finish(child)
-    assert child.exitstatus == 0
+    rest = finish(child)
+    assert child.exitstatus == 0, rest
+    shown = ANSI.sub("", screen.getvalue())
+    assert "saved 2026-05-04" in shown and "symptoms none" in shown, shown
+    assert not any(tier in shown for tier in ("SOON", "URGENT", "EMERGENCY", "ROUTINE")), shown
+    assert len(prompts) == 9 + 9, prompts  # 9 values (no pain location), 9 screen questions
+    assert "Hours slept last night [7.5]:" in prompts and "Fluids drunk today, litres [1.7]:" in prompts
+    assert all(p.endswith("[n]:") for p in prompts[9:]), prompts
+    assert next(p for p in prompts if p.startswith("Any leg pain")) == "Any leg pain? worst 0-10:"
     with Workspace(tmp_path) as ws:
-        assert ws.log_row(DAY) == ws.log_row(date(2026, 5, 3))
+        today = ws.log_row(DAY)
+        assert not ws.log_set(DAY, {})  # the day as saved raises no triage rule
+    assert today == {"heaviness": 5, "soreness": 3, "sleep_h": 7.5, "sleep_quality": 4, "mood": 3,
+                     "stress": 3, "fluid_l": 1.7, "illness": 0, "symptoms": "none"}
 
 
 def test_pty_bad_answer_is_reasked_with_the_range(tmp_path: Path) -> None:

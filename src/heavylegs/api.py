@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from heavylegs import causes, dates, explain, triage
+from heavylegs import causes, dates, explain, triage, zones
 from heavylegs.causes.base import Context
 from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
@@ -31,9 +32,8 @@ from heavylegs.errors import (
     StorageError,
 )
 from heavylegs.storage import answers as stored_answers
-from heavylegs.storage import open_database, queries, repo
+from heavylegs.storage import offsets, open_database, queries, repo
 from heavylegs.storage.db import default_home, storage_error
-from heavylegs.zones import utc_offset_now
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
+SYSTEM_ZONE = "<system>"  # Workspace(system_zone=...): read TZ and /etc/localtime
 
 
 @dataclass
@@ -102,13 +103,20 @@ def streams_hr_hist(act: ParsedActivity) -> np.ndarray:
 
 
 class Workspace:
-    """A runner's local workspace: a folder holding the SQLite database."""
+    """A runner's local workspace: a folder holding the SQLite database.
 
-    def __init__(self, home: Path | None = None, *, create: bool = True) -> None:
-        """Open the workspace at ``home``; without ``create`` (the read commands) a missing
-        one is a ``NotEnoughData`` saying how to make one, never an empty new workspace."""
+    ``system_zone`` is the IANA zone used when the profile sets no ``timezone``: by
+    default the system's (``TZ``, else /etc/localtime); None means unknown (local times
+    then come from the files' own offsets, else the longitude). Without ``create`` (the
+    read commands) a missing workspace is a ``NotEnoughData`` saying how to make one,
+    never an empty new workspace."""
+
+    def __init__(self, home: Path | None = None, system_zone: str | None = SYSTEM_ZONE, *,
+                 create: bool = True) -> None:
         self.home = Path(home) if home is not None else default_home()
+        self.system_zone = zones.system_zone(os.environ) if system_zone == SYSTEM_ZONE else system_zone
         self.conn = open_database(self.home, create=create)
+        self.sync_offsets()
 
     def close(self) -> None:
         self.conn.close()
@@ -118,6 +126,35 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- time zone ----------------------------------------------------------------------
+    def zone(self) -> str | None:
+        """The runner's IANA time zone: the profile's ``timezone``, else the system's."""
+        name = queries.profile(self.conn).get("timezone")
+        if not name:
+            return self.system_zone
+        try:
+            zones.zone(name)
+        except ValueError as exc:
+            raise InvalidInput("timezone", name, PROFILE_KEYS["timezone"][3]) from exc
+        return name
+
+    def today(self) -> date:
+        """Today's date where the runner lives."""
+        return zones.today_in(self.zone(), datetime.now(UTC))
+
+    def sync_offsets(self) -> int:
+        """Give every activity its local UTC offset (storage/offsets.py) for the current
+        zone; a no-op when nothing changed. An invalid profile zone is left for the
+        commands that use it to report."""
+        try:
+            zone = self.zone()
+        except InvalidInput:
+            return 0
+        try:
+            return offsets.sync(self.conn, zone, zones.offset_at)
+        except sqlite3.Error:  # a read-only workspace: local times stay as they were
+            return 0
 
     # -- import -------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path | str], progress: Progress | None = None) -> ImportReport:
@@ -148,6 +185,7 @@ class Workspace:
                 progress(i + 1, len(files), done_bytes, str(path))
         if report.imported and not report.stopped:
             try:
+                self.sync_offsets()
                 self.refresh_metrics()
             except StorageError as exc:
                 report.stopped = str(exc)
@@ -298,8 +336,13 @@ class Workspace:
 
     # -- listing ------------------------------------------------------------------------
     def activities(self, since: date | None = None) -> pl.DataFrame:
-        since_utc = datetime(since.year, since.month, since.day, tzinfo=UTC).isoformat() if since else None
-        return queries.activities(self.conn, since_utc)
+        """Stored activities from the local day ``since`` on, with ``local_offset_s``."""
+        since_utc = (datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)).isoformat() \
+            if since else None
+        frame = daily.with_dates(queries.activities(self.conn, since_utc))
+        if since:
+            frame = frame.filter(pl.col("local_date") >= since)
+        return frame.drop("start_local", "is_run", "local_date")
 
     def delete_activities(self, ids: Sequence[int] = (), sources: Sequence[str] = ()) -> list[dict[str, object]]:
         """Delete the activities with these ids and those stored from these files (a path as
@@ -333,16 +376,20 @@ class Workspace:
     def profile_set(self, items: dict[str, str]) -> None:
         checked = {k: parse_setting(k, v) for k, v in items.items()}
         if "timezone" in checked:
-            _tz_offset(str(checked["timezone"]))
+            try:
+                zones.zone(str(checked["timezone"]))
+            except ValueError as exc:
+                raise InvalidInput("timezone", items["timezone"], PROFILE_KEYS["timezone"][3]) from exc
         with self.conn:
             for key, raw in items.items():
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
+        self.sync_offsets()
         self.refresh_metrics()
 
     def profile(self, day: date | None = None) -> Profile:
         """The resolved profile for ``day``: stored values, else estimates from the data
         (the last 12 months' heart rates, the last 7 logged resting heart rates)."""
-        day = day or date.today()
+        day = day or self.today()
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
         hist, recent = queries.hr_seconds_at_bpm(self.conn, since_utc=year_ago)
         peak = _observed_max_hr(self.conn, recent)
@@ -361,7 +408,11 @@ class Workspace:
                           ("sleep_need_h", "sleep_need_h")):
             if values[key] is None:
                 values[key] = round(getattr(p, attr), 1)
-        return {"values": values, "estimated": p.estimated}
+        estimated = dict(p.estimated)
+        if values["timezone"] is None and self.system_zone:  # the zone local times use
+            values["timezone"] = self.system_zone
+            estimated["timezone"] = "the system's (TZ, else /etc/localtime)"
+        return {"values": values, "estimated": estimated}
 
     # -- gear ---------------------------------------------------------------------------
     def gear_add(self, name: str, from_date: date | None = None, to_date: date | None = None,
@@ -389,17 +440,20 @@ class Workspace:
     def gear_list(self) -> list[dict[str, object]]:
         """Shoes with km so far (explicit gear, else the date range) and the dates each
         pair crossed 500 and 800 km."""
-        zone = queries.profile(self.conn).get("timezone")
-        acts = daily.with_dates(queries.activities(self.conn), _tz_offset(zone) if zone else None)
+        acts = daily.with_dates(queries.activities(self.conn))
         shoes = self.shoes()
         return gear.summary(gear.assign(acts, shoes), shoes)
 
     # -- the answer ---------------------------------------------------------------------
     def latest_day(self) -> date:
+        """The latest day with data: a daily-log date, or the local date of an activity."""
         last_log, last_start = queries.last_dates(self.conn, dates.latest())
         days = [date.fromisoformat(last_log)] if last_log else []
-        if last_start:
-            days.append(datetime.fromisoformat(last_start).date())  # type: ignore[arg-type]
+        if last_start:  # offsets are within a day: the latest local date starts after this
+            since = (datetime.fromisoformat(last_start) - timedelta(days=1)).isoformat()
+            recent = queries.activities(self.conn, since, with_source=False, columns=[
+                "start_utc", "utc_offset_s", "local_offset_s", "lon_deg", "sport"])
+            days.append(daily.with_dates(recent)["local_date"].max())  # type: ignore[arg-type]
         if not days:
             raise NotEnoughData("the workspace is empty: import activity files or a daily log first "
                                 "(heavylegs import PATH)")
@@ -416,15 +470,15 @@ class Workspace:
         if day is not None and dates.day_problem(day):
             raise InvalidInput("date", day.isoformat(), dates.accepted())
         day = day or self.latest_day()
+        self.zone()  # an invalid profile zone is reported, not silently ignored
         profile = self.profile(day)
-        tz = _tz_offset(profile.timezone) if profile.timezone else None
         first = day - timedelta(days=CONTEXT_DAYS)
         split, until = (datetime(d.year, d.month, d.day, tzinfo=UTC).isoformat()
                         for d in (first - timedelta(days=2), day + timedelta(days=3)))
         older = queries.activities_with_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
         recent = _with_metrics(self.conn, queries.activities_with_hists(self.conn, split, until))
         acts = pl.concat([older, recent], how="diagonal").select(recent.columns)
-        acts = daily.with_loads(acts, profile, tz)
+        acts = daily.with_loads(acts, profile)
         acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
         since, end = first.isoformat(), day.isoformat()
         log = daily.merge_device_values(queries.log_frame(self.conn, since, end),
@@ -444,10 +498,11 @@ class Workspace:
     def why_json(self, day: date | None = None) -> dict[str, object]:
         """The answer as `why --json` prints it: the stored one while no data changed
         (storage/answers.py), else computed now and stored."""
-        body = stored_answers.lookup(self.conn, day)
+        zone = self.zone()
+        body = stored_answers.lookup(self.conn, day, zone)
         if body is None:
             body = self.why(day).to_json()
-            stored_answers.store(self.conn, day, body)
+            stored_answers.store(self.conn, day, body, zone)
         return body
 
     def report(self, day: date | None = None, fmt: str = "html") -> str:
@@ -522,13 +577,6 @@ def _notes(ctx: Context) -> tuple[str, ...]:
         if share > 0.2:
             notes.append(f"{share:.0%} of activities have no heart rate: their load is estimated from duration.")
     return tuple(notes)
-
-
-def _tz_offset(name: str) -> int:
-    try:
-        return utc_offset_now(name)
-    except ValueError as exc:
-        raise InvalidInput("timezone", name, PROFILE_KEYS["timezone"][3]) from exc
 
 
 __all__ = ["Workspace", "ImportReport", "default_home", "HeavyLegsError"]

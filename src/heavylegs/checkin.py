@@ -3,7 +3,9 @@ asks them through two callables (``ask`` reads one answer, ``say`` prints one li
 the flow runs the same in a terminal, a test or another interface.
 
 Each question shows a default in brackets: the value stored for the day if there is one,
-else yesterday's. Enter keeps it, ``-`` clears it, a bad answer is re-asked with what is
+else yesterday's ("same as yesterday?"), rounded as a person would type it. What only
+describes one day (symptoms, pain and where, illness, notes, a strength session) is never
+carried over from yesterday: Enter through the screen answers "no". Enter keeps it, ``-`` clears it, a bad answer is re-asked with what is
 accepted. The runner only collects text values; the caller saves them in one call
 (:meth:`heavylegs.api.Workspace.log_set`), so an interrupted check-in writes nothing.
 
@@ -11,7 +13,8 @@ accepted. The runner only collects text values; the caller saves them in one cal
 ...                 "n", "n", "n", "n", "n"])
 >>> collect(lambda prompt: next(answers), lambda line: None, yesterday={"soreness": 5})
 {'heaviness': '7', 'soreness': '5', 'sleep_h': '6.5', 'sleep_quality': '3', 'mood': '4', \
-'stress': '2', 'fluid_l': '2', 'strength': 'legs-heavy', 'pain': '0', 'illness': 'no'}
+'stress': '2', 'fluid_l': '2', 'strength': 'legs-heavy', 'pain': '0', 'illness': 'no', \
+'symptoms': 'none'}
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from rich.console import Console, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, SYMPTOM_CODES
+from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, NO_SYMPTOMS, SYMPTOM_CODES
 from heavylegs.errors import InvalidInput
 from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue
 from heavylegs.triage.messages import TIER_TITLE, how_to_clear
@@ -158,6 +161,28 @@ class Retry(Exception):
     """An answer that is not accepted; the message says why and what is."""
 
 # -- defaults ---------------------------------------------------------------------------
+# Columns of one day only: never offered from yesterday (pressing Enter through a check-in
+# must not save yesterday's "swelling-both;tingling" again and raise its alarm).
+DAY_ONLY = frozenset({"symptoms", "pain", "pain_location", "illness", "notes", "strength", "cramps"})
+# Yesterday's numbers as a person would type them: the step by unit (name suffix).
+TYPED_STEP = {"_l": 0.1, "_kg": 0.1, "_h": 0.1, "_ms": 1.0, "_bpm": 1.0}
+
+
+def typed(key: str, value: object) -> object:
+    """``value`` of column ``key`` rounded to the step a person types (litres, kg and hours
+    to 0.1; whole numbers for ms and bpm; other numbers to 0.1)."""
+    if not isinstance(value, float):
+        return value
+    step = next((s for suffix, s in TYPED_STEP.items() if key.endswith(suffix)), 0.1)
+    decimals = 0 if step >= 1 else 1
+    return round(round(value / step) * step, decimals)
+
+
+def carried(yesterday: Mapping[str, object]) -> dict[str, object]:
+    """The values of ``yesterday`` worth offering today: not :data:`DAY_ONLY`, rounded."""
+    return {k: typed(k, v) for k, v in yesterday.items() if k not in DAY_ONLY}
+
+
 def _codes(row: Mapping[str, object]) -> set[str]:
     return {c.strip() for c in str(row.get("symptoms") or "").split(";") if c.strip()}
 
@@ -282,8 +307,8 @@ def symptoms_of(answers: Answers, stored: Mapping[str, object],
 def values_of(answers: Answers, stored: Mapping[str, object],
               questions: tuple[Question, ...] = QUESTIONS) -> dict[str, str]:
     """The daily-log text values to save; ``""`` clears a value stored for the day (an
-    answer of '-', or a symptom screen that no longer finds the stored symptoms). Skipped
-    answers are left out."""
+    answer of '-'). A screen that finds nothing saves ``none``, so that yesterday's
+    symptoms are not read as today's. Skipped answers are left out."""
     values: dict[str, str] = {}
     for q in questions:
         answer = answers.get(q.key)
@@ -296,6 +321,8 @@ def values_of(answers: Answers, stored: Mapping[str, object],
     symptoms = symptoms_of(answers, stored, questions)
     if symptoms:
         values["symptoms"] = ";".join(symptoms)
+    elif any(q.kind == "yesno" and q.key in answers for q in questions):
+        values["symptoms"] = NO_SYMPTOMS
     elif _codes(stored):
         values["symptoms"] = ""
     return values
@@ -303,10 +330,11 @@ def values_of(answers: Answers, stored: Mapping[str, object],
 
 def collect(ask: Ask, say: Say, yesterday: Mapping[str, object] | None = None,
             stored: Mapping[str, object] | None = None) -> dict[str, str]:
-    """Run the check-in; defaults are the day's ``stored`` values, else ``yesterday``'s.
-    Returns the values to save; raises KeyboardInterrupt/EOFError from ``ask`` unchanged."""
+    """Run the check-in; defaults are the day's ``stored`` values, else ``yesterday``'s
+    (:func:`carried`). Returns the values to save; raises KeyboardInterrupt/EOFError from
+    ``ask`` unchanged."""
     stored = stored or {}
-    answers = run(ask, say, {**(yesterday or {}), **stored})
+    answers = run(ask, say, {**carried(yesterday or {}), **stored})
     return values_of(answers, stored)
 
 

@@ -253,9 +253,10 @@ def cmd_why(args: argparse.Namespace) -> int:
     except InvalidInput as exc:
         say_error(f"error: {exc}")
         return 2
+    from heavylegs import zones
     from heavylegs.storage import answers
 
-    body = answers.lookup_in(_home(args), day)  # the fast path: no engine needed
+    body = answers.lookup_in(_home(args), day, zones.system_zone(os.environ))  # no engine needed
     if body is not None:
         _print_answer(body, args.json)
         return 0
@@ -299,7 +300,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
     from heavylegs import checkin as flow
 
     def save(ws: Workspace) -> int:
-        when = _parse_date(args.date) or date.today()
+        when = _parse_date(args.date) or ws.today()
         stored = None
         if args.set or args.clear:
             values = flow.parse_sets(args.set or [], args.clear)

@@ -21,6 +21,7 @@ from heavylegs.explain.text import render
 
 DEMO_END = date(2013, 2, 10)
 DEMO_WEEKS = 16
+DEMO_SEED = 7
 DEMO_INJECTIONS = ("spike", "short-sleep")
 REAL_FIT = "fr110-run-2013-02-06.fit"
 
@@ -29,12 +30,19 @@ def demo_home(home: Path | None) -> Path:
     return (home or default_home()) / "demo"
 
 
+def demo_zone() -> str:
+    """The demo runner's time zone (its GPX/TCX files carry UTC times only)."""
+    from heavylegs.sim.profile import runner
+
+    return runner("recreational", DEMO_SEED).home.tz
+
+
 def write_demo_files(folder: Path) -> list[Path]:
     """The demo's input files: simulated GPX/TCX and daily log, and the real FIT run
     (the simulated run of that day is left out so the real one takes its place)."""
     from heavylegs import sim
 
-    scenario = sim.Scenario(seed=7, start=DEMO_END - timedelta(days=7 * DEMO_WEEKS - 1), weeks=DEMO_WEEKS,
+    scenario = sim.Scenario(seed=DEMO_SEED, start=DEMO_END - timedelta(days=7 * DEMO_WEEKS - 1), weeks=DEMO_WEEKS,
                             kind="recreational", injections=DEMO_INJECTIONS, formats="mixed")
     files = sim.write_files(sim.simulate(scenario), folder)
     real_day = "2013-02-06"
@@ -58,7 +66,7 @@ def run_demo(home: Path | None, out: Console, err: Console, rebuild: bool = True
         out.print(f"demo: wrote {len(files)} files for a simulated runner to {files_dir}",
                   highlight=False, soft_wrap=True)
     with Workspace(root / "workspace") as ws:
-        ws.profile_set({"sex": "female", "birth_year": "1985"})
+        ws.profile_set({"sex": "female", "birth_year": "1985", "timezone": demo_zone()})
         report = ws.import_paths([files_dir])
         out.print(f"demo: imported {report.imported}, unchanged {report.unchanged}, "
                   f"failed {len(report.failed)}", highlight=False)

@@ -67,7 +67,8 @@ def run(spec: Spec) -> Outcome:
             sim.write_files(result, Path(tmp) / "files")
             with Workspace(Path(tmp) / "home") as ws:
                 r = result.runner
-                ws.profile_set({"sex": r.sex, "birth_year": str(r.birth_year), "weight_kg": f"{r.weight_kg:.1f}"})
+                ws.profile_set({"sex": r.sex, "birth_year": str(r.birth_year), "weight_kg": f"{r.weight_kg:.1f}",
+                                "timezone": r.home.tz})
                 for shoe in result.shoes:
                     ws.gear_add(shoe.name, shoe.from_date, result.retired(shoe), shoe.start_km)
                 report = ws.import_paths([Path(tmp) / "files"])

@@ -28,7 +28,7 @@ from heavylegs.core.wellness import rank
 
 # The activity columns this module and shoe km (core/gear.py) read: enough to give
 # activities before the days a cause looks at their training load, which CTL/ATL carry on.
-LOAD_COLUMNS = ["id", "start_utc", "utc_offset_s", "sport", "distance_m", "elapsed_s", "moving_s", "lon_deg",
+LOAD_COLUMNS = ["id", "start_utc", "utc_offset_s", "local_offset_s", "sport", "distance_m", "elapsed_s", "moving_s", "lon_deg",
                 "gear_id"]
 REST_DAY_LOAD_FRACTION = 0.10  # rest day: no run and load < 10 % of 28-day mean (science.md C04)
 MIN_HR_SECONDS = 300  # fewer seconds of HR than this: load estimated from duration
@@ -38,21 +38,27 @@ HARD_RPE = 7  # or session RPE >= 7 (science.md C04)
 LONG_RUN_FACTOR = 1.5  # or a long run >= 1.5 × median run duration (science.md C04)
 
 
-def _local_start(tz_offset_s: int | None) -> pl.Expr:
-    """Each activity's local start (naive): the file's UTC offset, else the profile's time
-    zone offset, else an offset estimated from longitude (solar time, whole hours), else UTC."""
-    guess = (pl.lit(tz_offset_s) if tz_offset_s is not None
+def local_offset(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.Expr:
+    """Each activity's UTC offset in seconds: the stored ``local_offset_s`` (the file's own
+    offset, else the runner's zone's at that start: storage/offsets.py), else the file's
+    ``utc_offset_s``, else ``tz_offset_s``, else an offset estimated from longitude (solar
+    time, whole hours), else 0 (UTC)."""
+    guess = (pl.lit(tz_offset_s, dtype=pl.Int64) if tz_offset_s is not None
              else (pl.col("lon_deg") / 15.0).round(0).fill_null(0).cast(pl.Int64) * 3600)
-    offset = pl.coalesce(pl.col("utc_offset_s"), guess)
-    utc = pl.col("start_utc").str.to_datetime(time_zone="UTC", time_unit="us")
-    return (utc + pl.duration(seconds=offset)).dt.replace_time_zone(None)
+    own = [pl.col(c).cast(pl.Int64) for c in ("local_offset_s", "utc_offset_s") if c in acts.columns]
+    return pl.coalesce(*own, guess)
 
 
 def with_dates(acts: pl.DataFrame, tz_offset_s: int | None = None) -> pl.DataFrame:
-    """``acts`` plus ``start_local``, ``local_date`` and ``is_run``."""
-    start = _local_start(tz_offset_s)
+    """``acts`` plus ``start_local`` (naive local time), ``local_date``, ``is_run`` and
+    ``local_offset_s`` resolved (:func:`local_offset`)."""
+    if "lon_deg" not in acts.columns:
+        acts = acts.with_columns(lon_deg=pl.lit(None, dtype=pl.Float64))
+    offset = local_offset(acts, tz_offset_s)
+    utc = pl.col("start_utc").str.to_datetime(time_zone="UTC", time_unit="us")
+    start = (utc + pl.duration(seconds=offset)).dt.replace_time_zone(None)
     return acts.with_columns(start.alias("start_local"), is_run=pl.col("sport").is_in(list(RUNNING_SPORTS)),
-                             local_date=start.dt.date())
+                             local_date=start.dt.date(), local_offset_s=offset)
 
 
 def hr_hist_array(blob: pl.Expr) -> pl.Expr:

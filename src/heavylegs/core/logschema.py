@@ -23,6 +23,9 @@ SYMPTOM_CODES: tuple[str, ...] = (
     # ... and the clot risk factors (remembered: see docs/triage.md)
     "previous-clot", "hormonal-contraception", "recent-immobilisation", "cancer",
 )
+# The symptoms cell of a day whose symptom screen was answered and found nothing: unlike an
+# empty cell it ends yesterday's symptoms (triage reads yesterday's on a day with none entered).
+NO_SYMPTOMS = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,8 @@ class LogColumn:
         if self.kind == "date":
             return "YYYY-MM-DD"
         if self.kind == "symptoms":
-            return "symptom codes separated by ';' (" + ", ".join(SYMPTOM_CODES) + ")"
+            return ("symptom codes separated by ';' (" + ", ".join(SYMPTOM_CODES) + f"), "
+                    f"or {NO_SYMPTOMS} (asked, nothing found)")
         if self.kind == "floatlist":
             return f"numbers {self.lo:g}-{self.hi:g} separated by ';'"
         return "any text"

@@ -22,6 +22,7 @@ from heavylegs.core.logschema import (
     COLUMN_BY_NAME,
     COLUMNS,
     IMPERIAL_ALIASES,
+    NO_SYMPTOMS,
     SYMPTOM_CODES,
     LogColumn,
 )
@@ -164,6 +165,8 @@ def _items(cell: str) -> list[str]:
 
 def _symptoms(cell: str) -> tuple[str, ...]:
     codes = tuple(p.lower() for p in _items(cell))
+    if codes == (NO_SYMPTOMS,):
+        return codes
     for code in codes:
         if code not in _SYMPTOMS:
             if len(codes) == 1:

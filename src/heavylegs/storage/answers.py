@@ -8,8 +8,10 @@ An answer is valid while three things hold, and each is part of how it is found:
   sqlite3 shell);
 * the same heavylegs code: ``code_version()`` fingerprints the package's files, so an upgrade
   or an edited checkout never serves an old answer;
-* the same UTC offset of the profile's time zone now (activities are placed on local days
-  with it, and it moves with daylight saving time).
+* the same time zone of the runner (the profile's ``timezone``, else the system's, which
+  the caller passes): local days and times depend on it. Each activity's offset for its
+  own date is stored with it (storage/offsets.py), so the answer does not depend on the
+  offset today; a changed zone rewrites those offsets, which empties ``answers`` too.
 
 This module imports nothing heavy (no polars, numpy or engine): the cold `why` path uses
 it before deciding whether the engine is needed at all.
@@ -26,7 +28,6 @@ from pathlib import Path
 
 import heavylegs
 from heavylegs.storage.db import DB_NAME, MIGRATIONS
-from heavylegs.zones import utc_offset_now
 
 LATEST = "latest"
 _CODE: str | None = None
@@ -49,25 +50,22 @@ def code_version() -> str:
     return _CODE
 
 
-def _zone_offset(conn: sqlite3.Connection) -> str:
+def _zone(conn: sqlite3.Connection, system_zone: str | None) -> str:
+    """The runner's zone as the key holds it: the profile's, else ``system_zone``."""
     row = conn.execute("SELECT value FROM profile WHERE key = 'timezone'").fetchone()
-    if row is None:
-        return ""
-    try:
-        return f"{row[0]}:{utc_offset_now(str(row[0]))}"
-    except ValueError:  # an invalid zone: the engine reports it; never serve a stored answer
-        return f"invalid:{os.urandom(8).hex()}"
+    return str(row[0]) if row is not None and row[0] else (system_zone or "")
 
 
-def _key(conn: sqlite3.Connection, day: date | None) -> tuple[str, str]:
+def _key(conn: sqlite3.Connection, day: date | None, zone: str | None) -> tuple[str, str]:
     request = day.isoformat() if day else LATEST
-    return request, f"{code_version()}|{_zone_offset(conn)}"
+    return request, f"{code_version()}|{_zone(conn, zone)}"
 
 
-def lookup(conn: sqlite3.Connection, day: date | None) -> dict[str, object] | None:
-    """The stored answer for ``day`` (None: the latest day with data), or None."""
+def lookup(conn: sqlite3.Connection, day: date | None, zone: str | None) -> dict[str, object] | None:
+    """The stored answer for ``day`` (None: the latest day with data), or None; ``zone``:
+    the system's time zone (the profile's wins)."""
     try:
-        request, key = _key(conn, day)
+        request, key = _key(conn, day, zone)
         row = conn.execute("SELECT body FROM answers WHERE request = ? AND key = ?",
                            (request, key)).fetchone()
     except sqlite3.Error:
@@ -75,18 +73,18 @@ def lookup(conn: sqlite3.Connection, day: date | None) -> dict[str, object] | No
     return json.loads(row[0]) if row else None
 
 
-def store(conn: sqlite3.Connection, day: date | None, body: dict[str, object]) -> None:
+def store(conn: sqlite3.Connection, day: date | None, body: dict[str, object], zone: str | None) -> None:
     """Keep ``body`` as the answer for ``day``; a failure to write (read-only folder, locked
     database) only means the next `why` computes again."""
     try:
-        request, key = _key(conn, day)
+        request, key = _key(conn, day, zone)
         conn.execute("INSERT OR REPLACE INTO answers(request, key, body) VALUES (?, ?, ?)",
                      (request, key, json.dumps(body, ensure_ascii=False)))
     except sqlite3.Error:
         pass
 
 
-def lookup_in(home: Path, day: date | None) -> dict[str, object] | None:
+def lookup_in(home: Path, day: date | None, zone: str | None) -> dict[str, object] | None:
     """The stored answer in the workspace at ``home`` without opening it for writing or
     migrating it; None when there is none (or no workspace, or an older schema)."""
     path = home / DB_NAME
@@ -97,7 +95,7 @@ def lookup_in(home: Path, day: date | None) -> dict[str, object] | None:
         try:
             if conn.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
                 return None
-            return lookup(conn, day)
+            return lookup(conn, day, zone)
         finally:
             conn.close()
     except sqlite3.Error:

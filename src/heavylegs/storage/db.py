@@ -176,8 +176,18 @@ MIGRATION_4 = _answers_sql()
 MIGRATION_5 = "\n".join(f"ALTER TABLE daily_log ADD COLUMN {c.name} {c.sql_type};"
                         for c in LOG_COLUMNS if c.name in ("seen_doctor", "resolved"))
 
+# Each activity's local time (storage/offsets.py): ``local_offset_s`` is the UTC offset its
+# local times and date use, the file's own ``utc_offset_s`` where it has one, else the
+# runner's time zone's offset at that start (daylight saving included); ``offset_zone``
+# names that zone (NULL for a file's own offset), so a change of zone recomputes them.
+MIGRATION_6 = """
+ALTER TABLE activities ADD COLUMN local_offset_s INTEGER;
+ALTER TABLE activities ADD COLUMN offset_zone TEXT;
+UPDATE activities SET local_offset_s = utc_offset_s WHERE utc_offset_s IS NOT NULL;
+"""
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6]
 
 
 def _statements(sql: str) -> list[str]:

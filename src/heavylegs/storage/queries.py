@@ -14,7 +14,8 @@ from heavylegs.core.logschema import COLUMN_BY_NAME
 from heavylegs.core.logschema import COLUMNS as LOG_COLUMNS
 
 ACTIVITY_FRAME_SCHEMA = {
-    "id": pl.Int64, "start_utc": pl.String, "utc_offset_s": pl.Int64, "sport": pl.String,
+    "id": pl.Int64, "start_utc": pl.String, "utc_offset_s": pl.Int64, "local_offset_s": pl.Int64,
+    "sport": pl.String,
     "sub_sport": pl.String, "name": pl.String, "distance_m": pl.Float64,
     "elapsed_s": pl.Float64, "moving_s": pl.Float64, "avg_hr_bpm": pl.Float64,
     "max_hr_bpm": pl.Float64, "elev_gain_m": pl.Float64, "elev_loss_m": pl.Float64,
