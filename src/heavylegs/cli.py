@@ -112,22 +112,20 @@ def _print_report(report: ImportReport, as_json: bool, verbose: bool = False) ->
     return 1 if report.failed else 0
 
 
+def progress_columns() -> tuple[Any, ...]:
+    """The import bar's columns: files done of files found (the count is files, not bytes)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
+    return (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            TimeRemainingColumn())
+
+
 def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
     if not sys.stderr.isatty():
         return ws.import_paths(paths)
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
+    from rich.progress import Progress
 
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), DownloadColumn(),
-               TransferSpeedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err(), transient=True) as bar:
+    with Progress(*progress_columns(), console=err(), transient=True) as bar:
         task = bar.add_task("import", total=None)
 
         def tick(done: int, total: int, nbytes: int, path: str) -> None:

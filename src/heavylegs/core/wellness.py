@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 # Most trusted first. "log" = the daily-log CSV and `heavylegs checkin`.
-SOURCES: tuple[str, ...] = ("log", "oura", "whoop", "garmin", "apple-health", "cronometer",
+SOURCES: tuple[str, ...] = ("log", "hrv4training", "elite-hrv", "oura", "whoop", "garmin", "apple-health", "cronometer",
                             "myfitnesspal", "strava", "estimated")
 
 # Device-only columns the daily table also carries (beyond the daily-log columns).
