@@ -273,29 +273,44 @@ class Workspace:
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
         self.refresh_metrics()
 
+    def default_day(self) -> date:
+        """The day `why` explains by default (the latest day with data), else today."""
+        try:
+            return self.latest_day()
+        except NotEnoughData:
+            return date.today()
+
     def profile(self, day: date | None = None) -> Profile:
-        """The resolved profile for ``day``: stored values, else estimates from the data
-        (the last 12 months' heart rates, the last 7 logged resting heart rates)."""
-        day = day or date.today()
+        """The resolved profile for ``day`` (default: :meth:`default_day`): stored values,
+        else estimates from the data (the last 12 months' heart rates, the last 7 daily
+        resting heart rates from the log or a device)."""
+        day = day or self.default_day()
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
         hist, recent = queries.hr_seconds_at_bpm(self.conn, since_utc=year_ago)
         peak = _observed_max_hr(self.conn, recent)
-        rhr = queries.recent_values(self.conn, "resting_hr_bpm", day.isoformat(), 7)
+        rhr, rhr_from = _recent_resting_hr(self.conn, day)
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
         return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
                        resting_hr_7d_median=float(statistics.median(rhr)) if rhr else None,
-                       age=day.year - birth if birth else None)
+                       age=day.year - birth if birth else None, resting_hr_from=rhr_from)
 
-    def profile_show(self) -> dict[str, object]:
+    def profile_show(self, day: date | None = None) -> dict[str, object]:
+        """The profile as resolved for ``day`` (default: the day `why` explains), each
+        resolved value with where it came from (``from``)."""
+        from heavylegs.core.profile import origins
+
+        day = day or self.default_day()
         stored = queries.profile(self.conn)
-        p = self.profile()
-        values = {k: stored.get(k) for k in PROFILE_KEYS}
-        for key, attr in (("max_hr", "max_hr"), ("resting_hr", "resting_hr"), ("lthr", "lthr"),
-                          ("sleep_need_h", "sleep_need_h")):
+        p = self.profile(day)
+        values: dict[str, object] = {k: stored.get(k) for k in PROFILE_KEYS}
+        found = origins(p, stored)
+        for key, (value, _) in found.items():
             if values[key] is None:
-                values[key] = round(getattr(p, attr), 1)
-        return {"values": values, "estimated": p.estimated}
+                values[key] = value
+        source = {k: ("set by you" if k in stored else None) for k in PROFILE_KEYS}
+        source.update({k: how for k, (_, how) in found.items()})
+        return {"as_of": day.isoformat(), "values": values, "estimated": p.estimated, "from": source}
 
     # -- gear ---------------------------------------------------------------------------
     def gear_add(self, name: str, from_date: date | None = None, to_date: date | None = None,
@@ -392,14 +407,16 @@ class Workspace:
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""
+        from heavylegs.core import markers
         from heavylegs.explain import patterns, plan
 
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
         heaviness = ctx.value("heaviness", ctx.day)
-        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
+        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx, queries.profile(self.conn)))
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
-                       plan=tuple(plan.make(ctx, answer.findings)))
+                       plan=tuple(plan.make(ctx, answer.findings)),
+                       markers=markers.find(ctx.daily, ctx.day, markers.BAND_SD.value(ctx.overrides)))
 
 METRICS_TOLERANCE_BPM = 3.0
 CONTEXT_DAYS = 400  # the longest look-back of any cause or pattern (12 months + margin)
@@ -413,6 +430,19 @@ def _observed_max_hr(conn: sqlite3.Connection, activity_ids: list[int]) -> float
         return None
     top = queries.top_metric(conn, "hr_max_5s_bpm", activity_ids, 3)
     return float(sorted(top)[1]) if len(top) == 3 else None
+
+
+def _recent_resting_hr(conn: sqlite3.Connection, day: date, n: int = 7) -> tuple[list[float], str]:
+    """The last ``n`` daily resting HRs up to ``day`` (the runner's log, else the device that
+    wins by core/wellness.py's precedence) and where they came from, e.g. "Garmin"."""
+    from heavylegs.core.wellness import SOURCE_NAMES, DailyValue, pick
+
+    by_day: dict[str, list[DailyValue]] = {}
+    for d, value, source in queries.recent_daily(conn, "resting_hr_bpm", day.isoformat(), n):
+        by_day.setdefault(d, []).append(DailyValue(date.fromisoformat(d), "resting_hr_bpm", value, source))
+    chosen = [pick(values) for _, values in sorted(by_day.items())][-n:]
+    sources = sorted({SOURCE_NAMES.get(v.source, v.source) for v in chosen})
+    return [float(v.value) for v in chosen], ", ".join(sources)
 
 
 def _metrics_key(profile: Profile) -> str:
@@ -445,8 +475,10 @@ def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
     return joined
 
 
-def _notes(ctx: Context) -> tuple[str, ...]:
-    notes = [f"{k.replace('_', ' ')} estimated: {how}" for k, how in ctx.profile.estimated.items()]
+def _notes(ctx: Context, stored: dict[str, str]) -> tuple[str, ...]:
+    from heavylegs.core.profile import describe
+
+    notes = ["Profile used: " + "; ".join(describe(ctx.profile, stored)) + "."]
     if ctx.acts.height:
         share = float(ctx.acts["load_estimated"].mean())  # type: ignore[arg-type]
         if share > 0.2:

@@ -185,9 +185,10 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(data, indent=2))
             return
+        print(f"as of {data['as_of']} (the day `why` explains)")
         for key, value in data["values"].items():  # type: ignore[union-attr]
-            how = data["estimated"].get(key)  # type: ignore[union-attr]
-            tail = f"  (estimated: {how})" if how else ""
+            how = data["from"].get(key)  # type: ignore[union-attr]
+            tail = f"  ({how})" if how else ""
             print(f"{key:15s} {'-' if value is None else value}{tail}")
     return _run(args, show)
 

@@ -19,6 +19,12 @@ from datetime import date
 SOURCES: tuple[str, ...] = ("log", "hrv4training", "elite-hrv", "oura", "whoop", "garmin", "apple-health", "cronometer",
                             "myfitnesspal", "strava", "estimated")
 
+# How a source is named to the runner.
+SOURCE_NAMES: dict[str, str] = {
+    "log": "your log", "hrv4training": "HRV4Training", "elite-hrv": "Elite HRV", "oura": "Oura",
+    "whoop": "WHOOP", "garmin": "Garmin", "apple-health": "Apple Health", "cronometer": "Cronometer",
+    "myfitnesspal": "MyFitnessPal", "strava": "Strava", "estimated": "estimated"}
+
 # Device-only columns the daily table also carries (beyond the daily-log columns).
 EXTRA_COLUMNS: dict[str, str] = {
     "hrv_sdnn_ms": "HRV as SDNN (Apple Health), ms",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from heavylegs.causes.base import Finding, NotAssessed, Result, Ruled
+from heavylegs.core.markers import Marker
 from heavylegs.explain.patterns import Pattern
 from heavylegs.explain.plan import PlanItem
 from heavylegs.triage.rules import TriageHit
@@ -29,6 +30,7 @@ class Answer:
     notes: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     plan: tuple[PlanItem, ...] = ()
+    markers: tuple[Marker, ...] = ()  # HRV and resting HR against the runner's 60-day range
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -42,6 +44,7 @@ class Answer:
             "notes": list(self.notes),
             "patterns": [p.to_json() for p in self.patterns],
             "plan": [p.to_json() for p in self.plan],
+            "markers": [m.to_json() for m in self.markers],
         }
 
 

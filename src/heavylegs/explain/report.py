@@ -47,7 +47,9 @@ def _plan_html(answer: Answer) -> str:
     plan = "".join(f"<li>{escape(p.text)}" + (f' <span class="muted">[{escape(p.answers)}]</span>' if p.answers else "")
                    + "</li>" for p in answer.plan)
     pats = "".join(f"<li>{escape(p.text)}</li>" for p in answer.patterns[:4])
-    return (f"<h2>What to do next</h2><ul>{plan}</ul>" if plan else "") + (
+    marks = "".join(f"<li>{escape(m.text)}</li>" for m in answer.markers)
+    return (f"<h2>Morning markers</h2><ul>{marks}</ul>" if marks else "") + (
+        f"<h2>What to do next</h2><ul>{plan}</ul>" if plan else "") + (
         f"<h2>Your own patterns</h2><ul>{pats}</ul>" if pats else "")
 
 
@@ -121,6 +123,8 @@ def markdown(answer: Answer) -> str:
                   *[f"   - {e.text}" for e in f.evidence], *[f"   - Fix: {x}" for x in f.fix]]
     if not answer.findings:
         lines.append("No cause stands out in your data for this day.")
+    if answer.markers:
+        lines += ["", "## Morning markers", "", *[f"- {m.text}" for m in answer.markers]]
     if answer.plan:
         lines += ["", "## What to do next", "", *[f"- {p.text}" + (f" [{p.answers}]" if p.answers else "") for p in answer.plan]]
     if answer.patterns:

@@ -51,6 +51,9 @@ def render(answer: Json) -> RenderableType:
                                         style="bold")]
     parts += _triage(answer)
     parts += _findings(answer)
+    if answer.get("markers"):
+        parts.append(Text("Morning markers", style="bold underline"))
+        parts += [Text(f" • {m['text']}") for m in answer["markers"]]
     if answer["plan"]:
         parts.append(Text("What to do next", style="bold underline"))
         parts += [Text(f" → {p['text']}" + (f"  [{p['answers']}]" if p["answers"] else ""))
