@@ -100,6 +100,7 @@ class Workspace:
     def __init__(self, home: Path | None = None) -> None:
         self.home = Path(home) if home is not None else default_home()
         self.conn = open_database(self.home)
+        self._default_sport: str | None = None  # import_paths(sport=...) while it runs
 
     def close(self) -> None:
         self.conn.close()
@@ -111,10 +112,21 @@ class Workspace:
         self.close()
 
     # -- import -------------------------------------------------------------------------
-    def import_paths(self, paths: Sequence[Path | str], progress: Progress | None = None) -> ImportReport:
+    def import_paths(self, paths: Sequence[Path | str], progress: Progress | None = None,
+                     sport: str | None = None) -> ImportReport:
         """Import files, folders: each file one transaction, idempotent by content hash.
+        ``sport`` is given to activities whose file names none (a GPX without <type>).
         Metrics of stored activities are refreshed at the end if the (estimated) profile
         moved enough to change them."""
+        if sport is not None:
+            _check_sport(sport)
+        self._default_sport = sport
+        try:
+            return self._import_files(paths, progress)
+        finally:
+            self._default_sport = None
+
+    def _import_files(self, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
         from heavylegs.importers import dispatch
 
         files, missing = discover(Path(p) for p in paths)
@@ -197,6 +209,13 @@ class Workspace:
             report.failed.append((unit.name, f"internal error while reading ({type(exc).__name__}: "
                                              f"{exc}); please report this file"))
             return
+        sport = self._default_sport
+        if sport:
+            from heavylegs.core.model import UNKNOWN_SPORT
+
+            bundle = replace(bundle, activities=[
+                replace(a, summary=replace(a.summary, sport=sport)) if a.summary.sport == UNKNOWN_SPORT else a
+                for a in bundle.activities])
         hists = [streams_hr_hist(a) for a in bundle.activities]
         from heavylegs.core.metrics import compute
 
@@ -260,6 +279,19 @@ class Workspace:
         since_utc = datetime(since.year, since.month, since.day, tzinfo=UTC).isoformat() if since else None
         return queries.activities(self.conn, since_utc)
 
+    def set_sport(self, activity_id: int, sport: str) -> str:
+        """Give a stored activity its sport (e.g. a GPX stored as unknown that was a run);
+        its metrics are recomputed. Returns the sport it had."""
+        _check_sport(sport)
+        row = self.conn.execute("SELECT sport FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        if row is None:
+            raise InvalidInput("activity id", str(activity_id), "an id listed by `heavylegs activities`")
+        with self.conn:
+            self.conn.execute("UPDATE activities SET sport = ? WHERE id = ?", (sport, activity_id))
+            self.conn.execute("DELETE FROM activity_metrics WHERE activity_id = ?", (activity_id,))
+        self.refresh_metrics()
+        return str(row[0])
+
     def counts(self) -> dict[str, int]:
         return queries.counts(self.conn)
 
@@ -314,7 +346,10 @@ class Workspace:
 
     # -- gear ---------------------------------------------------------------------------
     def gear_add(self, name: str, from_date: date | None = None, to_date: date | None = None,
-                 start_km: float = 0.0, limit_km: float | None = None) -> None:
+                 start_km: float = 0.0, limit_km: float | None = None, kind: str = "shoes") -> dict[str, object]:
+        """Store a piece of gear; returns what was saved (for the confirmation)."""
+        if kind not in gear.KINDS:
+            raise InvalidInput("kind", kind, ", ".join(gear.KINDS))
         if not name.strip():
             raise InvalidInput("name", name, "a non-empty name")
         if start_km < 0 or (limit_km is not None and limit_km <= 0):
@@ -322,26 +357,29 @@ class Workspace:
         with self.conn:
             try:
                 self.conn.execute(
-                    "INSERT INTO gear(name, from_date, to_date, start_km, limit_km) VALUES (?,?,?,?,?)",
+                    "INSERT INTO gear(name, from_date, to_date, start_km, limit_km, kind) VALUES (?,?,?,?,?,?)",
                     (name.strip(), from_date and from_date.isoformat(), to_date and to_date.isoformat(),
-                     start_km, limit_km))
+                     start_km, limit_km, kind))
             except Exception as exc:
-                raise InvalidInput("name", name, "a name not used by another pair") from exc
+                raise InvalidInput("name", name, "a name not used by other gear") from exc
+        return {"name": name.strip(), "kind": kind, "from": from_date and from_date.isoformat(),
+                "to": to_date and to_date.isoformat(), "start_km": start_km, "limit_km": limit_km}
 
     def shoes(self) -> list[gear.Shoe]:
         def day(v: str | None) -> date | None:
             return date.fromisoformat(v) if v else None
 
         return [gear.Shoe(r["id"], r["name"], day(r["from_date"]), day(r["to_date"]), r["start_km"],
-                          r["limit_km"]) for r in queries.gear(self.conn)]
+                          r["limit_km"]) for r in queries.gear(self.conn) if r["kind"] == "shoes"]
 
     def gear_list(self) -> list[dict[str, object]]:
-        """Shoes with km so far (explicit gear, else the date range) and the dates each
-        pair crossed 500 and 800 km."""
+        """Shoes with running km so far (explicit gear, else the date range) and the dates
+        each pair crossed 500 and 800 km; then bikes and other gear with their activities."""
         zone = queries.profile(self.conn).get("timezone")
         acts = daily.with_dates(queries.activities(self.conn), _tz_offset(zone) if zone else None)
         shoes = self.shoes()
-        return gear.summary(gear.assign(acts, shoes), shoes)
+        others = [(r["id"], r["name"], r["kind"]) for r in queries.gear(self.conn) if r["kind"] != "shoes"]
+        return gear.summary(gear.assign(acts, shoes), shoes) + gear.other_summary(acts, others)
 
     # -- the answer ---------------------------------------------------------------------
     def latest_day(self) -> date:
@@ -403,7 +441,7 @@ class Workspace:
 
         ctx = self.context(day)
         answer = self.answer(ctx)
-        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer)
+        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer, ctx.acts)
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""
@@ -484,6 +522,13 @@ def _notes(ctx: Context, stored: dict[str, str]) -> tuple[str, ...]:
         if share > 0.2:
             notes.append(f"{share:.0%} of activities have no heart rate: their load is estimated from duration.")
     return tuple(notes)
+
+
+def _check_sport(sport: str) -> None:
+    from heavylegs.core.model import SPORT_CHOICES
+
+    if sport not in SPORT_CHOICES:
+        raise InvalidInput("sport", sport, ", ".join(SPORT_CHOICES))
 
 
 def _tz_offset(name: str) -> int:

@@ -120,9 +120,9 @@ def progress_columns() -> tuple[Any, ...]:
             TimeRemainingColumn())
 
 
-def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
+def import_with_progress(ws: Workspace, paths: list[Path], sport: str | None = None) -> ImportReport:
     if not sys.stderr.isatty():
-        return ws.import_paths(paths)
+        return ws.import_paths(paths, sport=sport)
     from rich.progress import Progress
 
     with Progress(*progress_columns(), console=err(), transient=True) as bar:
@@ -131,7 +131,7 @@ def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
         def tick(done: int, total: int, nbytes: int, path: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        return ws.import_paths(paths, progress=tick)
+        return ws.import_paths(paths, progress=tick, sport=sport)
 
 
 def _prepare_answer(ws: Workspace) -> None:
@@ -146,7 +146,7 @@ def _prepare_answer(ws: Workspace) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     def run(ws: Workspace) -> int:
-        report = import_with_progress(ws, [Path(p) for p in args.paths])
+        report = import_with_progress(ws, [Path(p) for p in args.paths], args.sport)
         if report.imported:
             _prepare_answer(ws)
         return _print_report(report, args.json, args.verbose)
@@ -154,6 +154,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_activities(args: argparse.Namespace) -> int:
+    if args.action:
+        return _set_sport(args)
+
     def show(ws: Workspace) -> None:
         from heavylegs.views import activities_rows, activities_table
 
@@ -163,6 +166,17 @@ def cmd_activities(args: argparse.Namespace) -> int:
         else:
             out().print(activities_table(rows))
     return _run(args, show)
+
+
+def _set_sport(args: argparse.Namespace) -> int:
+    """`activities set-sport ID SPORT`."""
+    def apply(ws: Workspace) -> None:
+        if len(args.action) != 3 or args.action[0] != "set-sport" or not args.action[1].isdigit():
+            raise InvalidInput("activities", " ".join(args.action), "set-sport ID SPORT, e.g. set-sport 12 running")
+        before = ws.set_sport(int(args.action[1]), args.action[2])
+        print(f"activity {args.action[1]}: sport {before} -> {args.action[2]}")
+        _prepare_answer(ws)
+    return _run(args, apply)
 
 
 def cmd_profile_set(args: argparse.Namespace) -> int:
@@ -195,8 +209,13 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
 
 def cmd_gear_add(args: argparse.Namespace) -> int:
     def add(ws: Workspace) -> None:
-        ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
-                    args.start_km, args.limit_km)
+        saved = ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
+                            args.start_km, args.limit_km, args.kind)
+        span = ", ".join(f"{k} {saved[k]}" for k in ("from", "to") if saved[k])
+        extra = [span] if span else []
+        extra += [f"starting at {saved['start_km']:g} km"] if saved["start_km"] else []
+        extra += [f"limit {saved['limit_km']:g} km"] if saved["limit_km"] else []
+        print(f"gear: added {saved['kind']} '{saved['name']}'" + (f" ({'; '.join(extra)})" if extra else ""))
         _prepare_answer(ws)
     return _run(args, add)
 
@@ -208,8 +227,11 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
             print(json.dumps(rows, indent=2))
             return
         for g in rows:
+            if g["kind"] != "shoes":
+                print(f"{g['name']:24s} {g['kind']:6s} {g['km']:8.1f} km  ({g['activities']} activities)")
+                continue
             limit = f" / {g['limit_km']:.0f}" if g["limit_km"] else ""
-            print(f"{g['name']:24s} {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
+            print(f"{g['name']:24s} shoes  {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
     return _run(args, show)
 
 
@@ -344,8 +366,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or archives")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--verbose", action="store_true", help="show every warning")
+    p.add_argument("--sport", metavar="SPORT", help="the sport of activities whose file names none "
+                   "(a GPX without <type>), e.g. running")
 
-    p = command("activities", cmd_activities, "List stored activities.")
+    p = command("activities", cmd_activities, "List stored activities, or `activities set-sport ID "
+                "SPORT` to give one its sport.")
+    p.add_argument("action", nargs="*", metavar="set-sport ID SPORT",
+                   help="change an activity's sport, e.g. set-sport 12 running")
     p.add_argument("--since", metavar="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
 
@@ -366,6 +393,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="YYYY-MM-DD")
     p.add_argument("--start-km", type=float, default=0.0, metavar="KM")
     p.add_argument("--limit-km", type=float, default=None, metavar="KM")
+    p.add_argument("--kind", choices=("shoes", "bike", "other"), default="shoes",
+                   help="shoes (default) carry running km; bikes and other gear do not")
     p = command("list", cmd_gear_list, "Shoes with km so far.", gsub)
     p.add_argument("--json", action="store_true")
 

@@ -53,6 +53,28 @@ def _plan_html(answer: Answer) -> str:
         f"<h2>Your own patterns</h2><ul>{pats}</ul>" if pats else "")
 
 
+RECENT_DAYS = 14
+
+
+def recent_activities(answer: Answer, acts: pl.DataFrame | None) -> list[str]:
+    """One line per activity of the last two weeks, newest first, with its name."""
+    if acts is None or acts.height == 0 or "local_date" not in acts.columns:
+        return []
+    recent = acts.filter(pl.col("local_date") > answer.day - timedelta(days=RECENT_DAYS)).reverse()
+    lines = []
+    for r in recent.iter_rows(named=True):
+        km = f", {r['distance_m'] / 1000:.1f} km" if r.get("distance_m") else ""
+        mins = f", {r['elapsed_s'] / 60:.0f} min" if r.get("elapsed_s") else ""
+        name = f"{r['name']}: " if r.get("name") else ""
+        lines.append(f"{r['local_date']:%a %d %b} {name}{r['sport']}{km}{mins}")
+    return lines
+
+
+def _recent_html(answer: Answer, acts: pl.DataFrame) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in recent_activities(answer, acts))
+    return f"<h2>Your last two weeks</h2><ul>{items}</ul>" if items else ""
+
+
 def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> list[str]:
     """The report's charts, from the daily table and the activities."""
     recent = daily.filter(pl.col("date") > answer.day - timedelta(days=120))
@@ -106,14 +128,15 @@ def _intensity_chart(answer: Answer, acts: pl.DataFrame) -> str:
 def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> str:
     heavy = f", heaviness {answer.heaviness}/10" if answer.heaviness is not None else ""
     body = (f"<h1>Why are my legs heavy? {answer.day.isoformat()}{heavy}</h1>{_triage_html(answer)}"
-            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}<h2>Your data</h2>{''.join(charts(answer, daily, acts))}"
+            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}{_recent_html(answer, acts)}"
+            f"<h2>Your data</h2>{''.join(charts(answer, daily, acts))}"
             f"{_lists_html(answer)}" + "".join(f'<p class="muted">Note: {escape(n)}</p>' for n in answer.notes)
             + '<p class="muted">heavylegs explains and points to professionals; it does not diagnose.</p>')
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>heavylegs {answer.day.isoformat()}</title>'
             f"<style>{CSS}</style></head><body>{body}</body></html>")
 
 
-def markdown(answer: Answer) -> str:
+def markdown(answer: Answer, acts: pl.DataFrame | None = None) -> str:
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
     for h in answer.triage:
         lines += [f"> **{h.tier.upper()}**: {h.message}", *[f"> - {e}" for e in h.evidence], ""]
@@ -129,6 +152,8 @@ def markdown(answer: Answer) -> str:
         lines += ["", "## What to do next", "", *[f"- {p.text}" + (f" [{p.answers}]" if p.answers else "") for p in answer.plan]]
     if answer.patterns:
         lines += ["", "## Your own patterns", "", *[f"- {p.text}" for p in answer.patterns[:4]]]
+    if recent := recent_activities(answer, acts):
+        lines += ["", "## Your last two weeks", "", *[f"- {line}" for line in recent]]
     lines += ["", "## Ruled out", "", *[f"- **{r.cause}**: {r.why}" for r in answer.ruled_out],
               "", "## Not assessed", "", *[f"- **{n.cause}**: needs {', '.join(n.missing)}. {n.how}" for n in answer.not_assessed]]
     return "\n".join(lines) + "\n"
