@@ -400,7 +400,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("why", cmd_why, "Explain the heavy legs of a day.")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: the latest day with data)")
-    p.add_argument("--json", action="store_true", help="the answer as JSON (spec/cli.md)")
+    p.add_argument("--json", action="store_true", help="the answer as JSON (docs/cli.md)")
 
     p = command("report", cmd_report, "The answer with its charts, as one file that works offline.")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
@@ -421,7 +421,7 @@ def parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="Write stored data to files.", description="Write stored data to files.")
     esub = export.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
-    p = command("daily-log", cmd_export_daily_log, "The daily log in the format of spec/daily-log.md.", esub)
+    p = command("daily-log", cmd_export_daily_log, "The daily log in the format of docs/daily-log.md.", esub)
     p.add_argument("path", metavar="FILE.csv", help="the CSV file to write")
     return top
 
