@@ -88,10 +88,10 @@ def test_garmin_extension_values() -> None:
     assert activity.streams["cadence_spm"].drop_nulls().len() > 0  # cycling: rpm, unchanged
 
 
-def test_no_type_is_assumed_running_with_a_warning() -> None:
+def test_no_type_is_unknown_not_running_with_a_warning() -> None:
     activity = one(DATA / "around-visnjan-with-car.gpx")
-    assert activity.summary.sport == "running"
-    assert any("assumed running" in w for w in activity.warnings)
+    assert activity.summary.sport == "unknown"
+    assert any("stored as unknown" in w and "set-sport" in w for w in activity.warnings)
 
 
 def test_route_without_times_is_a_clear_error() -> None:

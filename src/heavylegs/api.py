@@ -116,6 +116,7 @@ class Workspace:
         self.home = Path(home) if home is not None else default_home()
         self.system_zone = zones.system_zone(os.environ) if system_zone == SYSTEM_ZONE else system_zone
         self.conn = open_database(self.home, create=create)
+        self._default_sport: str | None = None  # import_paths(sport=...) while it runs
         self.sync_offsets()
 
     def close(self) -> None:
@@ -157,10 +158,21 @@ class Workspace:
             return 0
 
     # -- import -------------------------------------------------------------------------
-    def import_paths(self, paths: Sequence[Path | str], progress: Progress | None = None) -> ImportReport:
+    def import_paths(self, paths: Sequence[Path | str], progress: Progress | None = None,
+                     sport: str | None = None) -> ImportReport:
         """Import files, folders: each file one transaction, idempotent by content hash.
+        ``sport`` is given to activities whose file names none (a GPX without <type>).
         Metrics of stored activities are refreshed at the end if the (estimated) profile
         moved enough to change them."""
+        if sport is not None:
+            _check_sport(sport)
+        self._default_sport = sport
+        try:
+            return self._import_files(paths, progress)
+        finally:
+            self._default_sport = None
+
+    def _import_files(self, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
         from heavylegs.importers import dispatch
 
         files, missing = discover(Path(p) for p in paths)
@@ -258,6 +270,13 @@ class Workspace:
         bundle, refused = dates.implausible_parts(bundle, unit.name)
         if refused:  # counted as row errors: a file left with nothing is reported again next time
             bundle = replace(bundle, errors=[*refused, *bundle.errors])
+        sport = self._default_sport
+        if sport:
+            from heavylegs.core.model import UNKNOWN_SPORT
+
+            bundle = replace(bundle, activities=[
+                replace(a, summary=replace(a.summary, sport=sport)) if a.summary.sport == UNKNOWN_SPORT else a
+                for a in bundle.activities])
         hists = [streams_hr_hist(a) for a in bundle.activities]
         from heavylegs.core.metrics import compute
 
@@ -369,6 +388,19 @@ class Workspace:
             raise storage_error(self.home, exc) from exc
         return rows
 
+    def set_sport(self, activity_id: int, sport: str) -> str:
+        """Give a stored activity its sport (e.g. a GPX stored as unknown that was a run);
+        its metrics are recomputed. Returns the sport it had."""
+        _check_sport(sport)
+        row = self.conn.execute("SELECT sport FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        if row is None:
+            raise InvalidInput("activity id", str(activity_id), "an id listed by `heavylegs activities`")
+        with self.conn:
+            self.conn.execute("UPDATE activities SET sport = ? WHERE id = ?", (sport, activity_id))
+            self.conn.execute("DELETE FROM activity_metrics WHERE activity_id = ?", (activity_id,))
+        self.refresh_metrics()
+        return str(row[0])
+
     def counts(self) -> dict[str, int]:
         return queries.counts(self.conn)
 
@@ -386,37 +418,55 @@ class Workspace:
         self.sync_offsets()
         self.refresh_metrics()
 
+    def default_day(self) -> date:
+        """The day `why` explains by default (the latest day with data), else today."""
+        try:
+            return self.latest_day()
+        except NotEnoughData:
+            return self.today()
+
     def profile(self, day: date | None = None) -> Profile:
-        """The resolved profile for ``day``: stored values, else estimates from the data
-        (the last 12 months' heart rates, the last 7 logged resting heart rates)."""
-        day = day or self.today()
+        """The resolved profile for ``day`` (default: :meth:`default_day`): stored values,
+        else estimates from the data (the last 12 months' heart rates, the last 7 daily
+        resting heart rates from the log or a device)."""
+        day = day or self.default_day()
         year_ago = datetime(day.year - 1, day.month, min(day.day, 28), tzinfo=UTC).isoformat()
         hist, recent = queries.hr_seconds_at_bpm(self.conn, since_utc=year_ago)
         peak = _observed_max_hr(self.conn, recent)
-        rhr = queries.recent_values(self.conn, "resting_hr_bpm", day.isoformat(), 7)
+        rhr, rhr_from = _recent_resting_hr(self.conn, day)
         stored = queries.profile(self.conn)
         birth = int(stored["birth_year"]) if "birth_year" in stored else None
         return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
                        resting_hr_7d_median=float(statistics.median(rhr)) if rhr else None,
-                       age=day.year - birth if birth else None)
+                       age=day.year - birth if birth else None, resting_hr_from=rhr_from)
 
-    def profile_show(self) -> dict[str, object]:
+    def profile_show(self, day: date | None = None) -> dict[str, object]:
+        """The profile as resolved for ``day`` (default: the day `why` explains), each
+        resolved value with where it came from (``from``)."""
+        from heavylegs.core.profile import origins
+
+        day = day or self.default_day()
         stored = queries.profile(self.conn)
-        p = self.profile()
-        values = {k: stored.get(k) for k in PROFILE_KEYS}
-        for key, attr in (("max_hr", "max_hr"), ("resting_hr", "resting_hr"), ("lthr", "lthr"),
-                          ("sleep_need_h", "sleep_need_h")):
+        p = self.profile(day)
+        values: dict[str, object] = {k: stored.get(k) for k in PROFILE_KEYS}
+        found = origins(p, stored)
+        for key, (value, _) in found.items():
             if values[key] is None:
-                values[key] = round(getattr(p, attr), 1)
+                values[key] = value
+        source = {k: ("set by you" if k in stored else None) for k in PROFILE_KEYS}
+        source.update({k: how for k, (_, how) in found.items()})
         estimated = dict(p.estimated)
         if values["timezone"] is None and self.system_zone:  # the zone local times use
             values["timezone"] = self.system_zone
-            estimated["timezone"] = "the system's (TZ, else /etc/localtime)"
-        return {"values": values, "estimated": estimated}
+            estimated["timezone"] = source["timezone"] = "the system's (TZ, else /etc/localtime)"
+        return {"as_of": day.isoformat(), "values": values, "estimated": estimated, "from": source}
 
     # -- gear ---------------------------------------------------------------------------
     def gear_add(self, name: str, from_date: date | None = None, to_date: date | None = None,
-                 start_km: float = 0.0, limit_km: float | None = None) -> None:
+                 start_km: float = 0.0, limit_km: float | None = None, kind: str = "shoes") -> dict[str, object]:
+        """Store a piece of gear; returns what was saved (for the confirmation)."""
+        if kind not in gear.KINDS:
+            raise InvalidInput("kind", kind, ", ".join(gear.KINDS))
         if not name.strip():
             raise InvalidInput("name", name, "a non-empty name")
         if start_km < 0 or (limit_km is not None and limit_km <= 0):
@@ -424,25 +474,28 @@ class Workspace:
         with self.conn:
             try:
                 self.conn.execute(
-                    "INSERT INTO gear(name, from_date, to_date, start_km, limit_km) VALUES (?,?,?,?,?)",
+                    "INSERT INTO gear(name, from_date, to_date, start_km, limit_km, kind) VALUES (?,?,?,?,?,?)",
                     (name.strip(), from_date and from_date.isoformat(), to_date and to_date.isoformat(),
-                     start_km, limit_km))
+                     start_km, limit_km, kind))
             except Exception as exc:
-                raise InvalidInput("name", name, "a name not used by another pair") from exc
+                raise InvalidInput("name", name, "a name not used by other gear") from exc
+        return {"name": name.strip(), "kind": kind, "from": from_date and from_date.isoformat(),
+                "to": to_date and to_date.isoformat(), "start_km": start_km, "limit_km": limit_km}
 
     def shoes(self) -> list[gear.Shoe]:
         def day(v: str | None) -> date | None:
             return date.fromisoformat(v) if v else None
 
         return [gear.Shoe(r["id"], r["name"], day(r["from_date"]), day(r["to_date"]), r["start_km"],
-                          r["limit_km"]) for r in queries.gear(self.conn)]
+                          r["limit_km"]) for r in queries.gear(self.conn) if r["kind"] == "shoes"]
 
     def gear_list(self) -> list[dict[str, object]]:
-        """Shoes with km so far (explicit gear, else the date range) and the dates each
-        pair crossed 500 and 800 km."""
+        """Shoes with running km so far (explicit gear, else the date range) and the dates
+        each pair crossed 500 and 800 km; then bikes and other gear with their activities."""
         acts = daily.with_dates(queries.activities(self.conn))
         shoes = self.shoes()
-        return gear.summary(gear.assign(acts, shoes), shoes)
+        others = [(r["id"], r["name"], r["kind"]) for r in queries.gear(self.conn) if r["kind"] != "shoes"]
+        return gear.summary(gear.assign(acts, shoes), shoes) + gear.other_summary(acts, others)
 
     # -- the answer ---------------------------------------------------------------------
     def latest_day(self) -> date:
@@ -511,20 +564,23 @@ class Workspace:
 
         ctx = self.context(day)
         answer = self.answer(ctx)
-        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer)
+        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer, ctx.acts)
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""
+        from heavylegs.core import markers
         from heavylegs.explain import patterns, plan, withhold
 
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
         heaviness = ctx.value("heaviness", ctx.day)
-        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx) + withhold.seen_note(ctx))
+        answer = explain.build(ctx.day, heaviness, hits, results,
+                               _notes(ctx, queries.profile(self.conn)) + withhold.seen_note(ctx))
+        marks = markers.find(ctx.daily, ctx.day, markers.BAND_SD.value(ctx.overrides))
         if answer.withheld:  # an active tier 0-1 flag: no training advice (explain/withhold.py)
-            return replace(answer, plan=withhold.plan(ctx, answer.triage))
+            return replace(answer, plan=withhold.plan(ctx, answer.triage), markers=marks)
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
-                       plan=tuple(plan.make(ctx, answer.findings)))
+                       plan=tuple(plan.make(ctx, answer.findings)), markers=marks)
 
 METRICS_TOLERANCE_BPM = 3.0
 CONTEXT_DAYS = 400  # the longest look-back of any cause or pattern (12 months + margin)
@@ -538,6 +594,19 @@ def _observed_max_hr(conn: sqlite3.Connection, activity_ids: list[int]) -> float
         return None
     top = queries.top_metric(conn, "hr_max_5s_bpm", activity_ids, 3)
     return float(sorted(top)[1]) if len(top) == 3 else None
+
+
+def _recent_resting_hr(conn: sqlite3.Connection, day: date, n: int = 7) -> tuple[list[float], str]:
+    """The last ``n`` daily resting HRs up to ``day`` (the runner's log, else the device that
+    wins by core/wellness.py's precedence) and where they came from, e.g. "Garmin"."""
+    from heavylegs.core.wellness import SOURCE_NAMES, DailyValue, pick
+
+    by_day: dict[str, list[DailyValue]] = {}
+    for d, value, source in queries.recent_daily(conn, "resting_hr_bpm", day.isoformat(), n):
+        by_day.setdefault(d, []).append(DailyValue(date.fromisoformat(d), "resting_hr_bpm", value, source))
+    chosen = [pick(values) for _, values in sorted(by_day.items())][-n:]
+    sources = sorted({SOURCE_NAMES.get(v.source, v.source) for v in chosen})
+    return [float(v.value) for v in chosen], ", ".join(sources)
 
 
 def _metrics_key(profile: Profile) -> str:
@@ -570,13 +639,22 @@ def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
     return joined
 
 
-def _notes(ctx: Context) -> tuple[str, ...]:
-    notes = [f"{k.replace('_', ' ')} estimated: {how}" for k, how in ctx.profile.estimated.items()]
+def _notes(ctx: Context, stored: dict[str, str]) -> tuple[str, ...]:
+    from heavylegs.core.profile import describe
+
+    notes = ["Profile used: " + "; ".join(describe(ctx.profile, stored)) + "."]
     if ctx.acts.height:
         share = float(ctx.acts["load_estimated"].mean())  # type: ignore[arg-type]
         if share > 0.2:
             notes.append(f"{share:.0%} of activities have no heart rate: their load is estimated from duration.")
     return tuple(notes)
+
+
+def _check_sport(sport: str) -> None:
+    from heavylegs.core.model import SPORT_CHOICES
+
+    if sport not in SPORT_CHOICES:
+        raise InvalidInput("sport", sport, ", ".join(SPORT_CHOICES))
 
 
 __all__ = ["Workspace", "ImportReport", "default_home", "HeavyLegsError"]

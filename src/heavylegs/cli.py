@@ -122,28 +122,26 @@ def _print_report(report: ImportReport, as_json: bool, verbose: bool = False) ->
     return 1 if report.failed else 0
 
 
-def import_with_progress(ws: Workspace, paths: list[Path]) -> ImportReport:
-    if not sys.stderr.isatty():
-        return ws.import_paths(paths)
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
+def progress_columns() -> tuple[Any, ...]:
+    """The import bar's columns: files done of files found (the count is files, not bytes)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), DownloadColumn(),
-               TransferSpeedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=err(), transient=True) as bar:
+    return (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            TimeRemainingColumn())
+
+
+def import_with_progress(ws: Workspace, paths: list[Path], sport: str | None = None) -> ImportReport:
+    if not sys.stderr.isatty():
+        return ws.import_paths(paths, sport=sport)
+    from rich.progress import Progress
+
+    with Progress(*progress_columns(), console=err(), transient=True) as bar:
         task = bar.add_task("import", total=None)
 
         def tick(done: int, total: int, nbytes: int, path: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        return ws.import_paths(paths, progress=tick)
+        return ws.import_paths(paths, progress=tick, sport=sport)
 
 
 def _prepare_answer(ws: Workspace) -> None:
@@ -158,7 +156,7 @@ def _prepare_answer(ws: Workspace) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     def run(ws: Workspace) -> int:
-        report = import_with_progress(ws, [Path(p) for p in args.paths])
+        report = import_with_progress(ws, [Path(p) for p in args.paths], args.sport)
         if report.imported:
             _prepare_answer(ws)
         return _print_report(report, args.json, args.verbose)
@@ -191,6 +189,15 @@ def cmd_activities_delete(args: argparse.Namespace) -> int:
     return _run(args, delete, create=False)
 
 
+def cmd_activities_set_sport(args: argparse.Namespace) -> int:
+    """`activities set-sport ID SPORT`."""
+    def apply(ws: Workspace) -> None:
+        before = ws.set_sport(args.id, args.sport)
+        print(f"activity {args.id}: sport {before} -> {args.sport}")
+        _prepare_answer(ws)
+    return _run(args, apply, create=False)
+
+
 def cmd_profile_set(args: argparse.Namespace) -> int:
     def apply(ws: Workspace) -> None:
         pairs = {}
@@ -211,17 +218,23 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(data, indent=2))
             return
+        print(f"as of {data['as_of']} (the day `why` explains)")
         for key, value in data["values"].items():  # type: ignore[union-attr]
-            how = data["estimated"].get(key)  # type: ignore[union-attr]
-            tail = f"  (estimated: {how})" if how else ""
+            how = data["from"].get(key)  # type: ignore[union-attr]
+            tail = f"  ({how})" if how else ""
             print(f"{key:15s} {'-' if value is None else value}{tail}")
     return _run(args, show, create=False)
 
 
 def cmd_gear_add(args: argparse.Namespace) -> int:
     def add(ws: Workspace) -> None:
-        ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
-                    args.start_km, args.limit_km)
+        saved = ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
+                            args.start_km, args.limit_km, args.kind)
+        span = ", ".join(f"{k} {saved[k]}" for k in ("from", "to") if saved[k])
+        extra = [span] if span else []
+        extra += [f"starting at {saved['start_km']:g} km"] if saved["start_km"] else []
+        extra += [f"limit {saved['limit_km']:g} km"] if saved["limit_km"] else []
+        print(f"gear: added {saved['kind']} '{saved['name']}'" + (f" ({'; '.join(extra)})" if extra else ""))
         _prepare_answer(ws)
     return _run(args, add)
 
@@ -233,8 +246,11 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
             print(json.dumps(rows, indent=2))
             return
         for g in rows:
+            if g["kind"] != "shoes":
+                print(f"{g['name']:24s} {g['kind']:6s} {g['km']:8.1f} km  ({g['activities']} activities)")
+                continue
             limit = f" / {g['limit_km']:.0f}" if g["limit_km"] else ""
-            print(f"{g['name']:24s} {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
+            print(f"{g['name']:24s} shoes  {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
     return _run(args, show, create=False)
 
 
@@ -375,8 +391,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or archives")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--verbose", action="store_true", help="show every warning")
+    p.add_argument("--sport", metavar="SPORT", help="the sport of activities whose file names none "
+                   "(a GPX without <type>), e.g. running")
 
-    p = command("activities", cmd_activities, "List stored activities.")
+    p = command("activities", cmd_activities, "List stored activities; `activities delete` and "
+                "`activities set-sport` change them.")
     p.add_argument("--since", metavar="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     asub = p.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser)
@@ -386,6 +405,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", metavar="PATH",
                    help="every activity imported from this file or archive (repeatable)")
     p.add_argument("--json", action="store_true")
+    p = command("set-sport", cmd_activities_set_sport, "Give a stored activity its sport, e.g. "
+                "`set-sport 12 running` for a GPX stored as unknown.", asub)
+    p.add_argument("id", type=int, metavar="ID", help="the id as `heavylegs activities` lists it")
+    p.add_argument("sport", metavar="SPORT", help="e.g. running, trail_running, cycling")
 
     profile = sub.add_parser("profile", help="The runner's profile.", description="The runner's profile.")
     psub = profile.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
@@ -404,12 +427,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="YYYY-MM-DD")
     p.add_argument("--start-km", type=float, default=0.0, metavar="KM")
     p.add_argument("--limit-km", type=float, default=None, metavar="KM")
+    p.add_argument("--kind", choices=("shoes", "bike", "other"), default="shoes",
+                   help="shoes (default) carry running km; bikes and other gear do not")
     p = command("list", cmd_gear_list, "Shoes with km so far.", gsub)
     p.add_argument("--json", action="store_true")
 
     p = command("why", cmd_why, "Explain the heavy legs of a day.")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: the latest day with data)")
-    p.add_argument("--json", action="store_true", help="the answer as JSON (spec/cli.md)")
+    p.add_argument("--json", action="store_true", help="the answer as JSON (docs/cli.md)")
 
     p = command("report", cmd_report, "The answer with its charts, as one file that works offline.")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
@@ -430,7 +455,7 @@ def parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="Write stored data to files.", description="Write stored data to files.")
     esub = export.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
-    p = command("daily-log", cmd_export_daily_log, "The daily log in the format of spec/daily-log.md.", esub)
+    p = command("daily-log", cmd_export_daily_log, "The daily log in the format of docs/daily-log.md.", esub)
     p.add_argument("path", metavar="FILE.csv", help="the CSV file to write")
     return top
 

@@ -24,7 +24,7 @@ def activities_rows(frame: pl.DataFrame) -> list[dict[str, object]]:
     for r in frame.iter_rows(named=True):
         rows.append({
             "id": r["id"], "start": _iso_local(r["start_utc"], r.get("local_offset_s", r["utc_offset_s"])),
-            "sport": r["sport"], "distance_m": r["distance_m"] and round(r["distance_m"], 1),
+            "sport": r["sport"], "name": r["name"], "distance_m": r["distance_m"] and round(r["distance_m"], 1),
             "elapsed_s": r["elapsed_s"] and round(r["elapsed_s"], 1),
             "moving_s": r["moving_s"] and round(r["moving_s"], 1),
             "avg_hr_bpm": r["avg_hr_bpm"] and round(r["avg_hr_bpm"], 1),
@@ -34,12 +34,12 @@ def activities_rows(frame: pl.DataFrame) -> list[dict[str, object]]:
 
 
 def activities_table(rows: list[dict[str, object]]) -> Table:
-    table = Table("id", "start", "sport", "km", "time", "HR", "source")
+    table = Table("id", "start", "sport", "name", "km", "time", "HR", "source")
     for r in rows:
         km = f"{r['distance_m'] / 1000:.2f}" if r["distance_m"] else "-"  # type: ignore[operator]
         secs = int(r["elapsed_s"] or 0)  # type: ignore[call-overload]
         hr = f"{r['avg_hr_bpm']:.0f}" if r["avg_hr_bpm"] else "-"
         start = str(r["start"])  # ISO with offset: shown as 2024-03-04 07:00 +01:00
-        table.add_row(str(r["id"]), f"{start[:10]} {start[11:16]} {start[-6:]}", str(r["sport"]), km,
+        table.add_row(str(r["id"]), f"{start[:10]} {start[11:16]} {start[-6:]}", str(r["sport"]), str(r["name"] or "-"), km,
                       f"{secs // 3600}:{secs % 3600 // 60:02d}:{secs % 60:02d}", hr, str(r["source"]))
     return table

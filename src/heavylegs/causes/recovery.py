@@ -10,6 +10,7 @@ from datetime import timedelta
 import polars as pl
 
 from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
+from heavylegs.core import markers
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "insufficient-recovery"
@@ -79,6 +80,11 @@ def _signals(ctx: Context, span: int) -> list[tuple[float, Evidence]]:
         out.append((0.15, Evidence("resting_hr_7d_rise_bpm", round(rhr[0] - rhr[1], 1), RHR_RISE.value(o), w7,
                     f"Your morning resting HR averaged {rhr[0]:.0f} bpm this week, {rhr[0] - rhr[1]:.0f} "
                     f"above your usual {rhr[1]:.0f}.")))
+    band = markers.BAND_SD.value(o)  # C04: corroboration from HRV below its band
+    hrv = markers.one(ctx.daily, ctx.day, "hrv_rmssd_ms", band) or markers.one(ctx.daily, ctx.day, "hrv_sdnn_ms", band)
+    if hrv and hrv.side == "below":
+        out.append((0.15, Evidence("hrv_7d_vs_band", "below", f"{hrv.low:.0f}-{hrv.high:.0f} ms", w7,
+                    f"{hrv.text}: your body shows less recovery than usual.")))
     return out
 
 

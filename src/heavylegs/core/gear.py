@@ -22,6 +22,28 @@ NOTE_KM, WARN_KM = register(
 )
 
 
+KINDS = ("shoes", "bike", "other")
+CYCLING_SPORTS = frozenset({"cycling", "e_biking"})
+
+
+def kind_for(sport: str) -> str:
+    """The kind of gear an activity of ``sport`` is done with."""
+    from heavylegs.core.model import RUNNING_SPORTS
+
+    return "shoes" if sport in RUNNING_SPORTS else "bike" if sport in CYCLING_SPORTS else "other"
+
+
+def other_summary(acts: pl.DataFrame, gear: Sequence[tuple[int, str, str]]) -> list[dict[str, object]]:
+    """Bikes and other gear: the activities done with each and their km (no running km, no
+    shoe mileage dates). ``gear`` holds (id, name, kind)."""
+    out = []
+    for gear_id, name, kind in gear:
+        used = acts.filter(pl.col("gear_id") == gear_id)
+        out.append({"name": name, "kind": kind, "km": round(float(used["distance_m"].fill_null(0).sum()) / 1000, 1),
+                    "activities": used.height})
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Shoe:
     id: int
@@ -72,7 +94,7 @@ def summary(assigned: pl.DataFrame, shoes: Sequence[Shoe], note_km: float = NOTE
             past = runs.filter(pl.col("gear_km") >= limit)
             crossed[label] = past["local_date"][0].isoformat() if past.height else None
         km = runs["gear_km"].max() if runs.height else shoe.start_km
-        out.append({"name": shoe.name, "from": shoe.from_date and shoe.from_date.isoformat(),
+        out.append({"name": shoe.name, "kind": "shoes", "from": shoe.from_date and shoe.from_date.isoformat(),
                     "to": shoe.to_date and shoe.to_date.isoformat(), "km": round(float(km), 1),  # type: ignore[arg-type]
                     "limit_km": shoe.limit_km, "runs": runs.height, **crossed})
     return out

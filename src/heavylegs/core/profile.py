@@ -95,6 +95,24 @@ class Profile:
     estimated: dict[str, str] = field(default_factory=dict)  # key -> how it was estimated
 
 
+# The resolved values `profile show` and `why` both report, with their unit.
+RESOLVED_UNITS: dict[str, str] = {"max_hr": "bpm", "resting_hr": "bpm", "lthr": "bpm", "sleep_need_h": "h"}
+
+
+def origins(p: Profile, stored: Mapping[str, str]) -> dict[str, tuple[float, str]]:
+    """Each resolved value (rounded as shown) and where it came from: "set by you" or the
+    estimate's description."""
+    return {key: (round(float(getattr(p, key)), 1),
+                  "set by you" if key in stored else f"estimated: {p.estimated.get(key, 'default')}")
+            for key in RESOLVED_UNITS}
+
+
+def describe(p: Profile, stored: Mapping[str, str]) -> list[str]:
+    """One line per resolved value, e.g. ``resting HR 51 bpm (median of ... (Garmin))``."""
+    labels = {"max_hr": "max HR", "resting_hr": "resting HR", "lthr": "LTHR", "sleep_need_h": "sleep need"}
+    return [f"{labels[k]} {value:g} {RESOLVED_UNITS[k]} ({how})" for k, (value, how) in origins(p, stored).items()]
+
+
 def max_hr_from_histogram(hist: Sequence[int], min_seconds: int = 600) -> float | None:
     """The 99.5th percentile of time-at-HR (seconds at each whole bpm), or None with under
     ``min_seconds`` of HR."""
@@ -107,8 +125,9 @@ def max_hr_from_histogram(hist: Sequence[int], min_seconds: int = 600) -> float 
 
 def resolve(stored: Mapping[str, str], *, hr_hist_12m: Sequence[int] | None,
             resting_hr_7d_median: float | None, age: int | None,
-            observed_max_hr: float | None = None) -> Profile:
-    """Profile from the stored settings, filling gaps with estimates (and saying so)."""
+            observed_max_hr: float | None = None, resting_hr_from: str = "your log") -> Profile:
+    """Profile from the stored settings, filling gaps with estimates (and saying so).
+    ``resting_hr_from`` names where the resting HRs of the median came from."""
     values = {k: parse_setting(k, v) for k, v in stored.items() if k in KEYS}
     est: dict[str, str] = {}
     max_hr = values.get("max_hr")
@@ -126,9 +145,10 @@ def resolve(stored: Mapping[str, str], *, hr_hist_12m: Sequence[int] | None,
     resting = values.get("resting_hr")
     if resting is None:
         if resting_hr_7d_median is not None:
-            resting, est["resting_hr"] = resting_hr_7d_median, "7-day median of logged resting HR"
+            resting = resting_hr_7d_median
+            est["resting_hr"] = f"median of the last 7 daily resting HRs ({resting_hr_from})"
         else:
-            resting, est["resting_hr"] = DEFAULT_RESTING_HR, "default (no resting HR logged)"
+            resting, est["resting_hr"] = DEFAULT_RESTING_HR, "default (no resting HR logged or from a device)"
     if "sleep_need_h" not in values:
         est["sleep_need_h"] = f"default {DEFAULT_SLEEP_NEED_H:g} h (adults 7-9 h; set yours)"
     lthr = values.get("lthr")

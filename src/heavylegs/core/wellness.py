@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 
 # Most trusted first. "log" = the daily-log CSV and `heavylegs checkin`.
-SOURCES: tuple[str, ...] = ("log", "oura", "whoop", "garmin", "apple-health", "cronometer",
+SOURCES: tuple[str, ...] = ("log", "hrv4training", "elite-hrv", "oura", "whoop", "garmin", "apple-health", "cronometer",
                             "myfitnesspal", "strava", "estimated")
+
+# How a source is named to the runner.
+SOURCE_NAMES: dict[str, str] = {
+    "log": "your log", "hrv4training": "HRV4Training", "elite-hrv": "Elite HRV", "oura": "Oura",
+    "whoop": "WHOOP", "garmin": "Garmin", "apple-health": "Apple Health", "cronometer": "Cronometer",
+    "myfitnesspal": "MyFitnessPal", "strava": "Strava", "estimated": "estimated"}
 
 # Device-only columns the daily table also carries (beyond the daily-log columns).
 EXTRA_COLUMNS: dict[str, str] = {

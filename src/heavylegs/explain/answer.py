@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from heavylegs.causes.base import Finding, NotAssessed, Result, Ruled
+from heavylegs.core.markers import Marker
 from heavylegs.explain import withhold
 from heavylegs.explain.patterns import Pattern
 from heavylegs.explain.plan import PlanItem
@@ -31,6 +32,7 @@ class Answer:
     patterns: tuple[Pattern, ...] = ()
     plan: tuple[PlanItem, ...] = ()
     withheld: str | None = None  # why training advice is withheld (an active tier 0-1 flag), else None
+    markers: tuple[Marker, ...] = ()  # HRV and resting HR against the runner's 60-day range
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -46,6 +48,7 @@ class Answer:
             "plan": [p.to_json() for p in self.plan],
             "training_advice_withheld": self.withheld is not None,
             "advice_withheld_reason": self.withheld,
+            "markers": [m.to_json() for m in self.markers],
         }
 
 

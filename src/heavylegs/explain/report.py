@@ -50,8 +50,32 @@ def _plan_html(answer: Answer) -> str:
                    + "</li>" for p in answer.plan)
     pats = "".join(f"<li>{escape(p.text)}</li>" for p in answer.patterns[:4])
     head = "What to do now" if answer.withheld else "What to do next"
-    return (f"<h2>{head}</h2><ul>{plan}</ul>" if plan else "") + (
+    marks = "".join(f"<li>{escape(m.text)}</li>" for m in answer.markers)
+    return (f"<h2>Morning markers</h2><ul>{marks}</ul>" if marks else "") + (
+        f"<h2>{head}</h2><ul>{plan}</ul>" if plan else "") + (
         f"<h2>Your own patterns</h2><ul>{pats}</ul>" if pats else "")
+
+
+RECENT_DAYS = 14
+
+
+def recent_activities(answer: Answer, acts: pl.DataFrame | None) -> list[str]:
+    """One line per activity of the last two weeks, newest first, with its name."""
+    if acts is None or acts.height == 0 or "local_date" not in acts.columns:
+        return []
+    recent = acts.filter(pl.col("local_date") > answer.day - timedelta(days=RECENT_DAYS)).reverse()
+    lines = []
+    for r in recent.iter_rows(named=True):
+        km = f", {r['distance_m'] / 1000:.1f} km" if r.get("distance_m") else ""
+        mins = f", {r['elapsed_s'] / 60:.0f} min" if r.get("elapsed_s") else ""
+        name = f"{r['name']}: " if r.get("name") else ""
+        lines.append(f"{r['local_date']:%a %d %b} {name}{r['sport']}{km}{mins}")
+    return lines
+
+
+def _recent_html(answer: Answer, acts: pl.DataFrame) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in recent_activities(answer, acts))
+    return f"<h2>Your last two weeks</h2><ul>{items}</ul>" if items else ""
 
 
 def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> list[str]:
@@ -107,7 +131,8 @@ def _intensity_chart(answer: Answer, acts: pl.DataFrame) -> str:
 def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> str:
     heavy = f", heaviness {answer.heaviness}/10" if answer.heaviness is not None else ""
     body = (f"<h1>Why are my legs heavy? {answer.day.isoformat()}{heavy}</h1>{_triage_html(answer)}"
-            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}<h2>Your data</h2>{''.join(charts(answer, daily, acts))}"
+            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}{_recent_html(answer, acts)}"
+            f"<h2>Your data</h2>{''.join(charts(answer, daily, acts))}"
             f"{_lists_html(answer)}" + "".join(f'<p class="muted">Note: {escape(n)}</p>' for n in answer.notes)
             + '<p class="muted">heavylegs explains and points to professionals; it does not diagnose.</p>')
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>heavylegs {answer.day.isoformat()}</title>'
@@ -120,7 +145,7 @@ def _md(text: str) -> str:
     return escape(text, quote=False)
 
 
-def markdown(answer: Answer) -> str:
+def markdown(answer: Answer, acts: pl.DataFrame | None = None) -> str:
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
     for h in answer.triage:
         lines += [f"> **{_md(h.title)}**", ">", f"> {_md(h.message)}", *[f"> - {_md(e)}" for e in h.evidence], ">",
@@ -131,11 +156,15 @@ def markdown(answer: Answer) -> str:
                   *[f"   - {_md(e.text)}" for e in f.evidence], *[f"   - Fix: {_md(x)}" for x in f.fix]]
     if not answer.findings:
         lines.append("No cause stands out in your data for this day.")
+    if answer.markers:
+        lines += ["", "## Morning markers", "", *[f"- {_md(m.text)}" for m in answer.markers]]
     if answer.plan:
         lines += ["", "## What to do now" if answer.withheld else "## What to do next", "",
                   *[f"- {_md(p.text)}" + (f" [{_md(p.answers)}]" if p.answers else "") for p in answer.plan]]
     if answer.patterns:
         lines += ["", "## Your own patterns", "", *[f"- {_md(p.text)}" for p in answer.patterns[:4]]]
+    if recent := recent_activities(answer, acts):
+        lines += ["", "## Your last two weeks", "", *[f"- {_md(line)}" for line in recent]]
     lines += ["", "## Ruled out", "", *[f"- **{_md(r.cause)}**: {_md(r.why)}" for r in answer.ruled_out],
               "", "## Not assessed", "",
               *[f"- **{_md(n.cause)}**: needs {_md(', '.join(n.missing))}. {_md(n.how)}" for n in answer.not_assessed]]

@@ -57,6 +57,9 @@ def render(answer: Json) -> RenderableType:
                                         style="bold")]
     parts += _triage(answer)
     parts += _findings(answer)
+    if answer.get("markers"):
+        parts.append(Text("Morning markers", style="bold underline"))
+        parts += [Text(f" • {m['text']}") for m in answer["markers"]]
     if answer["plan"]:
         parts.append(Text("What to do now" if answer.get("training_advice_withheld") else "What to do next",
                           style="bold underline"))

@@ -91,7 +91,10 @@ def bundle_for(path: str, data: bytes) -> Bundle:
         kind = wellness_csv.detect(data)  # app exports, whatever their first column is
         if kind is not None:
             return wellness_csv.parse(data, path, kind)
-        if detect_format(data) == "csv":
+        if detect_format(data) == "csv" or path.lower().endswith(".csv"):
+            from heavylegs.importers import csv_layouts
+
+            csv_layouts.check(data, path)  # one error for a CSV of no known layout
             return _daily_log_bundle(path, data)
     return _activity_bundle(path, data)
 

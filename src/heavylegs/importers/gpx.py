@@ -129,7 +129,8 @@ def _sport(root: etree._Element) -> tuple[str, str | None]:
         if text:
             key = text.lower().replace(" ", "_").replace("-", "_")
             return _SPORTS.get(key, key), None
-    return "running", "the GPX names no activity type; assumed running"
+    return "unknown", ("the GPX names no activity type; stored as unknown, not counted as running "
+                       "(`heavylegs activities set-sport ID running`, or import with --sport running)")
 
 
 def _start(points: _Points, root: etree._Element, path: str, warnings: list[str]

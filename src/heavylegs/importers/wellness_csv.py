@@ -51,6 +51,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "cronometer-daily": ("nutrition", "cronometer"),
     "cronometer-servings": ("nutrition", "cronometer"),
     "mfp-nutrition": ("nutrition", "myfitnesspal"),
+    "hrv4training": ("wellness", "hrv4training"),
+    "elite-hrv": ("wellness", "elite-hrv"),
 }
 
 
@@ -119,9 +121,9 @@ def base(name: str) -> str:
 
 
 def _formats() -> tuple[ModuleType, ...]:
-    from heavylegs.importers import nutrition_csv, wellness_oura, wellness_whoop
+    from heavylegs.importers import nutrition_csv, wellness_hrv, wellness_oura, wellness_whoop
 
-    return (wellness_whoop, wellness_oura, nutrition_csv)
+    return (wellness_whoop, wellness_oura, nutrition_csv, wellness_hrv)
 
 
 def detect(data: bytes) -> str | None:
@@ -131,8 +133,9 @@ def detect(data: bytes) -> str | None:
     text = _decode(data[:65536])[0]
     first = next((line for line in text.splitlines() if line.strip()), "")
     keys = set(_split_header(first)[1])
-    if not keys or keys & _LOG_NAMES:
-        return None
+    hrv = _formats()[-1].kind_of(keys)  # HRV apps' headers also hold fatigue, sleep_quality, ...
+    if hrv or not keys or keys & _LOG_NAMES:
+        return hrv
     for module in _formats():
         if kind := module.kind_of(keys):
             return str(kind)
@@ -398,7 +401,8 @@ def parse(data: bytes, path: str, kind: str) -> Bundle:
         raise ImportFailed(path, f"unknown export kind {kind!r} (accepted: {', '.join(KINDS)})")
     table, warnings = read_table(data, path)
     job = Job(table, kind, warnings)
-    whoop, oura, nutrition = _formats()
-    module = oura if kind == "oura" else whoop if kind.startswith("whoop") else nutrition
+    whoop, oura, nutrition, hrv = _formats()
+    module = (oura if kind == "oura" else whoop if kind.startswith("whoop")
+              else hrv if kind in ("hrv4training", "elite-hrv") else nutrition)
     module.read(job)
     return job.bundle()

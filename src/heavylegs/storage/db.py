@@ -186,8 +186,17 @@ ALTER TABLE activities ADD COLUMN offset_zone TEXT;
 UPDATE activities SET local_offset_s = utc_offset_s WHERE utc_offset_s IS NOT NULL;
 """
 
+# Gear kinds (core/gear.py KINDS): only shoes carry running km and the 500/800 km dates.
+# Gear first seen on an export's non-runs only (a Strava bike) becomes a bike.
+MIGRATION_7 = """
+ALTER TABLE gear ADD COLUMN kind TEXT NOT NULL DEFAULT 'shoes';
+UPDATE gear SET kind = 'bike' WHERE id IN (SELECT gear_id FROM activities WHERE gear_id IS NOT NULL
+  GROUP BY gear_id HAVING sum(sport IN ('running', 'trail_running', 'treadmill_running')) = 0
+  AND sum(sport IN ('cycling', 'e_biking')) > 0);
+"""
+
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6, MIGRATION_7]
 
 
 def _statements(sql: str) -> list[str]:

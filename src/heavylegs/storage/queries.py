@@ -125,11 +125,19 @@ def first_log_date(conn: sqlite3.Connection, until: str) -> str | None:
     return min((d for d in dates if d is not None), default=None)
 
 
-def recent_values(conn: sqlite3.Connection, column: str, until: str, n: int) -> list[object]:
-    """The last ``n`` non-null values of a daily-log column up to ``until`` (inclusive), oldest first."""
-    rows = conn.execute(f"SELECT {column} FROM daily_log WHERE date <= ? AND {column} IS NOT NULL "
-                        "ORDER BY date DESC LIMIT ?", (until, n)).fetchall()
-    return [r[0] for r in reversed(rows)]
+def recent_daily(conn: sqlite3.Connection, column: str, until: str, n: int) -> list[tuple[str, float, str]]:
+    """The last ``n`` days up to ``until`` (inclusive) with a value of ``column``, oldest
+    first, as (date, value, source): the daily log's value where there is one ("log"),
+    else the devices' values, every source of a day (core/wellness.py picks one)."""
+    own = conn.execute(f"SELECT date, {column} FROM daily_log WHERE date <= ? AND {column} IS NOT NULL "
+                       "ORDER BY date DESC LIMIT ?", (until, n)).fetchall()
+    days = {r[0] for r in own}
+    device = conn.execute("SELECT date, num, source FROM daily_values WHERE column_name = ? AND date <= ? "
+                          "AND num IS NOT NULL AND date IN (SELECT DISTINCT date FROM daily_values WHERE "
+                          "column_name = ? AND date <= ? AND num IS NOT NULL ORDER BY date DESC LIMIT ?)",
+                          (column, until, column, until, n)).fetchall()
+    rows = [(r[0], float(r[1]), "log") for r in own] + [(r[0], float(r[1]), r[2]) for r in device if r[0] not in days]
+    return sorted(rows)
 
 
 def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:

@@ -192,11 +192,17 @@ def clear_log_values(conn: sqlite3.Connection, day: date, columns: Sequence[str]
         conn.execute(f"UPDATE daily_log SET {sets} WHERE date = ?", (_now(), day.isoformat()))
 
 
-def _gear_id(conn: sqlite3.Connection, name: str) -> int:
-    row = conn.execute("SELECT id FROM gear WHERE name = ?", (name,)).fetchone()
-    if row is not None:
-        return int(row["id"])
-    return int(conn.execute("INSERT INTO gear(name) VALUES (?)", (name,)).lastrowid or 0)
+def _gear_id(conn: sqlite3.Connection, name: str, sport: str) -> int:
+    """The gear named ``name``, created with the kind its first activity's sport implies
+    (core/gear.py); gear used on a run is shoes."""
+    from heavylegs.core.gear import kind_for
+
+    row = conn.execute("SELECT id, kind FROM gear WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return int(conn.execute("INSERT INTO gear(name, kind) VALUES (?, ?)", (name, kind_for(sport))).lastrowid or 0)
+    if row["kind"] != "shoes" and kind_for(sport) == "shoes":
+        conn.execute("UPDATE gear SET kind = 'shoes' WHERE id = ?", (row["id"],))
+    return int(row["id"])
 
 
 def _save_daily_values(conn: sqlite3.Connection, sha256: str | None, values: Iterable[DailyValue]) -> None:
@@ -231,7 +237,8 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
         ids = [_save_one(conn, sha or unit.sha256, i, a, h, m)
                for i, (a, h, m) in enumerate(zip(bundle.activities, hr_hists, per_act, strict=True))]
         for use in bundle.gear:
-            conn.execute("UPDATE activities SET gear_id = ? WHERE id = ?", (_gear_id(conn, use.name), ids[use.index]))
+            sport = bundle.activities[use.index].summary.sport
+            conn.execute("UPDATE activities SET gear_id = ? WHERE id = ?", (_gear_id(conn, use.name, sport), ids[use.index]))
         upsert_log_rows(conn, bundle.log_rows)
         _save_daily_values(conn, sha, bundle.daily_values)
         conn.execute("COMMIT")
