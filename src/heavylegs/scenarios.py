@@ -43,16 +43,26 @@ class Outcome:
     error: str = ""
 
 
-def specs(seeds: Iterable[int] = (1,), healthy: int = 10) -> list[Spec]:
-    """One scenario per cause per seed, ``healthy`` controls, one per triage injection."""
+def specs(seeds: Iterable[int] = (1,), healthy: int = 10, edge: int = 0) -> list[Spec]:
+    """One scenario per cause per seed, ``healthy`` controls, ``edge`` healthy runners at
+    the edges of the causes' thresholds (see :func:`edge_specs`), one per triage injection."""
     out = []
     for seed in seeds:
         for i, (cause, name) in enumerate(sorted(sim.CAUSE_INJECTIONS.items())):
             out.append(Spec(f"{cause}#{seed}", seed * 100 + i, KINDS[i % 3], (name,), cause=cause))
     out += [Spec(f"healthy#{i}", 5000 + i, KINDS[i % 3]) for i in range(healthy)]
+    out += edge_specs(edge)
     for i, (name, tier) in enumerate(sorted(sim.TRIAGE_INJECTIONS.items())):
         out.append(Spec(f"{name}", 7000 + i, KINDS[i % 3], (name,), tier=tier))
     return out
+
+
+def edge_specs(per_edge: int = 3) -> list[Spec]:
+    """``per_edge`` healthy runners (kinds in turn) for each edge of ``sim.EDGE_INJECTIONS``:
+    long runs of 76-88 min on 0.8-1.2 g/kg, nights of 6.8-7.2 h, a 9-11 % long-run rise.
+    Named ``healthy-edge-...`` so they count among the healthy controls."""
+    return [Spec(f"healthy-{name}#{i}", 6000 + 10 * k + i, KINDS[i % 3], (name,))
+            for k, name in enumerate(sim.EDGE_INJECTIONS) for i in range(per_edge)]
 
 
 def run(spec: Spec) -> Outcome:

@@ -237,7 +237,9 @@ def evaluate_dehydration(ctx: Context) -> Result:
     evidence = [e for _, _, e in inds] + wut_more
     quality = 1.0 if run else 0.7 if wut else 0.35
     s = ld.score(inds)
-    return Finding(DEHYDRATION, s, ld.confidence_for(s, quality, "moderate"), tuple(evidence),
+    # C09: a measured loss or the WUT signs detect it; heat and duration alone are a risk note.
+    level = ld.confidence_for(s, quality, "moderate") if run or wut else "low"
+    return Finding(DEHYDRATION, s, level, tuple(evidence),
                    _dehydration_fix(ctx, masses))
 
 

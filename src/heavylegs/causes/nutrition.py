@@ -5,7 +5,7 @@ Carbohydrate: Strong consensus (Burke 2011; Thomas/ACSM-AND-DC 2016), detection 
 (3 / 5 / 6 / 8 g/kg for light / ~1 h / 1-3 h / > 4 h days — the bands and their mapping are
 the settings of glycogen-depletion, so one number means one thing); flagged when ≥ 3 of
 the last 7 days fall below and the week is below on average. Pre-run carbohydrate (1-4 g/kg
-before runs over an hour) is a second, weaker signal. The in-run and 48-h view of the same
+before runs over an hour) is a second, weaker signal; alone it is a low-confidence note. The in-run and 48-h view of the same
 problem is glycogen-depletion (C01).
 
 Protein: intake ranges Strong (ACSM/AND/DC 2016: 1.2-2.0 g/kg/d; ISSN 2017: 0.25 g/kg or
@@ -137,7 +137,8 @@ def evaluate_carbs(ctx: Context) -> Result:
     days = _carb_days(ctx, mass)
     if days.height < MIN_DAYS.value(ctx.overrides):
         return _missing("carbs_g", mass, "carbohydrate")
-    inds = [i for i in (_daily_carbs(ctx, days, mass), _pre_run(ctx, mass)) if i]
+    daily = _daily_carbs(ctx, days, mass)
+    inds = [i for i in (daily, _pre_run(ctx, mass)) if i]
     if not inds:
         below = int((days["gkg"] < days["floor"]).sum())
         mean = float(days["gkg"].mean())  # type: ignore[arg-type]
@@ -156,7 +157,9 @@ def evaluate_carbs(ctx: Context) -> Result:
                                  "Your notes mention a low-carbohydrate approach: heavier legs are its expected "
                                  "trade-off, above all on long or hard days."))
     s = ld.score(inds)
-    return Finding(CARBS, s, ld.confidence_for(s, quality, "moderate"), tuple(evidence), _carb_fix(mass, chosen))
+    # C11's low_cho_flag is the daily band; light pre-run meals alone are advice (a note).
+    level = ld.confidence_for(s, quality, "moderate") if daily else "low"
+    return Finding(CARBS, s, level, tuple(evidence), _carb_fix(mass, chosen))
 
 
 def _carb_fix(mass: ld.Mass, chosen: list[str]) -> tuple[str, ...]:

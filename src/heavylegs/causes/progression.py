@@ -135,9 +135,13 @@ def evaluate(ctx: Context) -> Result:
                             f"your longest of the previous 30 days ({ref_txt}), and weekly distance "
                             f"rose gently ({last_wk:.0f} → {this_wk:.0f} km).")
     score = min(score, 1.0)
+    # C07 flags: a spike of 10-30 % is a note, over 30 % a warning; the weekly rise adds its own.
+    noted_only = len(evidence) == 1 and evidence[0].metric == "single_run_spike_pct" and worst is not None \
+        and worst[3] <= SPIKE_WARN.value(o)
     ref_km = established_long_run_km(ctx) or established / 3
     fix = (f"Keep your next long run under {ref_km * 1.1:.1f} km (within 10 % of your longest run "
            f"of the previous 30 days) until the legs feel normal again.",
            f"Cap next week at about {established * 1.1:.0f} km and add volume in small "
            f"steps, with a lighter week every 3-4 weeks.")
-    return Finding(CAUSE, score, confidence(score, quality), tuple(evidence), fix)
+    level = "low" if noted_only else confidence(score, quality)
+    return Finding(CAUSE, score, level, tuple(evidence), fix)
