@@ -397,7 +397,9 @@ class Workspace:
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
         heaviness = ctx.value("heaviness", ctx.day)
-        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx))
+        legs = explain.legs_state(heaviness, ctx.value("symptoms", ctx.day), ctx.value("soreness", ctx.day),
+                                  ctx.value("fatigue", ctx.day))
+        answer = explain.build(ctx.day, heaviness, hits, results, _notes(ctx), legs=legs)
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
                        plan=tuple(plan.make(ctx, answer.findings)))
 
