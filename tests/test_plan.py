@@ -17,7 +17,7 @@ def _texts(ctx) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_no_activities_is_one_line_pointing_to_import() -> None:
     texts = _texts(make_context(DAY, {}))
-    assert len(texts) == 1 and "No activities" in texts[0] and "heavylegs import" in texts[0]
+    assert len(texts) == 1 and "No activity is stored" in texts[0] and "heavylegs import" in texts[0]
 
 
 def test_under_four_weeks_of_history_says_what_is_missing_instead_of_numbers() -> None:
@@ -28,8 +28,12 @@ def test_under_four_weeks_of_history_says_what_is_missing_instead_of_numbers() -
 
 def test_a_day_far_from_the_data_says_so_and_places_no_long_run() -> None:
     runs = steady_weeks(DAY, 8)
-    texts = _texts(make_context(date(2030, 1, 1), runs))
-    assert len(texts) == 1 and "No activity in the 4 weeks before" in texts[0] and "Sun 15 Mar 2026" in texts[0]
+    texts = _texts(make_context(DAY + timedelta(days=20), runs))
+    assert len(texts) == 1 and "No activity in the 2 weeks before" in texts[0] and "Sun 15 Mar 2026" in texts[0]
+    far = _texts(make_context(date(2030, 1, 1), runs))
+    assert len(far) == 1 and "No activity in the 2 weeks before Tue 01 Jan 2030" in far[0]
+    before = _texts(make_context(date(2026, 1, 1), {DAY: 10.0}))
+    assert len(before) == 1 and "No activity is stored in the months up to Thu 01 Jan 2026" in before[0]
 
 
 def test_rest_days_and_long_run_come_from_the_runners_own_week() -> None:

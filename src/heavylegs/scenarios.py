@@ -41,6 +41,20 @@ class Outcome:
     found: dict[str, str] = field(default_factory=dict)  # cause -> confidence
     tiers: tuple[str, ...] = ()
     error: str = ""
+    texts: tuple[str, ...] = ()  # every sentence of the answer a runner reads (answer_texts)
+
+
+def answer_texts(body: dict) -> tuple[str, ...]:
+    """Every sentence a runner reads in a `why --json` answer: triage, evidence, fixes,
+    ruled out, not assessed, notes, patterns and plan."""
+    out: list[str] = []
+    for hit in body.get("triage", []):
+        out += [hit["message"], *hit["evidence"]]
+    for f in body.get("findings", []):
+        out += [e["text"] for e in f["evidence"]] + list(f["fix"])
+    out += [r["why"] for r in body.get("ruled_out", [])] + [n["how"] for n in body.get("not_assessed", [])]
+    out += list(body.get("notes", [])) + [p["text"] for p in body.get("patterns", []) + body.get("plan", [])]
+    return tuple(out)
 
 
 def specs(seeds: Iterable[int] = (1,), healthy: int = 10, edge: int = 0) -> list[Spec]:
@@ -82,7 +96,8 @@ def run(spec: Spec) -> Outcome:
                 if report.failed:
                     return Outcome(spec, error=f"import failed: {report.failed[:2]}")
                 answer = ws.why(scenario.end)
-        return Outcome(spec, {f.cause: f.confidence for f in answer.findings}, tuple(h.tier for h in answer.triage))
+        return Outcome(spec, {f.cause: f.confidence for f in answer.findings}, tuple(h.tier for h in answer.triage),
+                       texts=answer_texts(answer.to_json()))
     except Exception as exc:  # reported in the table, not raised: one bad scenario must not hide the rest
         return Outcome(spec, error=f"{type(exc).__name__}: {exc}")
 

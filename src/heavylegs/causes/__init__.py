@@ -25,7 +25,7 @@ from heavylegs.causes import (
     sleep,
     strength,
 )
-from heavylegs.causes.base import TITLES, Context, NotAssessed, Result
+from heavylegs.causes.base import Context, NotAssessed, Result
 
 CAUSE_IDS: tuple[str, ...] = (
     "glycogen-depletion", "metabolite-accumulation", "muscle-damage", "insufficient-recovery",

@@ -49,6 +49,23 @@ TITLES: dict[str, str] = {
 }
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``n`` and the word in the right number: ``plural(1, "run")`` -> "1 run".
+
+    >>> plural(1, "day"), plural(0, "run"), plural(3, "day")
+    ('1 day', '0 runs', '3 days')
+    """
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def history_note(days: int, what: str, need: str) -> str:
+    """What is missing when ``days`` of ``what`` (e.g. "activities") are stored and ``need``
+    (e.g. "4 weeks") are needed; never "Only 0 days"."""
+    if days <= 0:
+        return f"No {what} are stored from before this day; import at least {need} of history."
+    return f"Only {plural(days, 'day')} of {what} {'is' if days == 1 else 'are'} stored; import at least {need}."
+
+
 def title(cause: str) -> str:
     """The plain title of ``cause`` (the id itself for an unknown id)."""
     return TITLES.get(cause, cause)

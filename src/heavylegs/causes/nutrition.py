@@ -22,7 +22,7 @@ from datetime import timedelta
 import polars as pl
 
 from heavylegs.causes import lifestyle_data as ld
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.causes.fuel import (
     BAND_HIGH,
     BAND_MOD,
@@ -143,7 +143,7 @@ def evaluate_carbs(ctx: Context) -> Result:
         below = int((days["gkg"] < days["floor"]).sum())
         mean = float(days["gkg"].mean())  # type: ignore[arg-type]
         return Ruled(CARBS, f"Carbohydrate averaged {mean:.1f} g/kg a day over {days.height} "
-                            f"logged days; {below} day(s) fell below the bottom of their training band, and runs over "
+                            f"logged days; {plural(below, 'day')} fell below the bottom of their training band, and runs over "
                             "an hour were not started unfuelled.")
     evidence = [e for _, _, e in inds]
     quality = min(1.0, days.height / 7) * (1.0 if mass.fresh else 0.8)

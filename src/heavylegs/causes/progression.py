@@ -21,6 +21,7 @@ from heavylegs.causes.base import (
     Result,
     Ruled,
     confidence,
+    history_note,
 )
 from heavylegs.causes.training_data import runs
 from heavylegs.core.settings import Setting, register
@@ -108,7 +109,7 @@ def evaluate(ctx: Context) -> Result:
     span = (ctx.day - history["local_date"].min()).days
     if span < 14:
         return NotAssessed(CAUSE, ("28 days of run history",),
-                           f"Only {span} days of runs are stored; import at least 4 weeks of history.")
+                           history_note(span, "runs", "4 weeks"))
     quality = 1.0 if span >= MIN_HISTORY.value(o) else 0.5
     spikes = [s for s in _spikes(ctx) if s[1] - s[2] >= MIN_KM.value(o)]
     worst = max(spikes, key=lambda s: s[3], default=None)

@@ -3,7 +3,7 @@ hard sessions, when to move a leg strength session, what to eat before the next 
 Each item names the finding it answers (or none, for the general caps).
 
 Honest with thin data (issue 13): the caps and the week need at least 4 weeks of activity
-history (science.md §0.4) with activities in the 4 weeks before the day asked about;
+history (science.md §0.4) with activities in the 2 weeks before the day asked about;
 under that the plan is one line saying what is missing and pointing to ``heavylegs
 import``. The week follows the runner's own: the long run on the weekday most of their
 recent longest runs fell on, rest days on the weekdays they most often leave free."""
@@ -22,7 +22,7 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 SPIKE_CAP = 1.10  # single run within 10 % of the 30-day longest (Garmin-RUNSAFE 2025)
 CUT = {"overtraining": 0.5, "insufficient-recovery": 0.75}  # volume factor next week [practitioner]
 MIN_HISTORY_DAYS = 28  # science.md §0.4: >= 28 days of activity history before using load
-RECENT_DAYS = 28  # the plan reads the 4 weeks before the day asked about
+RECENT_DAYS = 14  # without an activity in the 2 weeks before the day asked about, no plan
 PATTERN_DAYS = 56  # the runner's usual week: the last 8 weeks
 IMPORT = "`heavylegs import` your activity files (FIT, GPX, TCX) or a Strava/Garmin export"
 
@@ -39,15 +39,15 @@ class PlanItem:
 
 def _thin(ctx: Context) -> PlanItem | None:
     """One line saying what is missing when the data cannot carry a plan, else None."""
-    if ctx.acts.height == 0:
-        return PlanItem("data", f"No activities are stored, so there is no plan yet: {IMPORT}.")
-    dates = [d for d in ctx.acts["local_date"].to_list() if d <= ctx.day]
-    first, last = (min(dates), max(dates)) if dates else (None, None)
-    if last is None or (ctx.day - last).days >= RECENT_DAYS:
-        when = f"on {last:%a %d %b %Y}" if last else f"after {ctx.day:%d %b %Y}"
-        return PlanItem("data", f"No activity in the 4 weeks before {ctx.day:%a %d %b %Y} (the last was {when}), "
-                                f"so there is no plan for this day: {IMPORT}, or ask about a day near your data.")
-    assert first is not None
+    dates = [d for d in ctx.acts["local_date"].to_list() if d <= ctx.day] if ctx.acts.height else []
+    if not dates:
+        return PlanItem("data", f"No activity is stored in the months up to {ctx.day:%a %d %b %Y}, so there is no "
+                                f"plan for this day: {IMPORT}, or ask about a day near your data.")
+    first, last = min(dates), max(dates)
+    if (ctx.day - last).days >= RECENT_DAYS:
+        return PlanItem("data", f"No activity in the 2 weeks before {ctx.day:%a %d %b %Y} (the last was on "
+                                f"{last:%a %d %b %Y}), so there is no plan for this day: {IMPORT}, or ask about a "
+                                "day near your data.")
     span = (ctx.day - first).days
     if span < MIN_HISTORY_DAYS:
         have = "1 day" if span == 1 else f"{span} days" if span else "activities from this day only"

@@ -35,10 +35,10 @@ The pipeline: ``profile.runner`` -> ``injections.adjust_runner`` -> ``plan.base_
 """
 
 from heavylegs.sim.catalog import CAUSE_INJECTIONS, TRIAGE_INJECTIONS
-from heavylegs.sim.inject_edge import EDGE_INJECTIONS
 from heavylegs.sim.days import Day, Effects
 from heavylegs.sim.files import write_files
 from heavylegs.sim.gear import Shoe
+from heavylegs.sim.inject_edge import EDGE_INJECTIONS
 from heavylegs.sim.injections import INJECTIONS, Context, Injection, injection
 from heavylegs.sim.profile import KINDS, RunnerProfile, runner
 from heavylegs.sim.runs import SimActivity
