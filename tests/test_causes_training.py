@@ -136,6 +136,15 @@ def test_a_fuelled_long_run_is_ruled_out_and_short_runs_are_never_blamed() -> No
     assert isinstance(fuel.evaluate(short), Ruled)
 
 
+def test_a_sub_90_minute_run_on_a_light_pre_run_meal_is_at_most_a_low_note() -> None:
+    # issue 13: C01's depletion_flag, not the 1-4 g/kg pre-run advice band, decides confidence
+    light = fuel.evaluate(_long_run_context({"pre_run_carbs_g": 55, "run_carbs_g": 40}, minutes=85.0))
+    assert isinstance(light, Finding) and light.confidence == "low"
+    assert "pre_run_carbs_g_per_kg" in metrics_of(light.evidence)
+    unfuelled = fuel.evaluate(_long_run_context({"pre_run_carbs_g": 55, "run_carbs_g": 20}, minutes=100.0))
+    assert isinstance(unfuelled, Finding) and unfuelled.confidence in ("medium", "high")
+
+
 def test_a_long_run_three_days_ago_is_outside_the_48_h_window() -> None:
     ctx = _long_run_context({"run_carbs_g": 0}, run_day=DAY - timedelta(days=3))
     result = fuel.evaluate(ctx)

@@ -31,6 +31,17 @@ def test_steady_training_is_ruled_out_and_small_absolute_spikes_are_ignored() ->
     assert isinstance(progression.evaluate(make_context(DAY, small)), Ruled)
 
 
+def test_a_spike_of_10_to_30_percent_is_a_note_and_over_30_a_warning() -> None:
+    # science.md C07 flags: > 10 % note, > 30 % warn (issue 13: confidence follows the rule)
+    runs = steady_weeks(DAY - timedelta(days=7), 8)
+    runs[DAY] = 16.0  # 14 km longest -> +14 %, 2 km more
+    noted = progression.evaluate(make_context(DAY, runs))
+    assert isinstance(noted, Finding) and noted.confidence == "low"
+    runs[DAY] = 19.0  # +36 %
+    warned = progression.evaluate(make_context(DAY, runs))
+    assert isinstance(warned, Finding) and warned.confidence != "low"
+
+
 def test_too_little_history_is_not_assessed() -> None:
     runs = {DAY - timedelta(days=3): 5.0, DAY: 10.0}
     result = progression.evaluate(make_context(DAY, runs))
@@ -46,6 +57,14 @@ def test_short_sleep_over_a_week_is_found_and_one_bad_night_is_not() -> None:
     one_bad = {DAY - timedelta(days=i): {"sleep_h": 8.0} for i in range(1, 7)} | {DAY: {"sleep_h": 4.5}}
     assert isinstance(sleep.evaluate(make_context(DAY, runs, one_bad)), Ruled)
     assert isinstance(sleep.evaluate(make_context(DAY, runs, {})), NotAssessed)
+
+
+def test_seven_hour_nights_with_only_a_default_need_are_a_low_note() -> None:
+    # 7.0-7.2 h a night: inside C05's >= 7 h, a debt only against the default 8 h need
+    runs = steady_weeks(DAY, 6)
+    nights = {DAY - timedelta(days=i): {"sleep_h": 6.9 if i == 3 else 7.1} for i in range(7)}
+    result = sleep.evaluate(make_context(DAY, runs, nights))
+    assert isinstance(result, Finding) and result.confidence == "low"
 
 
 def test_daily_running_without_rest_and_deep_fatigue_is_insufficient_recovery() -> None:

@@ -574,8 +574,10 @@ class Workspace:
         hits = triage.evaluate(ctx.day, ctx.daily)
         results = causes.evaluate_all(ctx)
         heaviness = ctx.value("heaviness", ctx.day)
+        legs = explain.legs_state(heaviness, ctx.value("symptoms", ctx.day), ctx.value("soreness", ctx.day),
+                                  ctx.value("fatigue", ctx.day))
         answer = explain.build(ctx.day, heaviness, hits, results,
-                               _notes(ctx, queries.profile(self.conn)) + withhold.seen_note(ctx))
+                               _notes(ctx, queries.profile(self.conn)) + withhold.seen_note(ctx), legs=legs)
         marks = markers.find(ctx.daily, ctx.day, markers.BAND_SD.value(ctx.overrides))
         if answer.withheld:  # an active tier 0-1 flag: no training advice (explain/withhold.py)
             return replace(answer, plan=withhold.plan(ctx, answer.triage), markers=marks)

@@ -43,18 +43,42 @@ class Outcome:
     tiers: tuple[str, ...] = ()
     error: str = ""
     copy: tuple[str, ...] = ()  # what breaks the triage copy rules in any output (explain/copyrules.py)
+    texts: tuple[str, ...] = ()  # every sentence of the answer a runner reads (answer_texts)
 
 
-def specs(seeds: Iterable[int] = (1,), healthy: int = 10) -> list[Spec]:
-    """One scenario per cause per seed, ``healthy`` controls, one per triage injection."""
+def answer_texts(body: dict) -> tuple[str, ...]:
+    """Every sentence a runner reads in a `why --json` answer: triage, evidence, fixes,
+    ruled out, not assessed, notes, patterns and plan."""
+    out: list[str] = []
+    for hit in body.get("triage", []):
+        out += [hit["message"], *hit["evidence"]]
+    for f in body.get("findings", []):
+        out += [e["text"] for e in f["evidence"]] + list(f["fix"])
+    out += [r["why"] for r in body.get("ruled_out", [])] + [n["how"] for n in body.get("not_assessed", [])]
+    out += list(body.get("notes", [])) + [p["text"] for p in body.get("patterns", []) + body.get("plan", [])]
+    return tuple(out)
+
+
+def specs(seeds: Iterable[int] = (1,), healthy: int = 10, edge: int = 0) -> list[Spec]:
+    """One scenario per cause per seed, ``healthy`` controls, ``edge`` healthy runners at
+    the edges of the causes' thresholds (see :func:`edge_specs`), one per triage injection."""
     out = []
     for seed in seeds:
         for i, (cause, name) in enumerate(sorted(sim.CAUSE_INJECTIONS.items())):
             out.append(Spec(f"{cause}#{seed}", seed * 100 + i, KINDS[i % 3], (name,), cause=cause))
     out += [Spec(f"healthy#{i}", 5000 + i, KINDS[i % 3]) for i in range(healthy)]
+    out += edge_specs(edge)
     for i, (name, tier) in enumerate(sorted(sim.TRIAGE_INJECTIONS.items())):
         out.append(Spec(f"{name}", 7000 + i, KINDS[i % 3], (name,), tier=tier))
     return out
+
+
+def edge_specs(per_edge: int = 3) -> list[Spec]:
+    """``per_edge`` healthy runners (kinds in turn) for each edge of ``sim.EDGE_INJECTIONS``:
+    long runs of 76-88 min on 0.8-1.2 g/kg, nights of 6.8-7.2 h, a 9-11 % long-run rise.
+    Named ``healthy-edge-...`` so they count among the healthy controls."""
+    return [Spec(f"healthy-{name}#{i}", 6000 + 10 * k + i, KINDS[i % 3], (name,))
+            for k, name in enumerate(sim.EDGE_INJECTIONS) for i in range(per_edge)]
 
 
 def run(spec: Spec) -> Outcome:
@@ -78,7 +102,7 @@ def run(spec: Spec) -> Outcome:
                 answer = ws.answer(ctx)
                 copy = _copy_problems(answer, ctx)
         return Outcome(spec, {f.cause: f.confidence for f in answer.findings}, tuple(h.tier for h in answer.triage),
-                       copy=copy)
+                       copy=copy, texts=answer_texts(answer.to_json()))
     except Exception as exc:  # reported in the table, not raised: one bad scenario must not hide the rest
         return Outcome(spec, error=f"{type(exc).__name__}: {exc}")
 

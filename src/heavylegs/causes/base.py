@@ -20,6 +20,56 @@ from heavylegs.core.profile import Profile
 # science.md §4.2: weight of an indicator by evidence grade and data quality [design choice]
 GRADE_WEIGHT = {"strong": 1.0, "moderate": 0.7, "weak": 0.4, "folk": 0.2}
 
+# A plain title per cause id (spec/causes.md), shown next to the id in every output.
+TITLES: dict[str, str] = {
+    "glycogen-depletion": "Glycogen depletion (low fuel)",
+    "metabolite-accumulation": "Metabolite build-up (the burn of hard efforts)",
+    "muscle-damage": "Muscle damage and soreness (DOMS)",
+    "insufficient-recovery": "Not enough recovery between sessions",
+    "sleep-deprivation": "Too little sleep",
+    "overtraining": "Overreaching or overtraining",
+    "training-spike": "Training spike (too much, too soon)",
+    "excess-intensity": "Too much hard running (80/20)",
+    "dehydration": "Dehydration",
+    "electrolyte-imbalance": "Electrolyte (salt) imbalance",
+    "low-carbohydrate": "Too little carbohydrate",
+    "low-protein": "Too little protein",
+    "low-energy-availability": "Low energy availability (underfuelling, REDs)",
+    "no-strength-training": "No strength training",
+    "strength-overload": "Strength work overdone or badly timed",
+    "running-form": "Running form (overstriding, low cadence)",
+    "worn-shoes": "Worn or unsuitable shoes",
+    "iron-deficiency": "Iron deficiency or anaemia",
+    "vitamin-d-deficiency": "Low vitamin D",
+    "b-vitamin-deficiency": "Low vitamin B12 or folate",
+    "venous-return": "Poor venous return (vein problems)",
+    "compartment-syndrome": "Exertional compartment syndrome",
+    "arterial-disease": "Narrowed or trapped leg artery",
+    "muscle-imbalance": "Left-right imbalance",
+}
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``n`` and the word in the right number: ``plural(1, "run")`` -> "1 run".
+
+    >>> plural(1, "day"), plural(0, "run"), plural(3, "day")
+    ('1 day', '0 runs', '3 days')
+    """
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def history_note(days: int, what: str, need: str) -> str:
+    """What is missing when ``days`` of ``what`` (e.g. "activities") are stored and ``need``
+    (e.g. "4 weeks") are needed; never "Only 0 days"."""
+    if days <= 0:
+        return f"No {what} are stored from before this day; import at least {need} of history."
+    return f"Only {plural(days, 'day')} of {what} {'is' if days == 1 else 'are'} stored; import at least {need}."
+
+
+def title(cause: str) -> str:
+    """The plain title of ``cause`` (the id itself for an unknown id)."""
+    return TITLES.get(cause, cause)
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -44,7 +94,8 @@ class Finding:
     fix: tuple[str, ...]
 
     def to_json(self) -> dict[str, object]:
-        return {"cause": self.cause, "score": round(self.score, 3), "confidence": self.confidence,
+        return {"cause": self.cause, "title": title(self.cause), "score": round(self.score, 3),
+                "confidence": self.confidence,
                 "evidence": [e.to_json() for e in self.evidence], "fix": list(self.fix)}
 
 
@@ -54,7 +105,7 @@ class Ruled:
     why: str
 
     def to_json(self) -> dict[str, object]:
-        return {"cause": self.cause, "why": self.why}
+        return {"cause": self.cause, "title": title(self.cause), "why": self.why}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +115,7 @@ class NotAssessed:
     how: str
 
     def to_json(self) -> dict[str, object]:
-        return {"cause": self.cause, "missing": list(self.missing), "how": self.how}
+        return {"cause": self.cause, "title": title(self.cause), "missing": list(self.missing), "how": self.how}
 
 
 Result = Finding | Ruled | NotAssessed

@@ -99,7 +99,7 @@ def evaluate(ctx: Context) -> Result:
     if flags:
         return NotAssessed(CAUSE, ("medical check",), f"Your logged symptoms ({', '.join(flags)}) are not "
                            "muscle soreness until a doctor has ruled out a clot or muscle breakdown: "
-                           "follow the warning above first.")
+                           "see a doctor about them first.")
     if ctx.acts.height == 0:
         return NotAssessed(CAUSE, ("activities",), td.HOW_IMPORT)
     acts, window = _candidates(ctx, o)

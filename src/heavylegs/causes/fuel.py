@@ -6,6 +6,7 @@ duration (Burke 2011; Thomas 2016; Kirwan 1988; Rapoport 2010). Timing: a demand
 session 0-48 h before the day asked about. Runs under 60 min are never blamed; HR-drift is
 ignored on hot or hilly runs; carbohydrate is judged only on fully logged days and against
 the bottom of the recommended band, so an incomplete log or a normal day does not fire.
+Above low confidence only with C01's ``depletion_flag`` (see :func:`depletion_flag`).
 """
 
 from __future__ import annotations
@@ -186,8 +187,17 @@ def _verdict(ctx: Context, demand: Ind, fuel: list[Ind], checked: list[str], dri
     indicators = [demand, *fuel] + ([drift] if drift else [])
     s = td.score(indicators)
     quality = 1.0 if fuel else 0.4  # without a food log only a risk estimate (C01(d))
-    return Finding(CAUSE, s, td.confidence_for(s, quality, GRADE), tuple(e for _, _, e in indicators),
-                   _fix(run, mass))
+    level = td.confidence_for(s, quality, GRADE) if depletion_flag(fuel, drift) else "low"
+    return Finding(CAUSE, s, level, tuple(e for _, _, e in indicators), _fix(run, mass))
+
+
+def depletion_flag(fuel: list[Ind], drift: Ind | None) -> bool:
+    """science.md C01(b) ``depletion_flag``: a run of 90 min or more with under 30 g/h taken
+    in it, a 3-day carbohydrate shortfall of 1.5 g/kg a day, or a fade of over 10 % on a run
+    over 75 min that was neither hot nor hilly. A long run or a light pre-run meal alone
+    (the 1-4 g/kg band is advice, not a detection line) is only a low-confidence note."""
+    flags = {"run_carbs_g_per_h", "carbs_3d_shortfall_g_kg_day"}
+    return drift is not None or any(ev.metric in flags for _, _, ev in fuel)
 
 
 def _fix(run: dict, mass: float | None) -> tuple[str, ...]:

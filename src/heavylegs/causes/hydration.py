@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from heavylegs.causes import lifestyle_data as ld
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.core.settings import Setting, register
 
 DEHYDRATION = "dehydration"
@@ -237,7 +237,9 @@ def evaluate_dehydration(ctx: Context) -> Result:
     evidence = [e for _, _, e in inds] + wut_more
     quality = 1.0 if run else 0.7 if wut else 0.35
     s = ld.score(inds)
-    return Finding(DEHYDRATION, s, ld.confidence_for(s, quality, "moderate"), tuple(evidence),
+    # C09: a measured loss or the WUT signs detect it; heat and duration alone are a risk note.
+    level = ld.confidence_for(s, quality, "moderate") if run or wut else "low"
+    return Finding(DEHYDRATION, s, level, tuple(evidence),
                    _dehydration_fix(ctx, masses))
 
 
@@ -349,7 +351,7 @@ def _no_electrolyte_finding(ctx: Context, demanding: pl.DataFrame, masses: list[
     longest = f"the longest was {ld.fmt_minutes(float(runs['minutes'].max()))}" if runs.height else "there were none"  # type: ignore[arg-type]
     if demanding.height:
         return Ruled(ELECTROLYTES, f"Your long or hot runs of the last {days} days were covered with electrolytes "
-                                   f"({demanding.height} run(s)), and no run ended heavier than it started.")
+                                   f"({plural(demanding.height, 'run')}), and no run ended heavier than it started.")
     cramp = " Cramps you logged came without a long or hot run; they are mostly muscle fatigue." \
         if ld.flag_days(ctx, "cramps", days) else ""
     return Ruled(ELECTROLYTES, f"No run in the last {days} days lasted over 2 h ({longest}) or lost salt in other "

@@ -20,7 +20,15 @@ from datetime import timedelta
 import polars as pl
 
 from heavylegs.causes import training_data as td
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import (
+    Context,
+    Evidence,
+    Finding,
+    NotAssessed,
+    Result,
+    Ruled,
+    history_note,
+)
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "excess-intensity"
@@ -173,7 +181,7 @@ def evaluate(ctx: Context) -> Result:
     span = td.history_days(ctx)
     if span < 14:
         return NotAssessed(CAUSE, ("28 days of run history",),
-                           f"Only {span} days of activities are stored; import at least 4 weeks.")
+                           history_note(span, "activities", "4 weeks"))
     runs, locked = _clean(ctx, o)
     dist = _distribution(runs, o)
     run_time = float(td.num(runs, "moving_s").fill_null(td.num(runs, "elapsed_s")).fill_null(0).sum())

@@ -5,7 +5,7 @@ Carbohydrate: Strong consensus (Burke 2011; Thomas/ACSM-AND-DC 2016), detection 
 (3 / 5 / 6 / 8 g/kg for light / ~1 h / 1-3 h / > 4 h days — the bands and their mapping are
 the settings of glycogen-depletion, so one number means one thing); flagged when ≥ 3 of
 the last 7 days fall below and the week is below on average. Pre-run carbohydrate (1-4 g/kg
-before runs over an hour) is a second, weaker signal. The in-run and 48-h view of the same
+before runs over an hour) is a second, weaker signal; alone it is a low-confidence note. The in-run and 48-h view of the same
 problem is glycogen-depletion (C01).
 
 Protein: intake ranges Strong (ACSM/AND/DC 2016: 1.2-2.0 g/kg/d; ISSN 2017: 0.25 g/kg or
@@ -22,7 +22,7 @@ from datetime import timedelta
 import polars as pl
 
 from heavylegs.causes import lifestyle_data as ld
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.causes.fuel import (
     BAND_HIGH,
     BAND_MOD,
@@ -137,12 +137,13 @@ def evaluate_carbs(ctx: Context) -> Result:
     days = _carb_days(ctx, mass)
     if days.height < MIN_DAYS.value(ctx.overrides):
         return _missing("carbs_g", mass, "carbohydrate")
-    inds = [i for i in (_daily_carbs(ctx, days, mass), _pre_run(ctx, mass)) if i]
+    daily = _daily_carbs(ctx, days, mass)
+    inds = [i for i in (daily, _pre_run(ctx, mass)) if i]
     if not inds:
         below = int((days["gkg"] < days["floor"]).sum())
         mean = float(days["gkg"].mean())  # type: ignore[arg-type]
         return Ruled(CARBS, f"Carbohydrate averaged {mean:.1f} g/kg a day over {days.height} "
-                            f"logged days; {below} day(s) fell below the bottom of their training band, and runs over "
+                            f"logged days; {plural(below, 'day')} fell below the bottom of their training band, and runs over "
                             "an hour were not started unfuelled.")
     evidence = [e for _, _, e in inds]
     quality = min(1.0, days.height / 7) * (1.0 if mass.fresh else 0.8)
@@ -156,7 +157,9 @@ def evaluate_carbs(ctx: Context) -> Result:
                                  "Your notes mention a low-carbohydrate approach: heavier legs are its expected "
                                  "trade-off, above all on long or hard days."))
     s = ld.score(inds)
-    return Finding(CARBS, s, ld.confidence_for(s, quality, "moderate"), tuple(evidence), _carb_fix(mass, chosen))
+    # C11's low_cho_flag is the daily band; light pre-run meals alone are advice (a note).
+    level = ld.confidence_for(s, quality, "moderate") if daily else "low"
+    return Finding(CARBS, s, level, tuple(evidence), _carb_fix(mass, chosen))
 
 
 def _carb_fix(mass: ld.Mass, chosen: list[str]) -> tuple[str, ...]:

@@ -20,7 +20,15 @@ from datetime import timedelta
 import polars as pl
 
 from heavylegs.causes import training_data as td
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import (
+    Context,
+    Evidence,
+    Finding,
+    NotAssessed,
+    Result,
+    Ruled,
+    history_note,
+)
 from heavylegs.causes.intensity import cadence_locked, zoned_runs
 from heavylegs.causes.recovery import RHR_RISE
 from heavylegs.core.settings import Setting, register
@@ -166,7 +174,7 @@ def evaluate(ctx: Context) -> Result:
     span = td.history_days(ctx)
     if span < MIN_HISTORY.value(o):
         return NotAssessed(CAUSE, ("28 days of history",),
-                           f"Only {span} days of activities are stored; import at least 4 weeks.")
+                           history_note(span, "activities", "4 weeks"))
     bad, logged = _fatigue(ctx, 14)
     if logged < MIN_LOGGED.value(o):
         return NotAssessed(CAUSE, ("heaviness", "fatigue"), "Log heaviness and fatigue (0-10) most days in "

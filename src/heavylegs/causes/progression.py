@@ -21,6 +21,7 @@ from heavylegs.causes.base import (
     Result,
     Ruled,
     confidence,
+    history_note,
 )
 from heavylegs.causes.training_data import runs
 from heavylegs.core.settings import Setting, register
@@ -108,7 +109,7 @@ def evaluate(ctx: Context) -> Result:
     span = (ctx.day - history["local_date"].min()).days
     if span < 14:
         return NotAssessed(CAUSE, ("28 days of run history",),
-                           f"Only {span} days of runs are stored; import at least 4 weeks of history.")
+                           history_note(span, "runs", "4 weeks"))
     quality = 1.0 if span >= MIN_HISTORY.value(o) else 0.5
     spikes = [s for s in _spikes(ctx) if s[1] - s[2] >= MIN_KM.value(o)]
     worst = max(spikes, key=lambda s: s[3], default=None)
@@ -135,9 +136,13 @@ def evaluate(ctx: Context) -> Result:
                             f"your longest of the previous 30 days ({ref_txt}), and weekly distance "
                             f"rose gently ({last_wk:.0f} → {this_wk:.0f} km).")
     score = min(score, 1.0)
+    # C07 flags: a spike of 10-30 % is a note, over 30 % a warning; the weekly rise adds its own.
+    noted_only = len(evidence) == 1 and evidence[0].metric == "single_run_spike_pct" and worst is not None \
+        and worst[3] <= SPIKE_WARN.value(o)
     ref_km = established_long_run_km(ctx) or established / 3
     fix = (f"Keep your next long run under {ref_km * 1.1:.1f} km (within 10 % of your longest run "
            f"of the previous 30 days) until the legs feel normal again.",
            f"Cap next week at about {established * 1.1:.0f} km and add volume in small "
            f"steps, with a lighter week every 3-4 weeks.")
-    return Finding(CAUSE, score, confidence(score, quality), tuple(evidence), fix)
+    level = "low" if noted_only else confidence(score, quality)
+    return Finding(CAUSE, score, level, tuple(evidence), fix)

@@ -9,7 +9,17 @@ from datetime import timedelta
 
 import polars as pl
 
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, confidence
+from heavylegs.causes.base import (
+    Context,
+    Evidence,
+    Finding,
+    NotAssessed,
+    Result,
+    Ruled,
+    confidence,
+    history_note,
+    plural,
+)
 from heavylegs.core import markers
 from heavylegs.core.settings import Setting, register
 
@@ -94,12 +104,12 @@ def evaluate(ctx: Context) -> Result:
     span = (ctx.day - ctx.acts["local_date"].min()).days
     if span < 14:
         return NotAssessed(CAUSE, ("14 days of activity history",),
-                           f"Only {span} days of activities are stored; import at least 2 weeks.")
+                           history_note(span, "activities", "2 weeks"))
     signals = _signals(ctx, span)
     total = sum(w for w, _ in signals)
     if not signals or (len(signals) == 1 and total < 0.3):
         d7 = ctx.window(7)
-        return Ruled(CAUSE, f"{int(d7['rest_day'].sum())} rest day(s) in the last 7, form "
+        return Ruled(CAUSE, f"{plural(int(d7['rest_day'].sum()), 'rest day')} in the last 7, form "
                             f"{float(d7['tsb'].tail(1)[0]):.0f} and no long run of days without a break.")
     score = min(0.25 + total, 1.0)
     quality = 1.0 if span >= 42 else 0.6

@@ -19,7 +19,15 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 
 from heavylegs.causes import training_data as td
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import (
+    Context,
+    Evidence,
+    Finding,
+    NotAssessed,
+    Result,
+    Ruled,
+    history_note,
+)
 from heavylegs.causes.intensity import zoned_runs
 from heavylegs.core.settings import Setting, register
 
@@ -125,7 +133,7 @@ def evaluate_none(ctx: Context) -> Result:
     days = int(WINDOW.value(o))
     if td.history_days(ctx) < days:
         return NotAssessed(NO_STRENGTH, (f"{days} days of history",),
-                           f"Only {td.history_days(ctx)} days of activities are stored; import at least 4 weeks.")
+                           history_note(td.history_days(ctx), "activities", "4 weeks"))
     if not records_strength(ctx):
         return NotAssessed(NO_STRENGTH, ("strength",), HOW)
     rate, legs, other, covered = per_week(ctx)
@@ -316,7 +324,11 @@ def _last_leg(ctx: Context) -> str:
     legs = [s for s in sessions(ctx, ctx.day - timedelta(days=27), ctx.day) if s.leg is not False]
     if not legs:
         return " (none in the last 28 days)"
-    return f" (the last was on {td.fmt_day(legs[-1].day)}, {(ctx.day - legs[-1].day).days} days before)"
+    ago = (ctx.day - legs[-1].day).days
+    if ago == 0:
+        return " (today's has no clock time or came after midday, so it does not count as before the heaviness)"
+    before = "the day before" if ago == 1 else f"{ago} days before"
+    return f" (the last was on {td.fmt_day(legs[-1].day)}, {before})"
 
 
 def _move_to(ctx: Context, key: date) -> str:

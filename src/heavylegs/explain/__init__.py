@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCHEMA", "Answer", "build"]
+__all__ = ["SCHEMA", "Answer", "build", "legs_state", "rank_score"]
 
 
 def __getattr__(name: str) -> Any:

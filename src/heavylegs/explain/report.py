@@ -8,6 +8,7 @@ from html import escape
 
 import polars as pl
 
+from heavylegs.causes.base import title
 from heavylegs.explain.answer import Answer
 from heavylegs.explain.svg import Series, line_chart
 from heavylegs.triage.messages import FOR_DOCTOR, how_to_clear
@@ -33,7 +34,7 @@ def _findings_html(answer: Answer) -> str:
     for rank, f in enumerate(answer.findings, 1):
         ev = "".join(f"<li>{escape(e.text)}</li>" for e in f.evidence)
         fix = "".join(f'<li class="fix">{escape(x)}</li>' for x in f.fix)
-        out.append(f'<div class="cause"><b>{rank}. {escape(f.cause)}</b> <span class="score">score {f.score:.2f}, '
+        out.append(f'<div class="cause"><b>{rank}. {escape(title(f.cause))}</b> ({escape(f.cause)}) <span class="score">score {f.score:.2f}, '
                    f"{f.confidence} confidence</span><ul>{ev}</ul><ul>{fix}</ul></div>")
     return "".join(out)
 
@@ -152,7 +153,7 @@ def markdown(answer: Answer, acts: pl.DataFrame | None = None) -> str:
                   f"> {_md(how_to_clear(h.codes))}", ""]
     lines += ["## Likely causes", ""] + ([f"*{_md(FOR_DOCTOR)}*", ""] if answer.withheld else [])
     for rank, f in enumerate(answer.findings, 1):
-        lines += [f"{rank}. **{_md(f.cause)}** (score {f.score:.2f}, {f.confidence} confidence)",
+        lines += [f"{rank}. **{_md(title(f.cause))}** ({_md(f.cause)}, score {f.score:.2f}, {f.confidence} confidence)",
                   *[f"   - {_md(e.text)}" for e in f.evidence], *[f"   - Fix: {_md(x)}" for x in f.fix]]
     if not answer.findings:
         lines.append("No cause stands out in your data for this day.")

@@ -33,13 +33,20 @@ def _triage(answer: Json) -> list[RenderableType]:
 
 
 def _findings(answer: Json) -> list[RenderableType]:
-    if not answer["findings"]:
-        return [Text("No cause stands out in your data for this day.", style="bold")]
-    heading = FOR_DOCTOR if answer.get("training_advice_withheld") else "Likely causes, most likely first"
-    out: list[RenderableType] = [Text(heading, style="bold underline")]
-    for rank, f in enumerate(answer["findings"], start=1):
+    fine = answer.get("legs") == "fine"
+    shown = [f for f in answer["findings"] if f.get("role") != "not-shown"]
+    if not shown:
+        return [Text("Your legs seem fine today, and no risk signal stands out." if fine
+                     else "No cause stands out in your data for this day.", style="bold")]
+    order = answer.get("order", "most likely first")
+    if answer.get("training_advice_withheld"):
+        head = FOR_DOCTOR
+    else:
+        head = f"Your legs seem fine today. Watch-outs, {order}" if fine else f"Likely causes, {order}"
+    out: list[RenderableType] = [Text(head, style="bold underline")]
+    for rank, f in enumerate(shown, start=1):
         block = Text()
-        block.append(f"{rank}. {f['cause']}", style="bold")
+        block.append(f"{rank}. {f.get('title', f['cause'])} ({f['cause']})", style="bold")
         block.append(f"  score {f['score']:.2f}, {f['confidence']} confidence\n")
         for e in f["evidence"]:
             block.append(f"   • {e['text']}\n")

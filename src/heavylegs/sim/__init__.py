@@ -24,7 +24,8 @@ Public API:
   ``daily-log.csv``.
 - ``INJECTIONS``, ``injection(...)``: the registry (see ``sim/injections.py`` for how to
   add one); ``CAUSE_INJECTIONS`` maps each cause id to its injection, and
-  ``TRIAGE_INJECTIONS`` each red-flag injection to its triage tier.
+  ``TRIAGE_INJECTIONS`` each red-flag injection to its triage tier; ``EDGE_INJECTIONS``
+  are healthy runners at the edges of the causes' thresholds (no cause injected).
 - ``sim.signals``: measure a signal in read-back streams (hard minutes, decoupling,
   stops, descent) in science.md's terms.
 
@@ -37,6 +38,7 @@ from heavylegs.sim.catalog import CAUSE_INJECTIONS, TRIAGE_INJECTIONS
 from heavylegs.sim.days import Day, Effects
 from heavylegs.sim.files import write_files
 from heavylegs.sim.gear import Shoe
+from heavylegs.sim.inject_edge import EDGE_INJECTIONS
 from heavylegs.sim.injections import INJECTIONS, Context, Injection, injection
 from heavylegs.sim.profile import KINDS, RunnerProfile, runner
 from heavylegs.sim.runs import SimActivity
@@ -44,7 +46,7 @@ from heavylegs.sim.simulate import FILE_FORMATS, Scenario, SimResult, simulate
 from heavylegs.sim.wellness import DayState, LogRow
 
 __all__ = [
-    "CAUSE_INJECTIONS", "FILE_FORMATS", "INJECTIONS", "KINDS", "TRIAGE_INJECTIONS", "Context",
+    "CAUSE_INJECTIONS", "EDGE_INJECTIONS", "FILE_FORMATS", "INJECTIONS", "KINDS", "TRIAGE_INJECTIONS", "Context",
     "Day", "DayState", "Effects", "Injection", "LogRow", "RunnerProfile", "Scenario", "Shoe",
     "SimActivity", "SimResult", "injection", "runner", "simulate", "write_files",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from heavylegs.sim import (  # noqa: F401  (registers the injections)
     inject_body,
+    inject_edge,
     inject_intake,
     inject_load,
     inject_medical,
