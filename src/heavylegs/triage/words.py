@@ -113,7 +113,8 @@ TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"\b(woke|wakes|waking) (me )?(up )?(with|from) (the )?pain\b")),
     ("bone-pain", _rx(r"\bbone pain\b", r"\bpain in the bone\b", r"\bhurts? (to|when i) hop\w*", r"\bpain (when|on) hopping\b",
                       r"\bstress fracture\b")),
-    ("pain-worsening", _rx(r"\b(pain\w*|hurt\w*|heav\w*)\b.{0,30}\b(getting worse|worse (every|each) day|worsening|worse and worse)\b")),
+    ("pain-worsening", _rx(r"\b(pain\w*|hurt\w*|heav\w*)\b.{0,30}\b(getting worse|worse (every|each) day|worsening|worse and worse)\b",
+                           r"\b(getting worse|worse (every|each) day|worse and worse)\b.{0,30}\b(pain\w*|hurt\w*|heav\w*)\b")),
     ("daily-life-impact", _rx(r"\b(could ?n[o']t|can ?n?[o']t|cannot|struggl\w* to|hard to|unable to|trouble) "
                               r"(walk|climb (the )?stairs|do (the )?stairs|take the stairs|get up the stairs|sleep for the pain)\b")),
     ("recent-long-travel", _rx(r"\blong[- ]?(haul|flight|drive|car journey|coach|train journey)\b",
