@@ -6,7 +6,7 @@ over every output format."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 DAY = date(2026, 3, 11)  # a Wednesday, as in issue 10 ("on Wed 11 Mar you reported ...")
@@ -128,6 +128,6 @@ def write_runs(folder: Path, spike: bool, weeks: int = 7) -> list[Path]:
         else:
             continue
         path = folder / f"run-{d.isoformat()}.gpx"
-        path.write_text(gpx(datetime(d.year, d.month, d.day, 7, 0, tzinfo=timezone.utc), km, pace, down))
+        path.write_text(gpx(datetime(d.year, d.month, d.day, 7, 0, tzinfo=UTC), km, pace, down))
         out.append(path)
     return out

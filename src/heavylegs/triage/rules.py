@@ -22,6 +22,7 @@ import polars as pl
 
 from heavylegs.triage import messages as msg
 from heavylegs.triage.signals import Signal, collect, fmt_day
+from heavylegs.triage.words import TEXT_COLUMNS
 
 TIERS: tuple[str, ...] = ("emergency", "urgent", "soon", "routine")
 ONE_SIDED = ("swelling-left", "swelling-right", "swelling-one-side", "calf-pain-one-side", "warm-red-leg")
@@ -98,7 +99,7 @@ def _evidence(day: date, signals: list[Signal]) -> list[str]:
         when = "today" if s.day == day else f"on {fmt_day(s.day)}"
         if s.source == "symptoms":
             line = f"{when} you reported {msg.phrase(s.code)} ({s.code})"
-        elif s.source in ("notes", "pain_location"):
+        elif s.source in TEXT_COLUMNS:
             line = f"{when} you wrote in {s.source}: '{s.words}'"
         else:
             line = f"{when}: {s.words}"

@@ -30,6 +30,7 @@ CLEARS: dict[str, frozenset[str]] = {
     "calf-pain-one-side": frozenset({"calf-pain-one-side"}),
     "dark-urine": frozenset({"dark-urine"}),
     "fever": frozenset({"fever", "ill"}),
+    "swelling": frozenset({"swelling-left", "swelling-right", "swelling-one-side", "swelling-both"}),  # "swelling gone"
 }
 URINE_DARK = 7  # urine-colour chart: 7-8 of 8 is the dark tea/cola end
 DVT_PART = re.compile(words.DVT_PART)
@@ -103,7 +104,7 @@ def _clear_marks(day: date, row: dict, gone: set[str]) -> list[tuple[date, froze
 def collect(day: date, history: pl.DataFrame) -> tuple[list[Signal], list[Signal], list[date]]:
     """(signals of the window, risk factors still counting, days a doctor was seen) for
     ``day``; ``history`` holds the daily log (or table) up to ``day``."""
-    text_cols = [c for c in ("symptoms", "notes", "pain_location", "resolved", "seen_doctor") if c in history.columns]
+    text_cols = [c for c in ("symptoms", *words.TEXT_COLUMNS, "resolved", "seen_doctor") if c in history.columns]
     recent = history.filter(pl.col("date") > day - timedelta(days=WINDOW_DAYS))
     signals: list[Signal] = []
     clears: list[tuple[date, frozenset[str] | None]] = []

@@ -20,7 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TEXT_COLUMNS: tuple[str, ...] = ("notes", "pain_location")
+from heavylegs.core.logschema import COLUMNS
+
+# Every free-text column of the daily log is read (today: notes and pain_location).
+TEXT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("breathless", _rx(r"\bshort(ness)? of breath\b", r"\bbreathless(ness)?\b", r"\b(could ?n[o']t|can ?n?[o']t|cannot|unable to) "
                        r"(get|catch) (my|a) breath\b", r"\b(could ?n[o']t|can ?n?[o']t|cannot|struggl\w* to|hard to) breathe\b",
                        r"\bdifficulty breathing\b", r"\bgasping\b", r"\bout of breath (at rest|walking|on the stairs|for no reason)")),
-    ("fainting", _rx(r"\b(nearly|almost|near)[- ]?faint\w*", r"\bfaint(ed|ing)?\b(?! (ache|pain|soreness|tightness|twinge|niggle|feeling of))",
+    ("fainting", _rx(r"\b(nearly|almost|near)[- ]?faint\w*", r"\bfaint(ed|ing)?\b(?!-)(?! (ache|pain|soreness|tightness|twinge|niggle|feeling of))",
                      r"\bpassed out\b", r"\bblack(ed)? out\b", r"\bgrey(ed)? out\b", r"\bsyncope\b", r"\bkeeled over\b")),
     ("collapse", _rx(r"\bcollaps(e|ed|ing)\b(?! (on|onto|into) (the|my) (sofa|couch|bed))")),
     ("dizziness", _rx(r"\bdizz(y|iness)\b", r"\blight[- ]?headed(ness)?\b", r"\b(head|room) (was )?spinning\b", r"\bvertigo\b",
@@ -110,7 +113,8 @@ TERMS: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"\b(woke|wakes|waking) (me )?(up )?(with|from) (the )?pain\b")),
     ("bone-pain", _rx(r"\bbone pain\b", r"\bpain in the bone\b", r"\bhurts? (to|when i) hop\w*", r"\bpain (when|on) hopping\b",
                       r"\bstress fracture\b")),
-    ("pain-worsening", _rx(r"\b(pain\w*|hurt\w*|heav\w*)\b.{0,30}\b(getting worse|worse (every|each) day|worsening|worse and worse)\b")),
+    ("pain-worsening", _rx(r"\b(pain\w*|hurt\w*|heav\w*)\b.{0,30}\b(getting worse|worse (every|each) day|worsening|worse and worse)\b",
+                           r"\b(getting worse|worse (every|each) day|worse and worse)\b.{0,30}\b(pain\w*|hurt\w*|heav\w*)\b")),
     ("daily-life-impact", _rx(r"\b(could ?n[o']t|can ?n?[o']t|cannot|struggl\w* to|hard to|unable to|trouble) "
                               r"(walk|climb (the )?stairs|do (the )?stairs|take the stairs|get up the stairs|sleep for the pain)\b")),
     ("recent-long-travel", _rx(r"\blong[- ]?(haul|flight|drive|car journey|coach|train journey)\b",
@@ -230,6 +234,10 @@ def _signs(sentence: _Sentence, implied_leg: bool) -> list[tuple[str, bool]]:
             if clause >= 0 and sign in ("warm", "red") and NOT_BODY.search(text):
                 continue
             side = _side(sentence, clause, implied_leg)
+            if side is None and resolved:  # "swelling gone": whichever leg it was
+                out.append(({"swelling": "swelling"}.get(sign, "warm-red-leg" if sign in ("warm", "red")
+                                                         else "calf-pain-one-side"), True))
+                continue
             if side is None:
                 continue
             if sign == "swelling":
