@@ -69,6 +69,26 @@ def test_far_dates_are_refused_per_file_and_the_rest_is_stored(tmp_path: Path, r
     assert hl(tmp_path / "h", "why").returncode == 0
 
 
+@pytest.mark.parametrize("fmt", ["fit", "tcx"])
+def test_a_device_clock_years_ahead_is_refused_file_by_file(tmp_path: Path, fmt: str) -> None:
+    """A simulated week recorded in 2035 (FIT and TCX files, and its daily log): every
+    activity file and every log row is refused with its reason, nothing is stored."""
+    folder = tmp_path / "files"
+    scenario = sim.Scenario(seed=7, start=date(2035, 1, 1), weeks=1, formats=fmt)
+    sim.write_files(sim.simulate(scenario), folder)
+    activities = [p for p in folder.iterdir() if p.suffix != ".csv"]
+    assert activities and all(p.suffix == f".{fmt}" for p in activities)
+    run = hl(tmp_path / "h", "import", str(folder), "--json")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["imported"] == 0
+    by_file = {Path(f["path"]).name for f in summary["failed"] if "start time 2035-" in f["error"]}
+    assert by_file == {p.name for p in activities}
+    log_rows = [f for f in summary["failed"] if ": column date: '2035-" in f["error"]]
+    assert len(log_rows) == 7 and all("more than a day in the future" in f["error"] for f in log_rows)
+    assert json.loads(hl(tmp_path / "h", "activities", "--json").stdout) == []
+
+
 def test_daily_log_rows_and_checkins_with_far_dates_are_refused(tmp_path: Path, runs: Path) -> None:
     log = tmp_path / "log.csv"
     log.write_text("date,heaviness,notes\n2026-02-10,5,ok\n9999-12-31,7,typo\n1900-01-01,3,old\n")

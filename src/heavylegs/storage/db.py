@@ -307,7 +307,10 @@ def open_database(home: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn)
     except (OSError, sqlite3.Error) as exc:
-        raise StorageError(f"{path}: cannot open the workspace ({exc})") from exc
+        known = storage_error(home, exc) if isinstance(exc, sqlite3.Error) else None
+        if known is None or "cannot write the workspace" in str(known):  # none a runner can act on by name
+            known = StorageError(f"{path}: cannot open the workspace ({exc})")
+        raise known from exc
     return conn
 
 
