@@ -117,7 +117,9 @@ def _print_report(report: ImportReport, as_json: bool, verbose: bool = False) ->
     if verbose:
         for path, why in report.skipped:
             say_error(f"skipped: {why if why.startswith(path) else f'{path}: {why}'}")
-    for path, reason in report.failed:
+    from heavylegs.importers.failures import fold
+
+    for path, reason in report.failed if verbose else fold(report.failed):
         say_error(f"error: {reason if reason.startswith(path) else f'{path}: {reason}'}")
     return 1 if report.failed else 0
 
@@ -390,7 +392,7 @@ def parser() -> argparse.ArgumentParser:
                 "Garmin, Apple Health), daily-log and app CSV files.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or archives")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
-    p.add_argument("--verbose", action="store_true", help="show every warning")
+    p.add_argument("--verbose", action="store_true", help="show every warning and error")
     p.add_argument("--sport", metavar="SPORT", help="the sport of activities whose file names none "
                    "(a GPX without <type>), e.g. running")
 

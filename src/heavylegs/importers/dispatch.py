@@ -106,10 +106,12 @@ def unreadable(name: str, head: bytes) -> str | None:
 
     if is_health_xml(head) or detect_format(head) is not None:
         return None
-    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    text = textenc.sniff_head(head).lstrip()
+    first = text.split(b"\n", 1)[0]
+    if not text.startswith(b"<") and any(d in first for d in (b",", b";", b"\t")):
         from heavylegs.importers import wellness_csv
 
-        if wellness_csv.detect(head) is not None:
+        if wellness_csv.detect(head) is not None:  # an app export's header is delimited
             return None
     return activity_problem(name, head)
 
