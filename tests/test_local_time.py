@@ -37,7 +37,7 @@ def run_file(folder: Path, start: datetime, fmt: str, offset_s: int = 0,
     n = minutes * 6
     elapsed = np.arange(n, dtype=np.float64) * 10.0
     speed = np.full(n, 2.9)
-    lat = where[0] + elapsed * 1e-6
+    lat = where[0] + elapsed * 2.9 / 111_195.0  # northwards at 2.9 m/s
     act = SimActivity(
         day_index=0, local_date=start.date(), start=start.astimezone(UTC), utc_offset_s=offset_s,
         session="easy", file_format=fmt, elapsed_s=elapsed, distance_m=elapsed * 2.9,
