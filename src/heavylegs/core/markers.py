@@ -13,7 +13,7 @@ the daily table, so a device's value counts where the runner logged none.
 >>> days = [day - timedelta(days=i) for i in range(67, -1, -1)]
 >>> hrv = [60.0 + (i % 3) * 3 for i in range(61)] + [44.0] * 7
 >>> [m.text for m in find(pl.DataFrame({"date": days, "hrv_rmssd_ms": hrv}), day)]
-['HRV 7-day mean 44 ms, below your normal 60-63 ms (your 60-day range)']
+['HRV 7-day mean 44 ms, below your normal 62-64 ms (your 60-day range)']
 """
 
 from __future__ import annotations
