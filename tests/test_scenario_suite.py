@@ -1,6 +1,8 @@
 """The scenario suite (issue: the engine): every cause injected alone is found; healthy
-controls (10, different seeds and runner types) get nothing above low confidence; every
-triage day gets its tier or a more urgent one, first. The per-cause table is printed."""
+controls (10, different seeds and runner types, plus one runner at each edge of the causes'
+thresholds: long runs of 76-88 min on 0.8-1.2 g/kg, nights of 6.8-7.2 h, a 9-11 % long-run
+rise) get nothing above low confidence; every triage day gets its tier or a more urgent
+one, first; no answer sentence contradicts itself (issue 13). The per-cause table is printed."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ import pytest
 
 from heavylegs import scenarios
 from heavylegs.causes import CAUSE_IDS
+from sentence_checks import contradictions
 
 
 @pytest.fixture(scope="module")
 def outcomes() -> list[scenarios.Outcome]:
-    result = scenarios.run_all(scenarios.specs([1], healthy=10))
+    result = scenarios.run_all(scenarios.specs([1], healthy=10, edge=1))
     print("\n" + scenarios.table(result))
     return result
 
@@ -30,7 +33,8 @@ def test_every_cause_is_injectable_and_found(outcomes: list[scenarios.Outcome]) 
 
 def test_healthy_controls_have_nothing_above_low(outcomes: list[scenarios.Outcome]) -> None:
     healthy = [o for o in outcomes if o.spec.name.startswith("healthy")]
-    assert len(healthy) >= 10 and len({o.spec.kind for o in healthy}) == 3
+    assert len(healthy) >= 13 and len({o.spec.kind for o in healthy}) == 3
+    assert sum(o.spec.name.startswith("healthy-edge-") for o in healthy) == 3
     loud = {o.spec.name: {c: v for c, v in o.found.items() if v != "low"} for o in healthy}
     assert {k: v for k, v in loud.items() if v} == {}
 
@@ -53,3 +57,9 @@ def test_triage_days_get_their_tier_first(outcomes: list[scenarios.Outcome]) -> 
     triage = [o for o in outcomes if o.spec.tier]
     assert len(triage) >= 8
     assert [(o.spec.name, o.tiers) for o in triage if not scenarios.tier_ok(o)] == []
+
+
+def test_no_answer_sentence_contradicts_itself(outcomes: list[scenarios.Outcome]) -> None:
+    assert all(o.texts for o in outcomes if not o.error)
+    bad = {o.spec.name: found for o in outcomes if (found := contradictions(o.texts, triage_shown=bool(o.tiers)))}
+    assert bad == {}

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from heavylegs.causes import lifestyle_data as ld
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.core.settings import Setting, register
 
 VENOUS, CECS, ARTERIAL = "venous-return", "compartment-syndrome", "arterial-disease"
@@ -143,7 +143,7 @@ def _no_episodes(ctx: Context, cause: str, extra: str = "") -> Result:
     days = int(LOOKBACK.value(ctx.overrides))
     checkins = ld.checkin_days(ctx, days)
     if checkins >= ld.CHECKINS.value(ctx.overrides):
-        return Ruled(cause, f"None of your {checkins} check-ins in the last {days} days reported leg pain or "
+        return Ruled(cause, f"None of your {plural(checkins, 'check-in')} in the last {days} days reported leg pain or "
                             f"tightness during runs that eased with rest.{extra}")
     return NotAssessed(cause, ("symptoms",),
                        "Do the daily check-in (heaviness, pain, symptoms) after runs; when leg pain or tightness "
@@ -359,7 +359,7 @@ def evaluate_venous(ctx: Context) -> Result:
                                "swelling-both or varicose-veins, and notes on whether legs are worse after standing).")
         found = f"only one sign ({_sign_name(signs[0][2])})" if signs else \
             "no ankle swelling, varicose veins or standing pattern"
-        return Ruled(VENOUS, f"Over {checkins} check-ins in the last {days} days there was {found} (heavylegs looks for "
+        return Ruled(VENOUS, f"Over {plural(checkins, 'check-in')} in the last {days} days there was {found} (heavylegs looks for "
                              f"two or more signs), and {heavy}.")
     tied = split is not None and split[0] - split[1] > VEN_MARGIN.value(o)
     if tied:

@@ -23,7 +23,7 @@ from datetime import timedelta
 import polars as pl
 
 from heavylegs.causes import lifestyle_data as ld
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.core.settings import Setting, register
 
 CAUSE = "low-energy-availability"
@@ -84,7 +84,7 @@ def _ea(ctx: Context, mass: ld.Mass) -> tuple[float, Evidence] | None:
     eaten = float(intake["value"].mean())  # type: ignore[arg-type]
     ea = (eaten - sum(eee) / len(eee)) / ffm
     ev = Evidence("energy_availability_kcal_kg_ffm", round(ea, 1), EA_LOW.value(o), (ctx.day - timedelta(days=days - 1), ctx.day),
-                  f"Over {intake.height} logged days you ate about {eaten:,.0f} kcal and spent about "
+                  f"Over {plural(intake.height, 'logged day')} you ate about {eaten:,.0f} kcal and spent about "
                   f"{sum(eee) / len(eee):,.0f} kcal exercising a day, which leaves roughly {ea:.0f} kcal per kg of "
                   f"fat-free mass (assuming {100 * fat:.0f} % body fat; under 30 disturbs hormones and bone, about 45 is "
                   "adequate) — a rough estimate, as food logs and exercise estimates are often off.")
@@ -123,7 +123,7 @@ def _illness(ctx: Context) -> ld.Ind | None:
         return None
     ev = Evidence("illness_episodes_90d", episodes, ILL_EPISODES.value(ctx.overrides),
                   (ctx.day - timedelta(days=89), ctx.day),
-                  f"You were ill {episodes} separate times in the last 3 months ({len(days)} days in all).")
+                  f"You were ill {plural(episodes, 'separate time')} in the last 3 months ({plural(len(days), 'day')} in all).")
     return "weak", 0.5, ev
 
 

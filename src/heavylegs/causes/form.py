@@ -22,7 +22,7 @@ import polars as pl
 
 from heavylegs.causes import strength
 from heavylegs.causes import training_data as td
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.core.settings import Setting, register
 
 FORM = "running-form"
@@ -127,7 +127,7 @@ def _cadence_evidence(c: dict, window: tuple) -> Ind:
         return "weak", 1.0, Evidence("cadence_residual_spm", round(c["resid"], 1), 0, window, text)
     gauges = (f"; in the bottom 30 % of runners in Garmin's database on {' and '.join(c['gauges'])}"
               if len(c["gauges"]) >= 2 else "")
-    text = (f"Your cadence on the last {c['n']} runs was {c['cad']:.0f} spm at about {td.fmt_pace(c['speed'])}"
+    text = (f"Your cadence on the last {plural(c['n'], 'run')} was {c['cad']:.0f} spm at about {td.fmt_pace(c['speed'])}"
             f"{gauges} (fewer than 5 % of runners run below {RED_CAD.default:.0f} spm).")
     return "weak", 0.5, Evidence("cadence_spm", round(c["cad"], 1), RED_CAD.default, window, text)
 

@@ -28,6 +28,7 @@ from heavylegs.causes.base import (
     Result,
     Ruled,
     history_note,
+    plural,
 )
 from heavylegs.core.settings import Setting, register
 
@@ -145,7 +146,7 @@ def _indicators(ctx: Context, runs: pl.DataFrame, dist: dict, o: dict) -> list[t
     if dist["easy_sess_pct"] < EASY_SESS_MIN.value(o) and dist["quality_per_week"] > HARD_WEEK.value(o) - 1:
         out.append((GRADE, min(1.0, 0.5 + (EASY_SESS_MIN.value(o) - dist["easy_sess_pct"]) / 50), Evidence(
             "easy_session_share_28d_pct", round(dist["easy_sess_pct"], 1), EASY_SESS_MIN.value(o), w28,
-            f"{dist['easy_sess_pct']:.0f} % of your {dist['n']} runs in the last {days} days were easy runs; "
+            f"{dist['easy_sess_pct']:.0f} % of your {plural(dist['n'], 'run')} in the last {days} days were easy runs; "
             f"the rest were workouts or grey-zone runs, {dist['quality_per_week']:.1f} a week.")))
     week = runs.filter(pl.col("local_date") >= w7[0])
     hard7 = int((week["hard_zone_min"].fill_null(0) >= SESSION_HARD.value(o)).sum())

@@ -106,7 +106,7 @@ def _daily_carbs(ctx: Context, days: pl.DataFrame, mass: ld.Mass) -> ld.Ind | No
         return None
     mean, floor = float(days["gkg"].mean()), float(days["floor"].mean())  # type: ignore[arg-type]
     ev = Evidence("carbs_days_below_band_7d", below, LOW_DAYS.value(ctx.overrides), (ctx.day - timedelta(days=6), ctx.day),
-                  f"On {below} of {days.height} logged days you ate less carbohydrate than your training needs: "
+                  f"On {below} of {plural(days.height, 'logged day')} you ate less carbohydrate than your training needs: "
                   f"{mean:.1f} g/kg a day on average against a minimum of {floor:.1f} g/kg for those days "
                   f"(using {mass.said()}).")
     strength = min(1.0, 0.5 * below / days.height + 0.5 * min(1.0, short / 1.5))
@@ -124,7 +124,7 @@ def _pre_run(ctx: Context, mass: ld.Mass) -> ld.Ind | None:
         return None
     r = low.row(-1, named=True)
     ev = Evidence("runs_without_pre_run_carbs_7d", low.height, 0, (ctx.day - timedelta(days=6), ctx.day),
-                  f"{low.height} of your {runs.height} runs over an hour this week started on less than 1 g/kg of "
+                  f"{low.height} of your {plural(runs.height, 'run')} over an hour this week started on less than 1 g/kg of "
                   f"carbohydrate (e.g. {r['pre']:.0f} g before {ld.fmt_day(r['local_date'])}'s "
                   f"{ld.fmt_minutes(r['minutes'])} run; for you 1 g/kg is {mass.kg:.0f} g).")
     return "moderate", 0.6 if low.height >= 2 else 0.4, ev
@@ -205,7 +205,7 @@ def _protein_total(ctx: Context, days: pl.DataFrame, mass: ld.Mass) -> ld.Ind | 
     strength = min(1.0, 0.5 + 0.5 * (PRO_MIN.value(o) - mean) / span)
     grams = float(days["g"].mean())  # type: ignore[arg-type]
     ev = Evidence("protein_7d_mean_g_kg", round(mean, 2), PRO_MIN.value(o), (ctx.day - timedelta(days=6), ctx.day),
-                  f"You ate {mean:.1f} g of protein per kg a day over {days.height} logged days "
+                  f"You ate {mean:.1f} g of protein per kg a day over {plural(days.height, 'logged day')} "
                   f"({grams:.0f} g a day, using {mass.said()}); runners need 1.2-2.0 g/kg.")
     return "moderate", strength, ev
 
@@ -223,7 +223,7 @@ def _meal_spread(ctx: Context, days: pl.DataFrame, mass: ld.Mass) -> tuple[ld.In
         return None, said
     ev = Evidence("protein_good_meals_per_day", round(sum(good) / len(good), 1), GOOD_MEALS.value(o),
                   (ctx.day - timedelta(days=6), ctx.day),
-                  f"On {few} of {len(logged)} days fewer than 3 of your meals had {dose:.0f} g of protein or more "
+                  f"On {few} of {plural(len(logged), 'day')} fewer than 3 of your meals had {dose:.0f} g of protein or more "
                   f"(about 0.25 g/kg); muscles repair best with a dose like that every 3-5 h.")
     return ("weak", 0.5, ev), said
 
@@ -239,7 +239,7 @@ def evaluate_protein(ctx: Context) -> Result:
     if not inds:
         mean = float(days["g"].mean()) / mass.kg  # type: ignore[arg-type]
         meals = f"; {said}" if said else ""
-        return Ruled(PROTEIN, f"Protein averaged {mean:.1f} g/kg a day over {days.height} logged days "
+        return Ruled(PROTEIN, f"Protein averaged {mean:.1f} g/kg a day over {plural(days.height, 'logged day')} "
                               f"(target 1.2-2.0 g/kg){meals}.")
     evidence = [e for _, _, e in inds]
     quality = min(1.0, days.height / 7) * (1.0 if mass.fresh else 0.8)

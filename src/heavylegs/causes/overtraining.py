@@ -28,6 +28,7 @@ from heavylegs.causes.base import (
     Result,
     Ruled,
     history_note,
+    plural,
 )
 from heavylegs.causes.intensity import cadence_locked, zoned_runs
 from heavylegs.causes.recovery import RHR_RISE
@@ -148,7 +149,7 @@ def _reduced_but_tired(ctx: Context) -> Ind | None:
     return (GRADE, 1.0, Evidence("load_7d_pct_of_usual", round(100 * week / usual), REDUCED.value(ctx.overrides),
             (ctx.day - timedelta(days=34), ctx.day),
             f"You cut this week's load to {100 * week / usual:.0f} % of your usual, yet felt heavy or "
-            f"tired on {bad} of {logged} logged days."))
+            f"tired on {bad} of {plural(logged, 'logged day')}."))
 
 
 def _objective(ctx: Context) -> tuple[list[Ind], dict | None, bool]:
@@ -180,7 +181,7 @@ def evaluate(ctx: Context) -> Result:
         return NotAssessed(CAUSE, ("heaviness", "fatigue"), "Log heaviness and fatigue (0-10) most days in "
                            "the daily log or with `heavylegs checkin`: overreaching shows first in how you feel.")
     if bad < FATIGUE_DAYS.value(o):
-        return Ruled(CAUSE, f"Heavy legs or high fatigue on {bad} of {logged} logged days in the last 14 (a "
+        return Ruled(CAUSE, f"Heavy legs or high fatigue on {bad} of {plural(logged, 'logged day')} in the last 14 (a "
                             f"pattern needs {FATIGUE_DAYS.value(o):.0f}); short tired spells after hard weeks "
                             "are normal training.")
     signs, ef, measured = _objective(ctx)
@@ -190,7 +191,7 @@ def evaluate(ctx: Context) -> Result:
             return NotAssessed(CAUSE, ("heart rate on easy runs",), "Record runs with a heart-rate strap or "
                                "watch (and log morning resting_hr_bpm or hrv_rmssd_ms) so pace at the same "
                                "heart rate can be tracked.")
-        return Ruled(CAUSE, f"You felt heavy or tired on {bad} of {logged} days, but pace at the same heart "
+        return Ruled(CAUSE, f"You felt heavy or tired on {bad} of {plural(logged, 'day')}, but pace at the same heart "
                             f"rate held ({-ef['drop_pct']:+.1f} %, usual variation {ef['sd_pct']:.1f} %) and "
                             "morning markers gave no consistent sign; look at sleep, fuel and recovery.")
     return _finding(ctx, bad, logged, signs, span)
@@ -203,7 +204,7 @@ def _finding(ctx: Context, bad: int, logged: int, signs: list[Ind], span: int) -
     weeks = _weeks(ctx)
     core = (GRADE, min(1.0, bad / 10), Evidence(
         "fatigue_days_14d", bad, FATIGUE_DAYS.value(ctx.overrides), (ctx.day - timedelta(days=13), ctx.day),
-        f"You felt heavy-legged or very tired on {bad} of {logged} logged days in the last 14, most days "
+        f"You felt heavy-legged or very tired on {bad} of {plural(logged, 'logged day')} in the last 14, most days "
         f"for {weeks} week{'s' if weeks != 1 else ''} now: a pattern compatible with overreaching."))
     persist = _reduced_but_tired(ctx)
     found = [core, *signs] + ([persist] if persist else [])

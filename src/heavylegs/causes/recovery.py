@@ -117,4 +117,6 @@ def evaluate(ctx: Context) -> Result:
            "genuinely easy (about 48 h between quality sessions).",
            "Plan a lighter week (20-40 % less volume) every 3-4 weeks; let form climb back toward "
            "−10…+5 before judging whether the heaviness persists.")
-    return Finding(CAUSE, score, confidence(score, quality), tuple(e for _, e in signals), fix)
+    # C04: a flag "plus corroboration" (resting HR, another load flag): one flag alone is a note.
+    level = confidence(score, quality) if len(signals) >= 2 else "low"
+    return Finding(CAUSE, score, level, tuple(e for _, e in signals), fix)

@@ -27,6 +27,7 @@ from heavylegs.causes.base import (
     Result,
     Ruled,
     history_note,
+    plural,
 )
 from heavylegs.causes.intensity import zoned_runs
 from heavylegs.core.settings import Setting, register
@@ -141,13 +142,13 @@ def evaluate_none(ctx: Context) -> Result:
     target = BASE_WEEK.value(o) if base else MIN_WEEK.value(o)
     phase = f"in your {ctx.profile.phase} phase" if ctx.profile.phase else "in any phase"
     if rate >= target:
-        return Ruled(NO_STRENGTH, f"You did {legs} leg strength sessions in the last {days} days "
+        return Ruled(NO_STRENGTH, f"You did {plural(legs, 'leg strength session')} in the last {days} days "
                                   f"(about {rate:.1f} a week), meeting the {target:.0f} a week advised {phase}.")
     window = (ctx.day - timedelta(days=days - 1), ctx.day)
-    extra = f" Your {other} upper-body or core sessions do not load the legs." if other else ""
+    extra = f" Your {plural(other, 'upper-body or core session')} {'does' if other == 1 else 'do'} not load the legs." if other else ""
     over = f"in the last {days} days" if covered == days else f"on the {covered} days you logged strength"
     ev = Evidence("leg_strength_per_week_28d", round(rate, 2), target, window,
-                  f"You did {legs} leg strength sessions {over} ({rate:.1f} a week); "
+                  f"You did {plural(legs, 'leg strength session')} {over} ({rate:.1f} a week); "
                   f"runners are advised {target:.0f} a week {phase}.{extra}")
     s = td.score([("weak", 1.0 if legs == 0 else 0.6, ev)])
     quality = (1.0 if ctx.profile.phase else 0.8) * (1.0 if covered >= days - 7 else 0.7)
