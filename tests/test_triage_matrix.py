@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 
 from engine_helpers import make_context, steady_weeks
-from heavylegs.api import Workspace
+from heavylegs.api import compose
 from heavylegs.explain import report
 from heavylegs.explain.text import render
 from triage_helpers import DAY, RULE_TABLE, SPIKE, RuleCase, at_least, copy_rule_problems
@@ -57,7 +57,7 @@ def _answer_outputs(case: RuleCase, form: str, back: int, training: str) -> tupl
     if back:
         log[DAY] = {"heaviness": 6}  # only heaviness on the day asked about
     ctx = make_context(DAY, _runs(training), log)
-    answer = Workspace.answer(None, ctx)  # type: ignore[arg-type]  # the facade's pure part
+    answer = compose(ctx)  # the facade's pure part
     body = answer.to_json()
     console = Console(file=io.StringIO(), width=2000, color_system=None)
     console.print(render(body))

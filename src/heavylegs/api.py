@@ -568,21 +568,29 @@ class Workspace:
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""
-        from heavylegs.core import markers
-        from heavylegs.explain import patterns, plan, withhold
+        return compose(ctx, queries.profile(self.conn))
 
-        hits = triage.evaluate(ctx.day, ctx.daily)
-        results = causes.evaluate_all(ctx)
-        heaviness = ctx.value("heaviness", ctx.day)
-        legs = explain.legs_state(heaviness, ctx.value("symptoms", ctx.day), ctx.value("soreness", ctx.day),
-                                  ctx.value("fatigue", ctx.day))
-        answer = explain.build(ctx.day, heaviness, hits, results,
-                               _notes(ctx, queries.profile(self.conn)) + withhold.seen_note(ctx), legs=legs)
-        marks = markers.find(ctx.daily, ctx.day, markers.BAND_SD.value(ctx.overrides))
-        if answer.withheld:  # an active tier 0-1 flag: no training advice (explain/withhold.py)
-            return replace(answer, plan=withhold.plan(ctx, answer.triage), markers=marks)
-        return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
-                       plan=tuple(plan.make(ctx, answer.findings)), markers=marks)
+
+def compose(ctx: Context, stored_profile: dict[str, str] | None = None) -> explain.Answer:
+    """The answer for ``ctx`` (the engine's pure part): triage first, then every cause,
+    ranked; morning markers, personal patterns and next week's plan. ``stored_profile`` is
+    what the runner set (named as such in the profile note)."""
+    from heavylegs.core import markers
+    from heavylegs.explain import patterns, plan, withhold
+
+    hits = triage.evaluate(ctx.day, ctx.daily)
+    results = causes.evaluate_all(ctx)
+    heaviness = ctx.value("heaviness", ctx.day)
+    legs = explain.legs_state(heaviness, ctx.value("symptoms", ctx.day), ctx.value("soreness", ctx.day),
+                              ctx.value("fatigue", ctx.day))
+    answer = explain.build(ctx.day, heaviness, hits, results,
+                           _notes(ctx, stored_profile or {}) + withhold.seen_note(ctx), legs=legs)
+    marks = markers.find(ctx.daily, ctx.day, markers.BAND_SD.value(ctx.overrides))
+    if answer.withheld:  # an active tier 0-1 flag: no training advice (explain/withhold.py)
+        return replace(answer, plan=withhold.plan(ctx, answer.triage), markers=marks)
+    return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
+                   plan=tuple(plan.make(ctx, answer.findings)), markers=marks)
+
 
 METRICS_TOLERANCE_BPM = 3.0
 CONTEXT_DAYS = 400  # the longest look-back of any cause or pattern (12 months + margin)
