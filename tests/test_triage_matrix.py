@@ -81,4 +81,4 @@ def test_matrix(case: RuleCase, form: str, back: int, training: str, want: str |
 
 
 def test_matrix_size() -> None:
-    assert len(CASES) == len(RULE_TABLE) * len(TRAINING) * (len(FORMS) * len(OFFSETS) + 4) == 1008
+    assert len(CASES) == len(RULE_TABLE) * len(TRAINING) * (len(FORMS) * len(OFFSETS) + 4) == 1296

@@ -135,3 +135,28 @@ def _routine_form(days: Plan, ctx: Context) -> Plan:
     for i in window:
         out[i] = ctx.activate(out[i], balance_pct=ctx.params["balance_pct"])
     return tuple(out)
+
+
+@injection("triage-urgent-dvt-words", triage="urgent", hill_m=500.0)
+def _dvt_words(days: Plan, ctx: Context) -> Plan:
+    """A long hilly run four days before the final day; two days before it the runner writes
+    in the notes that one calf is swollen and warm, no symptom code; on the final day only
+    heaviness (Tier 1 from the runner's own words, remembered, despite the downhill run)."""
+    r, last = ctx.runner, len(days) - 1
+    out = list(days)
+    at = max(last - 4, 0)
+    out[at] = ctx.activate(as_run(out[at], "long", reference_km(days, at, r) * 1.3), hill_m=ctx.params["hill_m"],
+                           doms=2.0, damage=1.0)
+    note = max(last - 2, 0)
+    out[note] = ctx.activate(out[note].as_rest(), log={"notes": "right calf swollen and warm since the long run"})
+    return _final(tuple(out), ctx, {}, heaviness=2.0, soreness=1.0)
+
+
+@injection("triage-emergency-chest-earlier", triage="emergency")
+def _chest_earlier(days: Plan, ctx: Context) -> Plan:
+    """Chest pain logged as a code two days before the final day; the final day logs only
+    heaviness (Tier 0, remembered for 7 days)."""
+    out = list(days)
+    at = max(len(days) - 3, 0)
+    out[at] = ctx.activate(out[at], log={"symptoms": ("chest-pain",), "notes": "chest pain on the hill, stopped"})
+    return _final(tuple(out), ctx, {}, rest=False, heaviness=1.0)

@@ -11,8 +11,8 @@ without a side ("calf swollen") counts as one leg, since a clot is one-sided.
 [('swelling-left', 'calf swollen and hot, left leg'), ('warm-red-leg', 'calf swollen and hot, left leg')]
 >>> read("no swelling, redness or warmth in my left calf")
 []
->>> [m.code for m in read("swelling gone, felt dizzy on the run")]
-['dizziness']
+>>> [(m.code, m.resolved) for m in read("swelling gone, felt dizzy on the run")]
+[('dizziness', False), ('swelling', True)]
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ PART = r"\b(calf|calves|leg|legs|thigh|thighs|shin|shins|ankle|ankles|foot|feet|
 PLURAL = r"\b(calves|legs|thighs|shins|ankles|feet|knees|hamstrings|quads|toes|hips)\b"
 DVT_PART = r"\b(calf|leg|thigh|hamstring|behind (the|my) knee|back of (the|my) knee)\b"
 BOTH = r"\b(both|either side|each side|bilateral)\b"
-LEFT, RIGHT = r"\bleft\b", r"\bright\b"
+# "right after the run", "all right", "left home" are not sides
+LEFT = r"\bleft\b(?! (the|home|work|early|for|it|at|after|before)\b)"
+RIGHT = r"(?<!all )\bright\b(?! (after|before|away|now|then|when|at|from|on time)\b)"
 ONE = r"\b(one (leg|calf|side|thigh|ankle|foot)|only (the|my) (leg|calf)|single leg)\b"
 
 # Leg signs: sided, need a leg part in the sentence (or the pain_location column).
