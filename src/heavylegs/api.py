@@ -32,7 +32,7 @@ from heavylegs.errors import (
 )
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import open_database, queries, repo
-from heavylegs.storage.db import default_home, storage_error
+from heavylegs.storage.db import default_home, storage_error, transaction
 from heavylegs.zones import utc_offset_now
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ class Workspace:
                 e = parsed.errors[0]
                 raise InvalidInput(e.column, e.value, e.accepted)
             rows = parsed.rows
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             repo.upsert_log_rows(self.conn, rows)
             repo.clear_log_values(self.conn, day, clears)
         log = queries.log_frame(self.conn).filter(pl.col("date") <= day)
@@ -334,7 +334,7 @@ class Workspace:
         checked = {k: parse_setting(k, v) for k, v in items.items()}
         if "timezone" in checked:
             _tz_offset(str(checked["timezone"]))
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             for key, raw in items.items():
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
         self.refresh_metrics()
@@ -370,7 +370,7 @@ class Workspace:
             raise InvalidInput("name", name, "a non-empty name")
         if start_km < 0 or (limit_km is not None and limit_km <= 0):
             raise InvalidInput("km", start_km if start_km < 0 else limit_km, "a positive number")
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             try:
                 self.conn.execute(
                     "INSERT INTO gear(name, from_date, to_date, start_km, limit_km) VALUES (?,?,?,?,?)",
