@@ -33,7 +33,7 @@ from heavylegs.errors import (
 )
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import offsets, open_database, queries, repo
-from heavylegs.storage.db import default_home, storage_error
+from heavylegs.storage.db import default_home, storage_error, transaction
 
 if TYPE_CHECKING:
     import numpy as np
@@ -336,7 +336,7 @@ class Workspace:
                 e = parsed.errors[0]
                 raise InvalidInput(e.column, e.value, e.accepted)
             rows = parsed.rows
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             repo.upsert_log_rows(self.conn, rows)
             repo.clear_log_values(self.conn, day, clears)
         log = queries.log_frame(self.conn).filter(pl.col("date") <= day)
@@ -395,7 +395,7 @@ class Workspace:
         row = self.conn.execute("SELECT sport FROM activities WHERE id = ?", (activity_id,)).fetchone()
         if row is None:
             raise InvalidInput("activity id", str(activity_id), "an id listed by `heavylegs activities`")
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             self.conn.execute("UPDATE activities SET sport = ? WHERE id = ?", (sport, activity_id))
             self.conn.execute("DELETE FROM activity_metrics WHERE activity_id = ?", (activity_id,))
         self.refresh_metrics()
@@ -412,7 +412,7 @@ class Workspace:
                 zones.zone(str(checked["timezone"]))
             except ValueError as exc:
                 raise InvalidInput("timezone", items["timezone"], PROFILE_KEYS["timezone"][3]) from exc
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             for key, raw in items.items():
                 self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
         self.sync_offsets()
@@ -471,7 +471,7 @@ class Workspace:
             raise InvalidInput("name", name, "a non-empty name")
         if start_km < 0 or (limit_km is not None and limit_km <= 0):
             raise InvalidInput("km", start_km if start_km < 0 else limit_km, "a positive number")
-        with self.conn:
+        with transaction(self.conn):  # one transaction (the connection autocommits)
             try:
                 self.conn.execute(
                     "INSERT INTO gear(name, from_date, to_date, start_km, limit_km, kind) VALUES (?,?,?,?,?,?)",

@@ -319,6 +319,10 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 
     def save(ws: Workspace) -> int:
         when = _parse_date(args.date) or ws.today()
+        from heavylegs import dates
+
+        if dates.day_problem(when):  # before any question is asked
+            raise InvalidInput("--date", when.isoformat(), dates.accepted())
         stored = None
         if args.set or args.clear:
             values = flow.parse_sets(args.set or [], args.clear)

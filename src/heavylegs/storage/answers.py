@@ -27,9 +27,10 @@ from datetime import date
 from pathlib import Path
 
 import heavylegs
-from heavylegs.storage.db import DB_NAME, MIGRATIONS
+from heavylegs.storage.db import BUSY_TIMEOUT_S, DB_NAME, MIGRATIONS
 
 LATEST = "latest"
+STORE_WAIT_MS = 500  # how long storing an answer waits for another process's write
 _CODE: str | None = None
 
 
@@ -78,8 +79,12 @@ def store(conn: sqlite3.Connection, day: date | None, body: dict[str, object], z
     database) only means the next `why` computes again."""
     try:
         request, key = _key(conn, day, zone)
-        conn.execute("INSERT OR REPLACE INTO answers(request, key, body) VALUES (?, ?, ?)",
-                     (request, key, json.dumps(body, ensure_ascii=False)))
+        conn.execute(f"PRAGMA busy_timeout = {STORE_WAIT_MS}")  # never hold `why` up for long
+        try:
+            conn.execute("INSERT OR REPLACE INTO answers(request, key, body) VALUES (?, ?, ?)",
+                         (request, key, json.dumps(body, ensure_ascii=False)))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     except sqlite3.Error:
         pass
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from heavylegs.core.logschema import COLUMNS as LOG_COLUMNS
@@ -228,6 +230,20 @@ def _migrate(conn: sqlite3.Connection) -> None:
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (``with conn:`` is none on a connection in autocommit mode,
+    as the workspace's is): taken at once (BEGIN IMMEDIATE, waiting for another writer up
+    to the busy timeout), committed at the end, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
         conn.execute("COMMIT")
     except BaseException:
         rollback(conn)
