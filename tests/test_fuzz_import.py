@@ -1,9 +1,10 @@
 """Mutation fuzzing of ``heavylegs import`` over a fixed sample of real files.
 
-Each mutant is a real FIT, GPX, TCX, CSV, gzip or zip file from tests/data (or a zip or
-gzip built from them) with 1-4 stacked mutations: bit flips, bytes set to edge values,
+Each mutant is a real FIT, GPX, TCX, CSV, gzip or zip file from tests/data (or a zip,
+gzip or UTF-16 file built from them: a plain zip, a Strava, Garmin Connect and Apple
+Health export) with 1-4 stacked mutations: bit flips, bytes set to edge values,
 truncation, a size field that lies (FIT header, zip headers, gzip trailer), a slice cut
-out, random bytes let in, a slice repeated. The seed is fixed, so a run is repeatable;
+out, random bytes let in, a slice repeated, a long run of one byte. The seed is fixed, so a run is repeatable;
 ``HEAVYLEGS_FUZZ_SEED`` and ``HEAVYLEGS_FUZZ_COUNT`` pick other ones by hand.
 
 Every mutant is imported by the real CLI (tests/fuzz_import_driver.py, one subprocess for
@@ -14,6 +15,7 @@ printed, no file taking more than 30 s, and the process's peak RSS under 400 MB.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -48,6 +50,23 @@ def _zip(members: list[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
+def _strava_csv() -> bytes:
+    from heavylegs.importers.strava_export import HEADER_2020
+
+    rows = [HEADER_2020]
+    for ident, when, kind, seconds, metres, name in (
+            ("101", "Jun 11, 2017, 2:34:09 PM", "Run", 57, 157.56, "activities/101.fit.gz"),
+            ("102", "Jun 1, 2020, 2:52:40 PM", "Ride", 126, 899.26, "activities/102.gpx"),
+            ("104", "Mar 1, 2023, 7:00:00 AM", "Run", 1500, 5000.0, "")):
+        cells = [""] * len(HEADER_2020)
+        cells[:13] = [ident, when, "a run", kind, "", str(seconds), f"{metres / 1000:.2f}", "",
+                      "", "false", "", "Pegasus", name]
+        rows.append(cells)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue().encode()
+
+
 def sample() -> dict[str, bytes]:
     """The fixed sample: name -> bytes (the name's suffix picks the size-field lies)."""
     act = DATA / "activities"
@@ -63,6 +82,14 @@ def sample() -> dict[str, bytes]:
                                ("a/ride.gpx.gz", gzip.compress(files["activity_5039744860.gpx"], mtime=0)),
                                ("log.csv", DAILY_LOG),
                                ("inner.zip", _zip([("walk.fit", (act / "garmin-fenix-5-walk.fit").read_bytes())]))])
+    files["ride-utf16.gpx"] = "\ufeff".encode("utf-16-le") + files["activity_5039744860.gpx"].decode(
+        ).replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le")
+    files["log-utf16.csv"] = "\ufeff".encode("utf-16-be") + DAILY_LOG.decode().encode("utf-16-be")
+    files["strava-export.zip"] = _zip([("activities.csv", _strava_csv()),
+                                       ("activities/101.fit.gz", files["run.fit.gz"]),
+                                       ("activities/102.gpx", files["activity_5039744860.gpx"])])
+    files["apple-export.zip"] = _zip([("apple_health_export/export.xml",
+                                       (DATA / "wellness" / "apple_health_export" / "export.xml").read_bytes())])
     garmin = DATA / "wellness" / "garmin-export"
     files["garmin-export.zip"] = _zip(
         [(str(p.relative_to(garmin)), p.read_bytes()) for p in sorted(garmin.rglob("*")) if p.is_file()]
@@ -105,6 +132,16 @@ def repeat_slice(data: bytes, rng: random.Random, name: str) -> bytes:
     at = rng.randrange(len(data))
     piece = data[at:at + rng.randint(1, 2048)]
     return data[:at] + piece * rng.randint(2, 200) + data[at:]
+
+
+def stretch(data: bytes, rng: random.Random, name: str) -> bytes:
+    """A run of one byte (a cell past the CSV field limit, a long text node), often near
+    the start where the header and the XML prolog are."""
+    at = rng.randrange(len(data))
+    if rng.random() < 0.6:  # just after a delimiter or line break near the start
+        breaks = [i + 1 for i, c in enumerate(data[:200]) if c in b",;\t\n>"]
+        at = rng.choice(breaks) if breaks else at
+    return data[:at] + bytes([rng.choice(b"a ,;\t\"<")]) * rng.randint(100_000, 300_000) + data[at:]
 
 
 def _lie(rng: random.Random, true: int) -> int:
@@ -152,7 +189,7 @@ def _positions(data: bytes, sig: bytes) -> list[int]:
 
 
 MUTATIONS: tuple[Mutation, ...] = (flip_bits, edge_bytes, truncate, cut_slice, let_in,
-                                   repeat_slice, size_lie)
+                                   repeat_slice, size_lie, stretch)
 
 
 def mutants(count: int, seed: int) -> dict[str, bytes]:

@@ -8,7 +8,10 @@ at a small, flat memory cost, whatever its size.
 - a cell longer than the ``csv`` module's field limit is said as such (:func:`csv_problem`).
 
 Readers then decode and split the text as a stream (:func:`text_stream`), never holding a
-copy of the whole text: memory is the file's bytes plus the rows read from it.
+copy of the whole text. A CSV given to ``import`` (a :class:`Source`) is never read whole:
+each pass reads it in chunks, so memory is flat in its size (the rows kept aside). A CSV
+member of an archive comes as bytes (read under the archive's limits); then memory is its
+bytes plus the rows.
 
 >>> check_lines(b"date,notes\r\n2024-05-01,ok\r\n", "log.csv")
 >>> check_lines(b"date,notes\n" + b"x" * (MAX_LINE_BYTES + 1), "log.csv")
@@ -22,9 +25,12 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Callable
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from heavylegs.errors import ImportFailed
+from heavylegs.importers.source import Source
+
+Text = bytes | Source  # a CSV's bytes, or the file given to import (read in chunks)
 
 MAX_LINE_BYTES = 1 << 20  # one physical line
 MAX_CELLS = 2_000  # cells in one record; heavylegs' widest format has under 100 columns
@@ -36,11 +42,20 @@ def _mib(count: int) -> str:
     return f"{count / (1 << 20):g} MiB" if count >= 1 << 20 else f"{count:,} bytes"
 
 
-def check_lines(data: bytes | Callable[[int], bytes], path: str) -> None:
+def binary(data: Text) -> BinaryIO:
+    """A new stream over ``data`` from its start (bytes are not copied)."""
+    return io.BytesIO(data) if isinstance(data, bytes) else data.stream()
+
+
+def head(data: Text, count: int) -> bytes:
+    return data[:count] if isinstance(data, bytes) else data.head(count)
+
+
+def check_lines(data: Text | Callable[[int], bytes], path: str) -> None:
     """Refuse the first physical line (``\\n``, ``\\r\\n`` or ``\\r`` ended) longer than
-    ``MAX_LINE_BYTES``. ``data`` is the bytes, or a ``read(size)`` function of a stream,
-    read in ``CHUNK_BYTES`` chunks either way."""
-    read = io.BytesIO(data).read if isinstance(data, bytes | bytearray) else data
+    ``MAX_LINE_BYTES``. ``data`` is the bytes, a source, or a ``read(size)`` function of a
+    stream, read in ``CHUNK_BYTES`` chunks in every case."""
+    read = binary(data).read if isinstance(data, bytes | Source) else data
     limit = MAX_LINE_BYTES
     line, current, carry = 1, 0, b""
     while chunk := read(CHUNK_BYTES):
@@ -79,24 +94,23 @@ def csv_problem(error: Exception) -> str:
     return text
 
 
-def text_stream(data: bytes, encoding: str = "utf-8-sig", errors: str = "strict") -> TextIO:
+def text_stream(data: Text, encoding: str = "utf-8-sig", errors: str = "strict") -> TextIO:
     """``data`` as text, decoded as it is read (no copy of the whole text is made); for
     ``csv.reader``, so line breaks inside quoted cells are kept (``newline=""``)."""
-    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
+    return io.TextIOWrapper(binary(data), encoding=encoding, errors=errors, newline="")
 
 
-def utf8_error(data: bytes) -> int | None:
+def utf8_error(data: Text) -> int | None:
     """The offset of the first byte that is not UTF-8, or None: checked in chunks, not
     decoded whole into memory."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    at = 0
+    stream, at, chunk = binary(data), 0, b""
     try:
-        with memoryview(data) as view:
-            for at in range(0, len(view), CHUNK_BYTES):
-                decoder.decode(view[at:at + CHUNK_BYTES])
-        at = len(data)
+        while chunk := stream.read(CHUNK_BYTES):
+            decoder.decode(chunk)
+            at += len(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
-        held = len(error.object) - min(CHUNK_BYTES, len(data) - at)  # bytes carried over
+        held = len(error.object) - len(chunk)  # bytes carried over from the chunk before
         return at - held + error.start
     return None

@@ -48,6 +48,7 @@ from heavylegs.importers.daily_log_values import (
     alias_accepted,
     parse_date,
 )
+from heavylegs.importers.source import Source
 
 __all__ = ["DailyLogParse", "RowError", "parse", "write"]
 
@@ -110,14 +111,19 @@ class _Plan:
     converters: tuple[tuple[int, str, Converter, dict[str, object]], ...]
 
 
-def parse(data: bytes | str, path: str = "<daily-log>") -> DailyLogParse:
+def parse(data: bytes | str | Source, path: str = "<daily-log>") -> DailyLogParse:
     """Parse a daily log; raise :class:`ImportFailed` only when the file as a whole is
     unusable (not UTF-8, no header, no ``date`` column, a column named twice, a line or a
-    record past the limits of importers/csvguard.py). The text is decoded as it is read."""
-    data = textenc.to_utf8(data) if isinstance(data, bytes) else data.encode("utf-8")
+    record past the limits of importers/csvguard.py). The text is decoded as it is read;
+    a source (the file given to import, UTF-8) is read in chunks, never whole."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    elif isinstance(data, bytes):
+        data = textenc.to_utf8(data)
     csvguard.check_lines(data, path)
     _check_utf8(data, path)
-    delimiter = _sniff(data[:2 * csvguard.MAX_LINE_BYTES].decode("utf-8-sig", "ignore"))
+    first = csvguard.head(data, 2 * csvguard.MAX_LINE_BYTES).decode("utf-8-sig", "ignore")
+    delimiter = _sniff(first)
     reader = csv.reader(csvguard.text_stream(data), delimiter=delimiter)
     records = _records(reader, path)
     header = next(records, None)
@@ -130,7 +136,7 @@ def parse(data: bytes | str, path: str = "<daily-log>") -> DailyLogParse:
     return DailyLogParse(rows, columns, errors, warnings)
 
 
-def _check_utf8(data: bytes, path: str) -> None:
+def _check_utf8(data: csvguard.Text, path: str) -> None:
     offset = csvguard.utf8_error(data)
     if offset is not None:
         reason = "is not UTF-8 text (accepted: a CSV saved as UTF-8, with or without BOM)"

@@ -66,7 +66,7 @@ def _activity_bundle(path: str, data: bytes) -> Bundle:
     return Bundle(activities=acts, warnings=[w for a in acts for w in a.warnings])
 
 
-def _daily_log_bundle(path: str, data: bytes) -> Bundle:
+def _daily_log_bundle(path: str, data: bytes | Source) -> Bundle:
     from heavylegs.importers import daily_log
 
     parsed = daily_log.parse(data, path)
@@ -74,29 +74,37 @@ def _daily_log_bundle(path: str, data: bytes) -> Bundle:
                   errors=[str(e) for e in parsed.errors], kind="daily-log")
 
 
-def bundle_for(path: str, data: bytes) -> Bundle:
-    """Parse one plain (non-archive) file's bytes into a bundle; raises ImportFailed."""
+def bundle_for(path: str, data: bytes | Source) -> Bundle:
+    """Parse one plain (non-archive) file into a bundle; raises ImportFailed. ``data`` is
+    its bytes, or its source (the file given to import): a UTF-8 CSV is then read from it
+    in chunks, never whole, and anything else is read whole first."""
     from heavylegs.importers import detect_format
 
-    data = textenc.to_utf8(data)  # UTF-16 with a BOM: every reader takes UTF-8
-    if is_health_xml(data):
-        from heavylegs.importers import apple_health
+    if isinstance(data, Source):
+        head = data.head(SNIFF_BYTES)
+        if not is_csv_text(head) or textenc.is_utf16(head):
+            data = _read(data, head, path)
+    if isinstance(data, bytes):
+        data = textenc.to_utf8(data)  # UTF-16 with a BOM: every reader takes UTF-8
+        if is_health_xml(data):
+            from heavylegs.importers import apple_health
 
-        return apple_health.parse_export_xml(data, path)
-    if is_csv_text(data[:SNIFF_BYTES]):
+            return apple_health.parse_export_xml(data, path)
+    head = csvguard.head(data, SNIFF_BYTES)
+    if is_csv_text(head):
         from heavylegs.importers import wellness_csv
 
         csvguard.check_lines(data, path)  # before any reader splits it
-
-        kind = wellness_csv.detect(data)  # app exports, whatever their first column is
+        kind = wellness_csv.detect(head)  # app exports, whatever their first column is
         if kind is not None:
             return wellness_csv.parse(data, path, kind)
-        if detect_format(data) == "csv" or path.lower().endswith(".csv"):
+        if detect_format(head) == "csv" or path.lower().endswith(".csv"):
             from heavylegs.importers import csv_layouts
 
-            csv_layouts.check(data, path)  # one error for a CSV of no known layout
+            csv_layouts.check(head, path)  # one error for a CSV of no known layout (its header)
             return _daily_log_bundle(path, data)
-    return _activity_bundle(path, data)
+    # the activity readers say what it is not; its first bytes suffice for a CSV
+    return _activity_bundle(path, data if isinstance(data, bytes) else head)
 
 
 def unreadable(name: str, head: bytes) -> str | None:
@@ -128,18 +136,22 @@ def units_for(path: Path, data: bytes | Source) -> list[Unit]:
         return exports.units(name, source)
     if is_health_xml(head):  # a bare export.xml: it can run to GBs, so it streams
         return [Unit(name, source.sha256(), source.size, lambda: _health_xml(source, name))]
-    return [Unit(name, source.sha256(), source.size, lambda: bundle_for(name, _read(source, name)))]
+    return [Unit(name, source.sha256(), source.size, lambda: _file_bundle(source, name))]
 
 
-def _read(source: Source, name: str) -> bytes:
-    """The file's bytes; a CSV is first scanned in chunks for over-long lines (see
-    csvguard.py), so that a 200 MB line is refused before it is read whole."""
+def _file_bundle(source: Source, name: str) -> Bundle:
     try:
-        if is_csv_text(source.head(SNIFF_BYTES)):
-            csvguard.check_lines(source.open().read, name)
-        return source.read()
+        return bundle_for(name, source)
     except OSError as error:
         raise ImportFailed(name, f"cannot read ({error.strerror or error})") from None
+
+
+def _read(source: Source, head: bytes, path: str) -> bytes:
+    """The file's bytes; a CSV (UTF-16 here) is first scanned in chunks for over-long
+    lines (see csvguard.py), so that a 200 MB line is refused before it is read whole."""
+    if is_csv_text(head):
+        csvguard.check_lines(source, path)
+    return source.read()
 
 
 def _health_xml(source: Source, name: str) -> Bundle:

@@ -61,6 +61,12 @@ class Source:
         """The content for random access (``find``, slices, ``memoryview``), not copied."""
         raise NotImplementedError
 
+    def stream(self) -> BinaryIO:
+        """A new read-only stream over the content from its start, with a position of its
+        own (``open()``'s is not moved); closing it leaves the source open. A reader that
+        takes its input as a stream (a CSV) reads a file on disk this way, in chunks."""
+        raise NotImplementedError
+
     def sha256(self) -> str:
         if self._sha256 is None:
             self._sha256 = self._hash()
@@ -104,6 +110,9 @@ class MemorySource(Source):
     def view(self) -> View:
         return self.data
 
+    def stream(self) -> BinaryIO:
+        return io.BytesIO(self.data)
+
     def _hash(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -146,6 +155,9 @@ class FileSource(Source):
             self._map = mmap.mmap(self.fd, 0, access=mmap.ACCESS_READ)
         return self._map
 
+    def stream(self) -> BinaryIO:
+        return io.BufferedReader(_PositionedReader(self.fd, self.size), CHUNK_BYTES)
+
     def _hash(self) -> str:
         sha, offset = hashlib.sha256(), 0
         while chunk := os.pread(self.fd, CHUNK_BYTES, offset):
@@ -162,6 +174,24 @@ class FileSource(Source):
                 pass
             self._map = None
         self.file.close()
+
+
+class _PositionedReader(io.RawIOBase):
+    """Reads of an open file descriptor with ``os.pread``, from a position of its own;
+    closing it does not close the descriptor."""
+
+    def __init__(self, fd: int, size: int) -> None:
+        super().__init__()
+        self.fd, self.size, self.at = fd, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = os.pread(self.fd, min(len(buffer), max(self.size - self.at, 0)), self.at)
+        buffer[:len(chunk)] = chunk
+        self.at += len(chunk)
+        return len(chunk)
 
 
 def release(view: View, start: int, end: int) -> None:

@@ -199,14 +199,15 @@ def _decode(data: bytes) -> tuple[str, bool]:
         return data.decode("cp1252", "replace"), False
 
 
-def read_table(data: bytes, path: str) -> tuple[Table, list[str]]:
+def read_table(data: csvguard.Text, path: str) -> tuple[Table, list[str]]:
     """The file as a :class:`Table` (short rows padded with empty cells), and warnings.
-    The text is decoded as it is read, under the limits of importers/csvguard.py."""
-    data = textenc.to_utf8(data)
+    The text is decoded as it is read, under the limits of importers/csvguard.py (a
+    source, the file given to import, is read in chunks)."""
+    data = textenc.to_utf8(data) if isinstance(data, bytes) else data
     csvguard.check_lines(data, path)
     utf8 = csvguard.utf8_error(data) is None
     warnings = [] if utf8 else [f"{path}: not UTF-8 text; read as Windows-1252"]
-    text = _decode(data[:2 * csvguard.MAX_LINE_BYTES])[0]
+    text = _decode(csvguard.head(data, 2 * csvguard.MAX_LINE_BYTES))[0]
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = _split_header(first)[0]
     stream = csvguard.text_stream(data, "utf-8-sig" if utf8 else "cp1252", "replace")
@@ -394,7 +395,7 @@ def fields(table: Table, spec: dict[str, tuple[str, ...]], unit_of: Callable[[st
     return out
 
 
-def parse(data: bytes, path: str, kind: str) -> Bundle:
+def parse(data: csvguard.Text, path: str, kind: str) -> Bundle:
     """The daily values of an export :func:`detect` recognised as ``kind``; raises
     :class:`ImportFailed` when the file as a whole is unusable."""
     if kind not in KINDS:
