@@ -57,6 +57,9 @@ _REASONS = {
 }
 SDK_FALLBACK_NOTE = "read with the Garmin SDK instead"
 _FALLBACKS = [0]  # SDK fallbacks in this process
+#: the small message kinds this module reads (fastfit skips the others, e.g. 10,000s of hrv)
+MESSAGE_KINDS = ("session", "lap", "activity", "file_id", "device_info", "sport",
+                 "timestamp_correlation")
 _BAD_BYTES = (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error)
 NO_DATA_NOTE = "the file header says it holds no data; its records were read anyway"
 _ACTIVITY_TYPES: dict[int, str] = Profile["types"]["activity_type"]
@@ -148,7 +151,7 @@ def fast_decode(data: bytes, path: str) -> fastfit.FitResult:
     collecting = gc.isenabled()
     gc.disable()  # many small acyclic objects: cyclic GC passes would only cost time
     try:
-        decoded = decode_scan(data, scan)
+        decoded = decode_scan(data, scan, kinds=MESSAGE_KINDS)
     except _BAD_BYTES as error:
         raise CorruptFile(path, f"cannot decode: {error}") from error
     finally:

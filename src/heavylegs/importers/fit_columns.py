@@ -74,6 +74,8 @@ def with_times(records: Columns, count: int) -> Columns:
 
 def take(records: Columns, index: np.ndarray) -> Columns:
     """The rows ``index`` (a boolean mask or positions) of every column."""
+    if index.dtype == bool and index.all():  # nothing dropped: share the arrays
+        return dict(records)
     return {name: values[index] for name, values in records.items()}
 
 
