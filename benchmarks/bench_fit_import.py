@@ -13,6 +13,11 @@ folder. Each round, in alternating order so a burst of load from other jobs hits
 The table gives the medians and ``SDK / heavylegs`` as a ratio (the goal: >= 20x), and
 how many files the importer read with the Garmin SDK after a fastfit failure (its
 fallback for a decoder bug, counted from the import's warnings): the goal is 0.
+
+Both ratios are printed. On the shared machine the wall ratio swings with the load (a
+3 s import and a 30-80 s SDK run see different slices of it: 9.5x-30x between rounds of
+one run); the CPU ratio (user + system time of each side, the import's child process
+included) moves by a few percent, so it is the one the goal is judged on.
 """
 
 from __future__ import annotations
@@ -120,11 +125,11 @@ def show(found: dict[str, list], files: int, megabytes: float) -> int:
          + " / ".join(f"{t:.2f}" for t in found["ours"])),
         ("SDK decode only, wall (median)", f"{sdk:.2f} s   rounds: "
          + " / ".join(f"{t:.2f}" for t in found["sdk"])),
-        ("ratio SDK / import, wall", f"{sdk / ours:.1f}x   (goal >= {TARGET:.0f}x; per round: "
+        ("ratio SDK / import, wall", f"{sdk / ours:.1f}x   (per round: "
          + " / ".join(f"{s / o:.1f}" for s, o in zip(found["sdk"], found["ours"], strict=True))
          + ")"),
         ("ratio SDK / import, CPU", f"{sdk_cpu / ours_cpu:.1f}x   ({sdk_cpu:.2f} s / "
-         f"{ours_cpu:.2f} s)"),
+         f"{ours_cpu:.2f} s; goal >= {TARGET:.0f}x)"),
         ("SDK fallbacks in the import", " / ".join(map(str, counts)) + "   (goal 0)"),
     ]
     width = max(len(key) for key, _ in rows)

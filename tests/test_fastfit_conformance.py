@@ -17,7 +17,6 @@ both kinds in the set by name.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import warnings
 from datetime import datetime
@@ -27,10 +26,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from fit_reference import CORPUS, corpus_fit_files, sdk_decode
 from heavylegs.errors import CorruptFile
 from heavylegs.importers.fastfit import decode
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FIT_EPOCH_S = 631065600
 SEMICIRCLE_DEG = 180.0 / 2**31
 
@@ -54,18 +53,7 @@ SESSION_FIELDS = (
 )
 
 
-def _corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    seen: dict[str, Path] = {}
-    for path in sorted(CORPUS.rglob("*")):
-        if path.suffix.lower() == ".fit" and path.is_file():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            seen.setdefault(digest, path)
-    return list(seen.values())
-
-
-FILES = _corpus_files()
+FILES = corpus_fit_files()
 
 
 def _number(value: Any, name: str) -> float:
@@ -117,19 +105,6 @@ def assert_sessions_match(ours: list[dict], reference: list[dict]) -> None:
                 assert mine.get(name) is None, name
             else:
                 assert mine.get(name) == pytest.approx(want, rel=1e-9, abs=1e-6), name
-
-
-_SDK_CACHE: dict[Path, tuple[dict, list]] = {}
-
-
-def sdk_decode(path: Path) -> tuple[dict, list]:
-    """The SDK's messages and errors (``hr`` messages merged into the records)."""
-    if path not in _SDK_CACHE:
-        from garmin_fit_sdk import Decoder, Stream
-
-        decoder = Decoder(Stream.from_byte_array(bytearray(path.read_bytes())))
-        _SDK_CACHE[path] = decoder.read(merge_heart_rates=True)
-    return _SDK_CACHE[path]
 
 
 def fitdecode_records(path: Path) -> list[dict] | None:

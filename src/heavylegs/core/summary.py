@@ -36,8 +36,9 @@ def elevation_gain_loss(altitude_m: np.ndarray, hysteresis_m: float = ELEVATION_
     if alt.size < 2:
         return 0.0, 0.0
     gain = loss = 0.0
-    anchor = alt[0]
-    for value in alt[1:]:
+    values = alt.tolist()  # Python floats: the same arithmetic, ~5x faster to loop over
+    anchor = values[0]
+    for value in values[1:]:
         delta = value - anchor
         if delta >= hysteresis_m:
             gain += delta

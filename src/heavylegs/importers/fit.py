@@ -23,6 +23,7 @@ import gc
 import re
 import struct
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -47,6 +48,10 @@ SYSTEM_TIME_END = datetime.fromtimestamp(FIT_EPOCH_S + 0x10000000, UTC)
 SYSTEM_TIME_END64 = np.datetime64(FIT_EPOCH_S + 0x10000000, "s").astype(fit_columns.TIME_UNIT)
 MAX_RECORD_SPREAD = timedelta(days=7)  # a record further from the median time is garbage
 MAX_START_MISMATCH = timedelta(hours=1)  # session start vs first sample: else trust samples
+#: summary field -> the session field the device writes it to
+_DEVICE_TOTALS = {"distance_m": "total_distance", "elapsed_s": "total_elapsed_time",
+                  "moving_s": "total_timer_time", "elev_gain_m": "total_ascent",
+                  "elev_loss_m": "total_descent"}
 _SUB_SPORTS = {("running", "trail"): "trail_running", ("running", "treadmill"): "treadmill_running"}
 _REASONS = {
     "Compressed timestamp": "it uses compressed-timestamp records, which the FIT decoder "
@@ -57,6 +62,9 @@ _REASONS = {
 }
 SDK_FALLBACK_NOTE = "read with the Garmin SDK instead"
 _FALLBACKS = [0]  # SDK fallbacks in this process
+#: the small message kinds this module reads (fastfit skips the others, e.g. 10,000s of hrv)
+MESSAGE_KINDS = ("session", "lap", "activity", "file_id", "device_info", "sport",
+                 "timestamp_correlation")
 _BAD_BYTES = (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error)
 NO_DATA_NOTE = "the file header says it holds no data; its records were read anyway"
 _ACTIVITY_TYPES: dict[int, str] = Profile["types"]["activity_type"]
@@ -148,7 +156,7 @@ def fast_decode(data: bytes, path: str) -> fastfit.FitResult:
     collecting = gc.isenabled()
     gc.disable()  # many small acyclic objects: cyclic GC passes would only cost time
     try:
-        decoded = decode_scan(data, scan)
+        decoded = decode_scan(data, scan, kinds=MESSAGE_KINDS)
     except _BAD_BYTES as error:
         raise CorruptFile(path, f"cannot decode: {error}") from error
     finally:
@@ -222,6 +230,8 @@ def activities_from_records(records: Columns, messages: Messages, path: str,
         notes.append("no session message; totals computed from the samples")
     extra = {"device": _device(messages), "utc_offset_s": _utc_offset(messages)}
     groups = _split(records, sessions)
+    if len(groups) > 1:  # a multisport or chained file: each leg's distance from its start
+        groups = [_from_zero(group) for group in groups]
     found = [_activity(session, group, notes, extra) for session, group in zip(
         sessions, groups, strict=True) if group["timestamp"].size or _start(session)]
     if not found:
@@ -320,6 +330,16 @@ def _split(records: Columns, sessions: list[Mapping]) -> list[Columns]:
     return [fit_columns.take(records, index == i) for i in range(len(sessions))]
 
 
+def _from_zero(records: Columns) -> Columns:
+    """A leg's records with the distance counted from the leg's first distance, not the
+    whole file's (a triathlon's run leg never carries the swim and bike)."""
+    distance = records.get("distance")
+    if distance is None:
+        return records
+    finite = distance[np.isfinite(distance)]
+    return {**records, "distance": distance - finite[0]} if finite.size else records
+
+
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -414,7 +434,17 @@ def _activity(session: Mapping[object, object], records: Columns, notes: list[st
     frame = fit_columns.stream_frame(_columns(records, per_leg), times)
     summary = summarize(frame, start=start, sport=sport, reported=reported,
                         sub_sport=sub_sport, **extra)
-    return ParsedActivity(summary=summary, streams=frame, warnings=tuple(notes))
+    return ParsedActivity(summary=_device_totals(summary, session), streams=frame,
+                          warnings=tuple(notes))
+
+
+def _device_totals(summary: ActivitySummary, session: Mapping[object, object]
+                   ) -> ActivitySummary:
+    """The session message's own totals where the device wrote them (a positive number);
+    values from the samples only fill the gaps."""
+    found = {name: value for name, key in _DEVICE_TOTALS.items()
+             if (value := _number(session.get(key))) is not None and value > 0}
+    return replace(summary, **found) if found else summary
 
 
 def _product(message: Mapping[object, object]) -> str | None:

@@ -74,6 +74,8 @@ def with_times(records: Columns, count: int) -> Columns:
 
 def take(records: Columns, index: np.ndarray) -> Columns:
     """The rows ``index`` (a boolean mask or positions) of every column."""
+    if index.dtype == bool and index.all():  # nothing dropped: share the arrays
+        return dict(records)
     return {name: values[index] for name, values in records.items()}
 
 
@@ -106,11 +108,16 @@ def stream_frame(columns: Mapping[str, np.ndarray], times: np.ndarray) -> pl.Dat
     if "heart_rate_bpm" in data:  # 0 and 255 are sensors' "no reading"
         hr = data["heart_rate_bpm"]
         data["heart_rate_bpm"] = np.where((hr <= 0) | (hr >= 255), np.nan, hr)
-    series = {name: pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
-              for name, values in data.items()}
+    unknown = set(data) - set(stream_schema.COLUMNS)
+    if unknown:
+        raise KeyError(f"not stream columns: {sorted(unknown)}")
     times = times.astype(TIME_UNIT)
     elapsed = ((times - times.min()) / np.timedelta64(1, "s") if times.size
                else np.array([], dtype=float))
-    stamp = pl.Series("timestamp", times).dt.replace_time_zone("UTC")
-    return stream_schema.from_columns({"timestamp": stamp,
-                                       "elapsed_s": pl.Series("elapsed_s", elapsed), **series})
+    series = [pl.Series("timestamp", times).dt.replace_time_zone("UTC"),
+              pl.Series("elapsed_s", elapsed, dtype=pl.Float64)]
+    for name in stream_schema.COLUMNS[2:]:  # built in schema order and types: no re-cast
+        values = data.get(name)
+        series.append(pl.Series(name, [None] * times.size, dtype=pl.Float64) if values is None
+                      else pl.Series(name, values, dtype=pl.Float64, nan_to_null=True))
+    return pl.DataFrame(series)

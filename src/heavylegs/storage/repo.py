@@ -66,12 +66,17 @@ def _insert_file(conn: sqlite3.Connection, sha256: str, path: str, kind: str, si
                  (sha256, path, kind, size, _now()))
 
 
-def _find_duplicate(conn: sqlite3.Connection, s: ActivitySummary) -> sqlite3.Row | None:
+def _find_duplicate(conn: sqlite3.Connection, s: ActivitySummary, sha256: str
+                    ) -> sqlite3.Row | None:
+    """An activity from another file recording the same one (start and duration close);
+    the legs of one multisport file are never duplicates of each other."""
     lo = (s.start - timedelta(seconds=DUPLICATE_START_TOLERANCE_S)).isoformat()
     hi = (s.start + timedelta(seconds=DUPLICATE_START_TOLERANCE_S)).isoformat()
     for row in conn.execute("SELECT a.id, a.elapsed_s, s.n_samples, s.data FROM activities a "
                             "LEFT JOIN streams s ON s.activity_id = a.id "
-                            "WHERE a.start_utc BETWEEN ? AND ?", (lo, hi)):
+                            "WHERE a.start_utc BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM "
+                            "activity_sources x WHERE x.activity_id = a.id AND x.file_sha256 = ?)",
+                            (lo, hi, sha256)):
         longer = max(row["elapsed_s"], s.elapsed_s, 1.0)
         if abs(row["elapsed_s"] - s.elapsed_s) / longer <= DUPLICATE_DURATION_TOLERANCE:
             return row
@@ -123,7 +128,7 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
               hr_hist: np.ndarray, metrics: tuple[str, Mapping[str, float | None]] | None) -> int:
     s = act.summary
     blob = encode_streams(act.streams)
-    dup = _find_duplicate(conn, s)
+    dup = _find_duplicate(conn, s, sha256)
     if dup is not None:
         activity_id = int(dup["id"])
         stored = _richness(dup["n_samples"] or 0, dup["data"] or b"")

@@ -7,6 +7,7 @@ Compressed timestamps are resolved here, over all messages of the file in order.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -121,9 +122,11 @@ def _merge_hr(data: bytes, parts: list[tuple[Definition, np.ndarray]], offsets: 
         out.warnings.append(f"heart rates of the hr messages not merged: {problem}")
 
 
-def decode_scan(data: bytes, scan: Scan, merge_hr: bool = True) -> Decoded:
+def decode_scan(data: bytes, scan: Scan, merge_hr: bool = True,
+                kinds: Collection[str] | None = None) -> Decoded:
     """Decode the record and small messages that ``scan`` located in ``data``; with
-    ``merge_hr`` the back-filled heart rates of ``hr`` messages go into the records."""
+    ``merge_hr`` the back-filled heart rates of ``hr`` messages go into the records.
+    ``kinds``: the small message kinds wanted (default all of ``MESSAGE_NAMES``)."""
     offsets = np.asarray(scan.offsets, dtype=np.int64)
     groups = _groups(np.asarray(scan.def_ids, dtype=np.int64), len(scan.definitions))
     specs = wanted_specs()
@@ -137,6 +140,8 @@ def decode_scan(data: bytes, scan: Scan, merge_hr: bool = True) -> Decoded:
     out = Decoded()
     for num, parts in by_kind.items():
         spec = specs[num]
+        if kinds is not None and spec.name != RECORD_NAME and spec.name not in kinds:
+            continue
         count = sum(len(idx) for _, idx in parts)
         if spec.name != RECORD_NAME and count <= ROW_PATH_MAX:
             index, rows = _row_messages(data, parts, offsets, num)

@@ -140,7 +140,10 @@ def merge(parts: list[tuple[np.ndarray, dict[int, Column]]]) -> Table:
     """One table from the column sets of several definitions of the same message type."""
     if len(parts) == 1:
         return Table(parts[0][0], parts[0][1])
-    index = np.sort(np.concatenate([idx for idx, _ in parts]))
+    every = np.concatenate([idx for idx, _ in parts])
+    present = np.zeros(int(every.max()) + 1 if every.size else 0, dtype=bool)
+    present[every] = True  # the parts hold distinct messages: no sort needed
+    index = np.flatnonzero(present)
     columns = _empty_columns(parts, len(index))
     for idx, cols in parts:
         where = np.searchsorted(index, idx)
