@@ -113,6 +113,9 @@ def test_seven_am_in_berlin_winter_and_summer_from_gpx_with_the_system_zone(tmp_
     assert per_day[date(2026, 7, 15)] == 1 and per_day[date(2026, 1, 15)] == 1
     # the same files for a runner in UTC: the zone is the runner's, not a constant
     assert starts(home, tz="UTC")[1] == "2026-07-15T05:00:00+00:00"
+    # the answer stored under Berlin is not served in Los Angeles (15:30 on the 18th there)
+    assert why_day(home, tz="America/Los_Angeles") == "2026-07-18"
+    assert why_day(home, tz="Europe/Berlin") == "2026-07-19"
 
 
 def test_seven_am_in_berlin_winter_and_summer_from_fit_local_timestamps(tmp_path: Path) -> None:
