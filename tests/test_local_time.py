@@ -89,6 +89,8 @@ def test_sydney_run_at_16_49_utc_on_sunday_is_mondays_run(tmp_path: Path, profil
     assert why_day(home) == "2026-11-02"  # Monday in Sydney, not the UTC Sunday
     text = hl(home, "why").stdout
     assert "No runs in the last 30 days" not in text, text
+    assert hl(home, "report", "--md", str(tmp_path / "r.md")).returncode == 0
+    assert (tmp_path / "r.md").read_text().startswith("# Why are my legs heavy? 2026-11-02")
     assert starts(home, "--since", "2026-11-02") == ["2026-11-02T03:49:00+11:00"]
 
 
