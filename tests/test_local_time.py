@@ -26,6 +26,7 @@ from heavylegs.sim.runs import SimActivity
 from heavylegs.storage import offsets
 from heavylegs.storage.db import DB_NAME, MIGRATIONS, open_database
 
+DATA = Path(__file__).parent / "data" / "activities"
 SYDNEY = (-33.87, 151.21)
 BERLIN = (52.52, 13.40)
 
@@ -88,6 +89,8 @@ def test_sydney_run_at_16_49_utc_on_sunday_is_mondays_run(tmp_path: Path, profil
     assert why_day(home) == "2026-11-02"  # Monday in Sydney, not the UTC Sunday
     text = hl(home, "why").stdout
     assert "No runs in the last 30 days" not in text, text
+    assert hl(home, "report", "--md", str(tmp_path / "r.md")).returncode == 0
+    assert (tmp_path / "r.md").read_text().startswith("# Why are my legs heavy? 2026-11-02")
     assert starts(home, "--since", "2026-11-02") == ["2026-11-02T03:49:00+11:00"]
 
 
@@ -112,6 +115,9 @@ def test_seven_am_in_berlin_winter_and_summer_from_gpx_with_the_system_zone(tmp_
     assert per_day[date(2026, 7, 15)] == 1 and per_day[date(2026, 1, 15)] == 1
     # the same files for a runner in UTC: the zone is the runner's, not a constant
     assert starts(home, tz="UTC")[1] == "2026-07-15T05:00:00+00:00"
+    # the answer stored under Berlin is not served in Los Angeles (15:30 on the 18th there)
+    assert why_day(home, tz="America/Los_Angeles") == "2026-07-18"
+    assert why_day(home, tz="Europe/Berlin") == "2026-07-19"
 
 
 def test_seven_am_in_berlin_winter_and_summer_from_fit_local_timestamps(tmp_path: Path) -> None:
@@ -150,6 +156,19 @@ def test_a_travelling_runner_keeps_each_run_on_its_local_day(tmp_path: Path) -> 
         table = ws.daily_table(date(2026, 5, 12))
     runs = {d for d, n in zip(table["date"].to_list(), table["n_runs"].to_list(), strict=True) if n}
     assert runs == {date(2026, 5, 4), date(2026, 5, 6), date(2026, 5, 12)}
+
+
+def test_gpx_and_tcx_times_written_with_an_offset_keep_it(tmp_path: Path, corpus: Path) -> None:
+    """A GPX (gpxpy's test file) and a Polar V800 TCX (Runalyze's) write local times with
+    +01:00: that is the offset they were recorded in, whatever the runner's zone now."""
+    polar = corpus / "Runalyze_Runalyze/tests/testfiles/tcx/Wrong-time-zone-by-polar.tcx"
+    if not polar.is_file():
+        pytest.skip(f"{polar} not in the corpus")
+    home = tmp_path / "ws"
+    assert hl(home, "profile", "set", "timezone=Australia/Sydney").returncode == 0
+    imported = hl(home, "import", str(DATA / "track-with-less-sec-time.gpx"), str(polar))
+    assert imported.returncode == 0, imported.stderr
+    assert starts(home) == ["2015-12-11T15:43:13+01:00", "2016-04-10T18:40:59+01:00"]
 
 
 def test_checkin_without_a_date_is_today_in_the_runners_zone(tmp_path: Path) -> None:

@@ -356,8 +356,9 @@ class Workspace:
     # -- listing ------------------------------------------------------------------------
     def activities(self, since: date | None = None) -> pl.DataFrame:
         """Stored activities from the local day ``since`` on, with ``local_offset_s``."""
-        since_utc = (datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)).isoformat() \
-            if since else None
+        since_utc = None
+        if since:  # a local day starts within 14 h of the UTC one
+            since_utc = (datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)).isoformat()
         frame = daily.with_dates(queries.activities(self.conn, since_utc))
         if since:
             frame = frame.filter(pl.col("local_date") >= since)

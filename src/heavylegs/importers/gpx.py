@@ -28,6 +28,7 @@ from heavylegs.importers import (
     to_array,
 )
 from heavylegs.importers.xmlsafe import (
+    declared_offset,
     local_name,
     parse_time,
     read_xml,
@@ -163,7 +164,8 @@ def _activity(points: _Points, sport: str, warnings: list[str], start: datetime 
     name = (root.findtext("{*}trk/{*}name") or root.findtext("{*}metadata/{*}name")
             or root.findtext("{*}rte/{*}name"))
     device = root.get("creator")
-    return make_activity(columns, points.times, sport=sport, start=start,
+    offset = declared_offset(root.findtext(".//{*}trkpt/{*}time") or root.findtext(".//{*}rtept/{*}time"))
+    return make_activity(columns, points.times, sport=sport, start=start, utc_offset_s=offset,
                          warnings=warnings + ([cadence_note] if cadence_note else []),
                          name=name.strip() if name else None,
                          device=device.strip() if device else None)

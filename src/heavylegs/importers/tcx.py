@@ -27,6 +27,7 @@ from heavylegs.importers import (
     to_array,
 )
 from heavylegs.importers.xmlsafe import (
+    declared_offset,
     local_name,
     parse_time,
     read_xml,
@@ -207,7 +208,8 @@ def _activity(track: _Track, sport: str, warnings: list[str],
                "lon_deg": values["lon"], "power_w": values["power"]}
     creator = activity.findtext("{*}Creator/{*}Name")
     name = activity.findtext("{*}Name")  # courses have one; activities do not
-    return make_activity(columns, track.times, sport=sport, start=start, reported=reported,
+    offset = declared_offset(activity.findtext("{*}Id") or activity.findtext(".//{*}Trackpoint/{*}Time"))
+    return make_activity(columns, track.times, sport=sport, start=start, reported=reported, utc_offset_s=offset,
                          warnings=warnings + ([cadence_note] if cadence_note else []),
                          device=creator.strip() if creator else None,
                          name=name.strip() if name else None)

@@ -106,6 +106,21 @@ def parse_time(text: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+def declared_offset(text: str | None) -> int | None:
+    """The UTC offset, in seconds, an xsd:dateTime was written with, when it names one
+    other than UTC (``07:00:00+02:00``: 7200); ``None`` for ``Z``, ``+00:00``, no zone
+    or unreadable text (UTC times say nothing of where the runner was)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    seconds = int(offset.total_seconds()) if offset is not None else 0
+    return seconds if seconds and abs(seconds) <= 14 * 3600 else None
+
+
 def zone_warnings(root: etree._Element, tag: str) -> list[str]:
     """A warning when the document's first ``tag`` time has no ``Z`` or offset."""
     first = next(root.iter(f"{{*}}{tag}"), None)
