@@ -16,6 +16,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a hedge plural", re.compile(r"\b(day|run|night|session|week)\(s\)")),
     ("a missing value printed", re.compile(r"\bNone\b(?! of)|\b(nan|NaN|inf)\b")),
     ("an empty count", re.compile(r"\b0 of 0\b")),
+    ("a negative zero", re.compile(r"(?<![\d.])[-−]0(\.0+)?(?![\d.])")),
 )
 # Phrasings seen in answers before the fix (issue 13); each must never come back.
 KNOWN = ("0 days before", "Only 0 days", "(0 runs)", "1 runs", "1 days", "1 nights", "1 sessions")

@@ -41,7 +41,7 @@ def test_rest_days_and_long_run_come_from_the_runners_own_week() -> None:
     runs = steady_weeks(DAY, 8, week=(0, 8, 6, 10, 0, 16, 0))
     texts = _texts(make_context(DAY, runs))
     rest = next(t for t in texts if t.startswith("Rest days"))
-    assert "Sunday (after the long run on Saturday)" in rest and "Friday" in rest
+    assert "Sunday (after your usual long run on Saturday)" in rest and "Friday" in rest
     assert "Monday (after" not in rest
     hard = next(t for t in texts if t.startswith("Keep"))
     assert "Saturday" not in hard and "Sunday" not in hard and "Friday" not in hard

@@ -20,6 +20,7 @@ from heavylegs.core.streams import COLUMNS as STREAM_COLUMNS
 from heavylegs.errors import InvalidInput
 from heavylegs.sim import (
     CAUSE_INJECTIONS,
+    EDGE_INJECTIONS,
     INJECTIONS,
     KINDS,
     TRIAGE_INJECTIONS,
@@ -323,7 +324,7 @@ def test_registry_names_causes_by_their_spec_ids():
     assert resolve("training-spike") is INJECTIONS["spike"]
     for inj in INJECTIONS.values():
         assert inj.summary and all(math.isfinite(v) for _, v in inj.defaults)
-        assert inj.cause or inj.triage or inj.name in ("healthy", "dynamics-pod")
+        assert inj.cause or inj.triage or inj.name in ("healthy", "dynamics-pod", *EDGE_INJECTIONS)
     if not CAUSES_MD.exists():
         pytest.skip("shared/spec/causes.md is not beside the clone")
     ids = {line.split("`")[1] for line in CAUSES_MD.read_text().splitlines()

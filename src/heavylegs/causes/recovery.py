@@ -110,7 +110,7 @@ def evaluate(ctx: Context) -> Result:
     if not signals or (len(signals) == 1 and total < 0.3):
         d7 = ctx.window(7)
         return Ruled(CAUSE, f"{plural(int(d7['rest_day'].sum()), 'rest day')} in the last 7, form "
-                            f"{float(d7['tsb'].tail(1)[0]):.0f} and no long run of days without a break.")
+                            f"{round(float(d7['tsb'].tail(1)[0]))} and no long run of days without a break.")
     score = min(0.25 + total, 1.0)
     quality = 1.0 if span >= 42 else 0.6
     fix = ("Take at least one full rest day this week and keep the days between hard sessions "

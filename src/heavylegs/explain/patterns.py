@@ -115,8 +115,18 @@ def find(daily: pl.DataFrame, day: date, profile: Profile) -> list[Pattern]:
             continue
         diff, lo, hi = _welch(with_f, without)
         sure = "a clear association" if lo > 0 else "a possible association" if diff > 0 else "no association"
-        text = (f"Heaviness {diff:+.1f} on days when {words} ({len(with_f)} vs {len(without)} days, "
-                f"95 % CI {lo:+.1f} to {hi:+.1f}): {sure} in your data, not proof of cause.")
+        text = (f"Heaviness {_signed(diff)} on days when {words} ({len(with_f)} vs {len(without)} days, "
+                f"95 % CI {_signed(lo)} to {_signed(hi)}): {sure} in your data, not proof of cause.")
         out.append(Pattern(name, len(with_f), len(without), sum(with_f) / len(with_f),
                            sum(without) / len(without), diff, lo, hi, text))
     return sorted(out, key=lambda p: -p.ci_low)
+
+
+def _signed(x: float) -> str:
+    """``x`` to one decimal with its sign, never "-0.0" (a rounded zero has no sign).
+
+    >>> _signed(-0.04), _signed(1.26), _signed(-2.0)
+    ('0.0', '+1.3', '-2.0')
+    """
+    text = f"{x:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text

@@ -120,7 +120,7 @@ def _hard_days(long_day: int, rest: list[int], one: bool) -> list[int]:
 
 
 def _rest_text(rest: list[int], long_day: int) -> str:
-    names = [DAYS[w] + (f" (after the long run on {DAYS[long_day]})" if w == (long_day + 1) % 7 else "")
+    names = [DAYS[w] + (f" (after your usual long run on {DAYS[long_day]})" if w == (long_day + 1) % 7 else "")
              for w in rest]
     return f"Rest days: {' and '.join(names)}, the days you usually keep free."
 

@@ -77,12 +77,13 @@ def render(answer: Json) -> RenderableType:
         parts += [Text(f" • {p['text']}") for p in answer["patterns"][:4]]
     if answer["ruled_out"]:
         parts.append(Text("Ruled out", style="bold underline"))
-        parts += [Text(f" ✓ {r['cause']}: {r['why']}") for r in answer["ruled_out"]]
+        parts += [Text(f" ✓ {r.get('title', r['cause'])} ({r['cause']}): {r['why']}") for r in answer["ruled_out"]]
     implemented = [n for n in answer["not_assessed"] if n["missing"] != ["not implemented"]]
     pending = len(answer["not_assessed"]) - len(implemented)
     if answer["not_assessed"]:
         parts.append(Text("Not assessed", style="bold underline"))
-        parts += [Text(f" ? {n['cause']}: needs {', '.join(n['missing'])}. {n['how']}") for n in implemented]
+        parts += [Text(f" ? {n.get('title', n['cause'])} ({n['cause']}): needs {', '.join(n['missing'])}. {n['how']}")
+                  for n in implemented]
         if pending:
             parts.append(Text(f" ? {pending} more causes are not assessed by this version yet "
                               f"(see `why --json`).", style="dim"))
