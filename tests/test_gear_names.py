@@ -103,3 +103,11 @@ def test_a_gpx_without_a_sport_is_unknown_until_the_runner_says(tmp_path, capsys
     assert main(["--home", other, "import", "--sport", "running", str(gpx)]) == 0
     with Workspace(Path(other)) as ws:
         assert ws.activities()["sport"].to_list() == ["running"]
+
+
+def test_fit_files_carry_their_activity_profile_name(corpus, workspace) -> None:
+    rides = corpus / "GoldenCheetah_GoldenCheetah/test"
+    report = workspace.import_paths([rides / "rides/Garmin920_withFirstbeat.fit", rides / "coretemp/FR55-CoreTemp-Walk.fit"])
+    assert report.failed == []
+    acts = workspace.activities()
+    assert dict(zip(acts["sport"], acts["name"], strict=True)) == {"running": "Stryd Running", "walking": "Walk"}

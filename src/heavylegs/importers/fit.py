@@ -222,7 +222,9 @@ def activities_from_records(records: Columns, messages: Messages, path: str,
     if not sessions:
         sessions = [{"sport": _fallback_sport(messages, raw)}]
         notes.append("no session message; totals computed from the samples")
-    extra = {"device": _device(messages), "utc_offset_s": _utc_offset(messages)}
+    from heavylegs.importers.fit_names import activity_name
+
+    extra = {"device": _device(messages), "utc_offset_s": _utc_offset(messages), "name": activity_name(messages)}
     groups = _split(records, sessions)
     found = [_activity(session, group, notes, extra) for session, group in zip(
         sessions, groups, strict=True) if group["timestamp"].size or _start(session)]
