@@ -111,3 +111,11 @@ def test_fit_files_carry_their_activity_profile_name(corpus, workspace) -> None:
     assert report.failed == []
     acts = workspace.activities()
     assert dict(zip(acts["sport"], acts["name"], strict=True)) == {"running": "Stryd Running", "walking": "Walk"}
+
+
+def test_tcx_activities_recorded_from_a_workout_carry_its_name(corpus) -> None:
+    from heavylegs.importers import read_activity_file
+
+    path = corpus / "GoldenCheetah_GoldenCheetah/test/rides/2020-02-05_17-25-14_Training-with-Notes.tcx"
+    [activity] = read_activity_file(path, path.read_bytes())
+    assert activity.summary.name == "Indoor Cycling"
