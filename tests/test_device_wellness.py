@@ -183,3 +183,10 @@ def test_insufficient_recovery_takes_hrv_below_band_as_corroboration() -> None:
 
     assert "hrv_7d_vs_band" in signals(True)
     assert "hrv_7d_vs_band" not in signals(False)
+
+
+def test_the_report_shows_the_morning_markers(tmp_path: Path) -> None:
+    with _workspace(tmp_path, "oura") as ws:
+        md, html = ws.report(END, "md"), ws.report(END, "html")
+    assert "## Morning markers" in md and "- HRV 7-day mean 44 ms, below your normal" in md
+    assert "<h2>Morning markers</h2>" in html and "(your 60-day range, Oura)" in html
