@@ -171,7 +171,7 @@ MIGRATION_4 = _answers_sql()
 
 # Gear kinds (core/gear.py KINDS): only shoes carry running km and the 500/800 km dates.
 # Gear first seen on an export's non-runs only (a Strava bike) becomes a bike.
-MIGRATION_5 = """
+MIGRATION_GEAR_KIND = """
 ALTER TABLE gear ADD COLUMN kind TEXT NOT NULL DEFAULT 'shoes';
 UPDATE gear SET kind = 'bike' WHERE id IN (SELECT gear_id FROM activities WHERE gear_id IS NOT NULL
   GROUP BY gear_id HAVING sum(sport IN ('running', 'trail_running', 'treadmill_running')) = 0
@@ -179,7 +179,7 @@ UPDATE gear SET kind = 'bike' WHERE id IN (SELECT gear_id FROM activities WHERE 
 """
 
 # Each migration is SQL applied in order inside one transaction; append, never edit.
-MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
+MIGRATIONS: list[str] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_GEAR_KIND]
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
