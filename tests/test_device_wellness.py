@@ -168,3 +168,25 @@ def test_markers_follow_the_why_schema(tmp_path: Path) -> None:
         body = ws.why_json(END)
     assert len(body["markers"]) == 2
     jsonschema.validate(body, schema)
+
+
+def test_insufficient_recovery_takes_hrv_below_band_as_corroboration() -> None:
+    from engine_helpers import make_context, steady_weeks
+
+    from heavylegs.causes import recovery
+
+    def signals(drop: bool) -> list[str]:
+        log = {d: {"hrv_rmssd_ms": 44.0 if drop and (END - d).days < 7 else HRV[d] if (END - d).days >= 7 else 60.0}
+               for d in DAYS}
+        ctx = make_context(END, steady_weeks(END, 10), log)
+        return [e.metric for _, e in recovery._signals(ctx, 70)]
+
+    assert "hrv_7d_vs_band" in signals(True)
+    assert "hrv_7d_vs_band" not in signals(False)
+
+
+def test_the_report_shows_the_morning_markers(tmp_path: Path) -> None:
+    with _workspace(tmp_path, "oura") as ws:
+        md, html = ws.report(END, "md"), ws.report(END, "html")
+    assert "## Morning markers" in md and "- HRV 7-day mean 44 ms, below your normal" in md
+    assert "<h2>Morning markers</h2>" in html and "(your 60-day range, Oura)" in html

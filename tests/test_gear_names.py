@@ -103,3 +103,33 @@ def test_a_gpx_without_a_sport_is_unknown_until_the_runner_says(tmp_path, capsys
     assert main(["--home", other, "import", "--sport", "running", str(gpx)]) == 0
     with Workspace(Path(other)) as ws:
         assert ws.activities()["sport"].to_list() == ["running"]
+
+
+def test_fit_files_carry_their_activity_profile_name(corpus, workspace) -> None:
+    rides = corpus / "GoldenCheetah_GoldenCheetah/test"
+    report = workspace.import_paths([rides / "rides/Garmin920_withFirstbeat.fit", rides / "coretemp/FR55-CoreTemp-Walk.fit"])
+    assert report.failed == []
+    acts = workspace.activities()
+    assert dict(zip(acts["sport"], acts["name"], strict=True)) == {"running": "Stryd Running", "walking": "Walk"}
+
+
+def test_tcx_activities_recorded_from_a_workout_carry_its_name(corpus) -> None:
+    from heavylegs.importers import read_activity_file
+
+    path = corpus / "GoldenCheetah_GoldenCheetah/test/rides/2020-02-05_17-25-14_Training-with-Notes.tcx"
+    [activity] = read_activity_file(path, path.read_bytes())
+    assert activity.summary.name == "Indoor Cycling"
+
+
+def test_an_older_workspace_gets_its_strava_bikes_as_bikes(tmp_path) -> None:
+    from heavylegs.api import Workspace
+
+    home = tmp_path / "home"
+    with Workspace(home) as ws:
+        ws.import_paths([write(tmp_path, "strava.zip", strava_with_bike())])
+        with ws.conn:  # back to the schema before gear kinds
+            ws.conn.execute("ALTER TABLE gear DROP COLUMN kind")
+        ws.conn.execute("PRAGMA user_version = 4")
+    with Workspace(home) as ws:
+        kinds = {g["name"]: g["kind"] for g in ws.gear_list()}
+    assert kinds == {"Zwift bike": "bike", "Pegasus 38": "shoes", "Ghost 14": "shoes"}

@@ -424,10 +424,10 @@ def parser() -> argparse.ArgumentParser:
     p = command("show", cmd_profile_show, "Show the profile, with which values were estimated from data.", psub)
     p.add_argument("--json", action="store_true")
 
-    gear = sub.add_parser("gear", help="Shoes.", description="Shoes.")
+    gear = sub.add_parser("gear", help="Shoes, bikes and other gear.", description="Shoes, bikes and other gear.")
     gsub = gear.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
-    p = command("add", cmd_gear_add, "Add a pair of shoes; runs between the dates without explicit "
-                "gear count on it.", gsub)
+    p = command("add", cmd_gear_add, "Add a pair of shoes (or a bike or other gear with --kind); runs "
+                "between the dates without explicit gear count on the shoes.", gsub)
     p.add_argument("name")
     p.add_argument("--from", dest="from_", metavar="YYYY-MM-DD")
     p.add_argument("--to", metavar="YYYY-MM-DD")
@@ -435,7 +435,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit-km", type=float, default=None, metavar="KM")
     p.add_argument("--kind", choices=("shoes", "bike", "other"), default="shoes",
                    help="shoes (default) carry running km; bikes and other gear do not")
-    p = command("list", cmd_gear_list, "Shoes with km so far.", gsub)
+    p = command("list", cmd_gear_list, "Shoes with running km so far and the dates they crossed 500 and "
+                "800 km; bikes and other gear with their activities.", gsub)
     p.add_argument("--json", action="store_true")
 
     p = command("why", cmd_why, "Explain the heavy legs of a day.")

@@ -228,7 +228,9 @@ def activities_from_records(records: Columns, messages: Messages, path: str,
     if not sessions:
         sessions = [{"sport": _fallback_sport(messages, raw)}]
         notes.append("no session message; totals computed from the samples")
-    extra = {"device": _device(messages), "utc_offset_s": _utc_offset(messages)}
+    from heavylegs.importers.fit_names import activity_name
+
+    extra = {"device": _device(messages), "utc_offset_s": _utc_offset(messages), "name": activity_name(messages)}
     groups = _split(records, sessions)
     if len(groups) > 1:  # a multisport or chained file: each leg's distance from its start
         groups = [_from_zero(group) for group in groups]

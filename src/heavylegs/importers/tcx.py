@@ -207,7 +207,8 @@ def _activity(track: _Track, sport: str, warnings: list[str],
                "cadence_spm": cadence, "altitude_m": values["ele"], "lat_deg": values["lat"],
                "lon_deg": values["lon"], "power_w": values["power"]}
     creator = activity.findtext("{*}Creator/{*}Name")
-    name = activity.findtext("{*}Name")  # courses have one; activities do not
+    # Courses have a name; an activity recorded from a workout names it in Training/Plan.
+    name = activity.findtext("{*}Name") or activity.findtext("{*}Training/{*}Plan/{*}Name")
     offset = declared_offset(activity.findtext("{*}Id") or activity.findtext(".//{*}Trackpoint/{*}Time"))
     return make_activity(columns, track.times, sport=sport, start=start, reported=reported, utc_offset_s=offset,
                          warnings=warnings + ([cadence_note] if cadence_note else []),
