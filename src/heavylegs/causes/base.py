@@ -24,7 +24,7 @@ GRADE_WEIGHT = {"strong": 1.0, "moderate": 0.7, "weak": 0.4, "folk": 0.2}
 TITLES: dict[str, str] = {
     "glycogen-depletion": "Glycogen depletion (low fuel)",
     "metabolite-accumulation": "Metabolite build-up (the burn of hard efforts)",
-    "muscle-damage": "Muscle damage and soreness (DOMS)",
+    "muscle-damage": "Muscle damage from hard, long or downhill sessions",
     "insufficient-recovery": "Not enough recovery between sessions",
     "sleep-deprivation": "Too little sleep",
     "overtraining": "Overreaching or overtraining",
