@@ -219,8 +219,10 @@ def test_pty_one_sided_calf_swelling_prints_triage_first(tmp_path: Path) -> None
 
 def test_pty_enter_after_a_day_of_symptoms_saves_no_symptoms_and_no_alarm(tmp_path: Path) -> None:
     """Issue 11: Enter through the whole check-in the day after "swelling-both;tingling"
-    (a SOON flag) saves none of yesterday's symptoms, pain or illness, raises no alarm,
-    and offers yesterday's other values rounded as a person types them."""
+    (a SOON flag) saves none of yesterday's symptoms, pain or illness, raises no alarm of
+    its own, and offers yesterday's other values rounded as a person types them. Triage
+    remembers yesterday's report for 14 days (issue 10), so the only flag shown is that
+    one, dated 3 May, with how to clear it."""
     yesterday = {"heaviness": "5", "soreness": "3", "sleep_h": "7.4833333", "sleep_quality": "4",
                  "mood": "3", "stress": "3", "fluid_l": "1.6561176555", "strength": "upper",
                  "pain": "3", "pain_location": "both shins", "symptoms": "swelling-both;tingling",
@@ -239,14 +241,16 @@ def test_pty_enter_after_a_day_of_symptoms_saves_no_symptoms_and_no_alarm(tmp_pa
     assert child.exitstatus == 0, rest
     shown = ANSI.sub("", screen.getvalue())
     assert "saved 2026-05-04" in shown and "symptoms none" in shown, shown
-    assert not any(tier in shown for tier in ("SOON", "URGENT", "EMERGENCY", "ROUTINE")), shown
-    assert len(prompts) == 9 + 9, prompts  # 9 values (no pain location), 9 screen questions
+    assert not any(tier in shown for tier in ("URGENT", "EMERGENCY", "ROUTINE")), shown
+    assert shown.count("SOON") <= 1 and ("SOON" not in shown or "On Sun 3 May you reported" in shown), shown
+    assert len(prompts) == 9 + 10, prompts  # 9 values (no pain location), 10 screen questions
     assert "Hours slept last night [7.5]:" in prompts and "Fluids drunk today, litres [1.7]:" in prompts
     assert all(p.endswith("[n]:") for p in prompts[9:]), prompts
     assert next(p for p in prompts if p.startswith("Any leg pain")) == "Any leg pain? worst 0-10:"
     with Workspace(tmp_path) as ws:
         today = ws.log_row(DAY)
-        assert not ws.log_set(DAY, {})  # the day as saved raises no triage rule
+        remembered = ws.log_set(DAY, {})  # the day as saved raises no triage rule of its own
+        assert all(h.reported == date(2026, 5, 3) for h in remembered), remembered
     assert today == {"heaviness": 5, "soreness": 3, "sleep_h": 7.5, "sleep_quality": 4, "mood": 3,
                      "stress": 3, "fluid_l": 1.7, "illness": 0, "symptoms": "none"}
 

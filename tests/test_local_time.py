@@ -241,6 +241,7 @@ def test_a_workspace_of_schema_4_is_migrated_with_its_files_offsets(tmp_path: Pa
 
 
 def test_profile_show_names_the_zone_in_use_and_where_it_came_from(tmp_path: Path) -> None:
+    hl(tmp_path, "profile", "set", "sleep_need_h=8")  # read commands never create a workspace
     shown = json.loads(hl(tmp_path, "profile", "show", "--json", tz="America/Chicago").stdout)
     assert shown["values"]["timezone"] == "America/Chicago"
     assert "system" in shown["estimated"]["timezone"]

@@ -150,9 +150,13 @@ def test_a_workspace_from_before_gets_the_new_columns(tmp_path: Path) -> None:
     with Workspace(tmp_path):
         pass
     conn = sqlite3.connect(tmp_path / DB_NAME)
-    conn.execute("ALTER TABLE daily_log DROP COLUMN seen_doctor")
-    conn.execute("ALTER TABLE daily_log DROP COLUMN resolved")
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    # back to schema 4, as heavylegs left it before the red-flag columns (migration 5) and
+    # the later ones (activities' local offsets, gear kinds)
+    for table, column in (("daily_log", "seen_doctor"), ("daily_log", "resolved"), ("activities", "local_offset_s"),
+                          ("activities", "offset_zone"), ("gear", "kind")):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 4")
+    assert len(MIGRATIONS) > 4
     conn.commit()
     conn.close()
     with Workspace(tmp_path) as ws:

@@ -505,9 +505,12 @@ class Workspace:
         days = [date.fromisoformat(last_log)] if last_log else []
         if last_start:  # offsets are within a day: the latest local date starts after this
             since = (datetime.fromisoformat(last_start) - timedelta(days=1)).isoformat()
-            recent = queries.activities(self.conn, since, with_source=False, columns=[
+            until = datetime.combine(dates.latest() + timedelta(days=2), datetime.min.time(), UTC).isoformat()
+            recent = queries.activities(self.conn, since, with_source=False, until_utc=until, columns=[
                 "start_utc", "utc_offset_s", "local_offset_s", "lon_deg", "sport"])
-            days.append(daily.with_dates(recent)["local_date"].max())  # type: ignore[arg-type]
+            local = daily.with_dates(recent)["local_date"]
+            days.append(local.filter(local <= dates.latest()).max())  # type: ignore[arg-type]
+        days = [d for d in days if d is not None]
         if not days:
             raise NotEnoughData("the workspace is empty: import activity files or a daily log first "
                                 "(heavylegs import PATH)")

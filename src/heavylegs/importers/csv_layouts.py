@@ -52,7 +52,11 @@ def _log_like(name: str) -> bool:
 def check(data: bytes, path: str) -> None:
     """Raise :class:`ImportFailed` once when the CSV is not a daily log (a header with other
     columns than ``date`` and none of the daily log's); a daily log passes."""
-    names = [n for n in header(data) if n]
+    from heavylegs.importers import csvguard
+
+    cells = header(data)
+    csvguard.check_cells(cells, path, 1)  # a header too wide to read says so, not "unknown layout"
+    names = [n for n in cells if n]
     others = [n for n in names if n.lower() != "date"]
     if not others or any(_log_like(n) for n in others):
         return
