@@ -440,6 +440,10 @@ class Workspace:
                        resting_hr_7d_median=float(statistics.median(rhr)) if rhr else None,
                        age=day.year - birth if birth else None, resting_hr_from=rhr_from)
 
+    def units(self) -> str:
+        """The runner's display units: ``imperial`` or ``metric`` (the default)."""
+        return "imperial" if queries.profile(self.conn).get("units", "").strip().lower() == "imperial" else "metric"
+
     def profile_show(self, day: date | None = None) -> dict[str, object]:
         """The profile as resolved for ``day`` (default: the day `why` explains), each
         resolved value with where it came from (``from``)."""
@@ -564,7 +568,9 @@ class Workspace:
 
         ctx = self.context(day)
         answer = self.answer(ctx)
-        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer, ctx.acts)
+        units = ctx.profile.units
+        return (report.html(answer, ctx.daily, ctx.acts, units) if fmt == "html"
+                else report.markdown(answer, ctx.acts, units))
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""

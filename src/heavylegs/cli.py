@@ -256,13 +256,13 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
     return _run(args, show, create=False)
 
 
-def _print_answer(body: dict[str, Any], as_json: bool) -> None:
-    if as_json:
+def _print_answer(body: dict[str, Any], as_json: bool, units: str = "metric") -> None:
+    if as_json:  # JSON stays SI, the unit in each key's name (docs/cli.md)
         print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         from heavylegs.explain.text import render
 
-        out().print(render(body))
+        out().print(render(body, units))
 
 
 def cmd_why(args: argparse.Namespace) -> int:
@@ -276,11 +276,11 @@ def cmd_why(args: argparse.Namespace) -> int:
 
     body = answers.lookup_in(_home(args), day, zones.system_zone(os.environ))  # no engine needed
     if body is not None:
-        _print_answer(body, args.json)
+        _print_answer(body, args.json, answers.units_in(_home(args)))
         return 0
 
     def show(ws: Workspace) -> None:
-        _print_answer(ws.why_json(day), args.json)
+        _print_answer(ws.why_json(day), args.json, ws.units())
     # The engine computes: a few hundred modules and frames, bounded work in a process that
     # ends next. Python's cyclic collector would walk all of them again and again (~30 ms).
     gc.disable()
