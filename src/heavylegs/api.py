@@ -22,7 +22,7 @@ from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
 from heavylegs.core.model import ParsedActivity
 from heavylegs.core.profile import KEYS as PROFILE_KEYS
-from heavylegs.core.profile import Profile, parse_setting, resolve
+from heavylegs.core.profile import Profile, normalize, parse_setting, resolve
 from heavylegs.errors import (
     HeavyLegsError,
     ImportFailed,
@@ -412,9 +412,9 @@ class Workspace:
                 zones.zone(str(checked["timezone"]))
             except ValueError as exc:
                 raise InvalidInput("timezone", items["timezone"], PROFILE_KEYS["timezone"][3]) from exc
-        with self.conn:
+        with self.conn:  # stored metric, whatever units the values were typed in
             for key, raw in items.items():
-                self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
+                self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", normalize(key, raw))
         self.sync_offsets()
         self.refresh_metrics()
 

@@ -24,7 +24,7 @@ import re
 import select
 import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -32,9 +32,10 @@ from rich.console import Console, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from heavylegs.core import quantity
 from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, NO_SYMPTOMS, SYMPTOM_CODES
 from heavylegs.errors import InvalidInput
-from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue
+from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue, alias_accepted
 from heavylegs.triage.messages import TIER_TITLE, how_to_clear
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ class Question:
     column: str = ""
     when: Callable[[Answers], bool] | None = None
     before: str = ""
+    alias: str = ""  # an imperial daily-log column the answer is typed in (fluid_oz)
 
 
 def _yes(key: str) -> Callable[[Answers], bool]:
@@ -153,6 +155,34 @@ QUESTIONS: tuple[Question, ...] = (
              codes=("sudden-heaviness",)),
 )
 
+# The value questions asked in the runner's units when they are imperial: key -> (alias, prompt).
+IMPERIAL_QUESTIONS = {"fluid_l": ("fluid_oz", "Fluids drunk today, fl oz")}
+
+
+def questions_for(units: str | None) -> tuple[Question, ...]:
+    """The check-in's questions in the runner's ``units`` (metric: :data:`QUESTIONS`)."""
+    if units != "imperial":
+        return QUESTIONS
+    return tuple(replace(q, alias=IMPERIAL_QUESTIONS[q.key][0], prompt=IMPERIAL_QUESTIONS[q.key][1])
+                 if q.key in IMPERIAL_QUESTIONS else q for q in QUESTIONS)
+
+
+# Columns whose values may be typed with a unit (``64oz``, ``160lb``): suffix -> reader.
+UNIT_READERS: dict[str, Callable[[str, str], float]] = {"_kg": quantity.mass_kg, "_l": quantity.fluid_l}
+UNIT_FORMS = {"_kg": quantity.MASS_FORMS, "_l": quantity.FLUID_FORMS}
+
+
+def metric_text(key: str, text: str, bare: str | None = None) -> str:
+    """``text`` typed for column ``key`` as the metric number stored (``64oz`` → ``1.893``
+    for ``fluid_l``); unchanged for columns without a unit, or a bare metric number.
+    Raises ValueError when a unit is there but not one ``key`` accepts."""
+    suffix = next((s for s in UNIT_READERS if key.endswith(s)), None)
+    if suffix is None or (bare is None and not re.search(r"[a-zA-Z]", text)):
+        return text
+    value = UNIT_READERS[suffix](text, bare) if bare else UNIT_READERS[suffix](text)
+    return f"{round(value, 3):g}"
+
+
 # The symptom codes the screen asks about; others already stored for the day are kept.
 SCREENED = frozenset({c for q in QUESTIONS for c in (*q.codes, *q.seen_as)} | {"calf-pain-one-side"}
                      | {c for q in QUESTIONS for o in q.options for c in o.marks if "{" not in c})
@@ -195,7 +225,11 @@ def _default(q: Question, row: Mapping[str, object]) -> str | None:
     codes = _codes(row)
     if q.kind == "value":
         value = row.get(q.key)
-        return None if value is None or value == "" else FORMATTERS[q.key](value)
+        if value is None or value == "":
+            return None
+        if q.alias:  # in the runner's unit, whole as typed: 64 (fl oz)
+            return f"{float(value) / IMPERIAL_ALIASES[q.alias][1]:.0f}"  # type: ignore[arg-type]
+        return FORMATTERS[q.key](value)
     if q.kind == "yesno":
         seen = bool(codes & {*q.codes, *q.seen_as}) or (bool(q.column) and bool(row.get(q.column)))
         return "y" if seen else "n"
@@ -225,7 +259,10 @@ def parse_answer(q: Question, text: str) -> object:
         if column.kind == "enum":
             text = _match(text, tuple(Option(c) for c in column.choices)).word
         try:
-            return CONVERTERS[q.key](text)
+            unit = q.alias.rsplit("_", 1)[1] if q.alias else None
+            return CONVERTERS[q.key](metric_text(q.key, text, unit))
+        except ValueError:
+            raise Retry(f"{text!r} is not a quantity it reads (accepted: {_accepted(q)})") from None
         except BadValue as bad:
             raise Retry(f"{text!r} {bad.problem} (accepted: {_accepted(q)})") from None
     if q.kind == "yesno":
@@ -242,6 +279,8 @@ def parse_answer(q: Question, text: str) -> object:
 
 
 def _accepted(q: Question) -> str:
+    if q.kind == "value" and q.alias:
+        return f"{alias_accepted(q.alias)}; a unit may follow: 64oz, 1.9l; or '-' to clear"
     if q.kind == "value":
         return f"{COLUMN_BY_NAME[q.key].accepted}; or '-' to clear"
     if q.kind == "yesno":
@@ -330,12 +369,12 @@ def values_of(answers: Answers, stored: Mapping[str, object],
 
 
 def collect(ask: Ask, say: Say, yesterday: Mapping[str, object] | None = None,
-            stored: Mapping[str, object] | None = None) -> dict[str, str]:
+            stored: Mapping[str, object] | None = None, units: str | None = None) -> dict[str, str]:
     """Run the check-in; defaults are the day's ``stored`` values, else ``yesterday``'s
-    (:func:`carried`). Returns the values to save; raises KeyboardInterrupt/EOFError from
-    ``ask`` unchanged."""
+    (:func:`carried`), asked in the runner's ``units``. Returns the (metric) values to
+    save; raises KeyboardInterrupt/EOFError from ``ask`` unchanged."""
     stored = stored or {}
-    answers = run(ask, say, {**carried(yesterday or {}), **stored})
+    answers = run(ask, say, {**carried(yesterday or {}), **stored}, questions_for(units))
     return values_of(answers, stored)
 
 
@@ -364,29 +403,60 @@ def parse_sets(items: list[str], clears: list[str] | None = None) -> dict[str, s
         if not value:
             accepted = COLUMN_BY_NAME[key].accepted if key in COLUMN_BY_NAME else "a number"
             raise InvalidInput(key, value, accepted)
+        key, value = _with_unit(key, value)
+        if key in values:
+            raise InvalidInput("--set", item, f"each column once ({key} is given twice)")
         values[key] = value
     return values
 
 
-def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object]) -> list[str]:
+def _with_unit(key: str, value: str) -> tuple[str, str]:
+    """A ``--set`` value typed with a unit (``fluid_l=64oz``, ``body_mass_lb=72kg``) as
+    the metric column and number; others unchanged."""
+    metric = IMPERIAL_ALIASES[key][0] if key in IMPERIAL_ALIASES else key
+    if not re.search(r"[a-zA-Z]", value) or not any(metric.endswith(s) for s in UNIT_READERS):
+        return key, value
+    try:
+        return metric, metric_text(metric, value)
+    except ValueError:
+        suffix = next(s for s in UNIT_READERS if metric.endswith(s))
+        raise InvalidInput(key, value, UNIT_FORMS[suffix]) from None
+
+
+def shown(key: str, text: str, units: str | None = None) -> str:
+    """``key value`` as the runner reads it: an imperial runner's fluids and masses in
+    their imperial column and unit (``fluid_oz 64``), else as stored."""
+    alias = next((a for a, (m, _) in IMPERIAL_ALIASES.items() if m == key), None)
+    if units != "imperial" or alias is None or text == "":
+        return f"{key} {text}"
+    try:
+        number = float(text) / IMPERIAL_ALIASES[alias][1]
+    except ValueError:
+        return f"{key} {text}"
+    return f"{alias} {number:.0f}" if alias.endswith("_oz") else f"{alias} {number:.1f}"
+
+
+def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object], units: str | None = None) -> list[str]:
     """Values stored for the day that the check-in asked about but does not save (not
     asked this time): saving only adds, replaces and clears what it names, so they stay."""
     asked = [q.key for q in QUESTIONS if q.kind == "value"] + [q.column for q in QUESTIONS if q.column]
-    kept = [f"{k} {FORMATTERS[k](stored[k])}" for k in asked
+    kept = [shown(k, FORMATTERS[k](stored[k]), units) for k in asked
             if stored.get(k) not in (None, "") and k not in values]
     if "symptoms" not in values and _codes(stored) & SCREENED:
         kept.append(f"symptoms {stored['symptoms']}")
     return kept
 
 
-def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] | None = None) -> str:
-    """What was saved and cleared, and what stays from the day's earlier entry."""
-    saved = ", ".join(f"{k} {v}" for k, v in values.items() if v != "")
+def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] | None = None,
+            units: str | None = None) -> str:
+    """What was saved and cleared, and what stays from the day's earlier entry, in the
+    runner's ``units``."""
+    saved = ", ".join(shown(k, v, units) for k, v in values.items() if v != "")
     cleared = [k for k, v in values.items() if v == ""]
     line = f"saved {day.isoformat()}: {saved}" if saved else f"{day.isoformat()}: nothing to save"
     if cleared:
         line += ("; " if saved else ", ") + "cleared " + ", ".join(cleared)
-    kept = kept_from_before(values, stored or {})
+    kept = kept_from_before(values, stored or {}, units)
     if kept:
         line += "\nkept from the earlier entry of the day (not asked this time): " + ", ".join(kept)
     return line

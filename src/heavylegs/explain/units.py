@@ -247,3 +247,26 @@ def _walk(value: Any, units: str | None) -> Any:
                    if f.name not in NAMES}
         return dataclasses.replace(value, **changes)
     return value
+
+
+# -- profile values -----------------------------------------------------------------------------
+def profile_value(key: str, value: object, units: str | None) -> tuple[str, str]:
+    """(label, text) of one stored profile value as `profile show` prints it: metric keys
+    and values unchanged; for an imperial runner weight in lb, height in ft and in, and
+    threshold pace per mile."""
+    text = "-" if value is None else str(value)
+    if not is_imperial(units) or value is None:
+        return key, text
+    from heavylegs.core import quantity
+
+    try:
+        if key == "weight_kg":
+            return "weight", mass(float(text), units)
+        if key == "height_cm":
+            inches = round(float(text) / CM_PER_IN)
+            return "height", f"{inches // 12} ft {inches % 12} in"
+        if key == "threshold_pace":
+            return key, pace(quantity.pace_s_per_km(text), units)
+    except ValueError:
+        return key, text
+    return key, sentence(text, units)
