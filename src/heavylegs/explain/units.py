@@ -131,9 +131,19 @@ def _number(text: str, scale: Scale, decimals: int | None) -> str:
 
 
 def _ratio_decimals(text: str, scale: Scale) -> int:
-    """Decimals for a value that shrinks (per kg → per lb): one more below 1."""
+    """Decimals for a value that shrinks (per kg → per lb): two significant figures (at
+    most two decimals), or the source's decimals if it had more."""
     value = abs(scale(float(text.replace(",", ""))))
-    return min(2, _decimals(text) + 1) if value < 1 else _decimals(text)
+    figures = 0 if value >= 9.95 else 1 if value >= 0.995 else 2
+    return min(2, max(_decimals(text), figures))
+
+
+def _range(m: re.Match[str], scale: Scale, decimals: int | None, ratio: bool) -> str:
+    """The match's number or range, converted; a range's ends share their decimals."""
+    ends = [m["a"]] if m["b"] is None else [m["a"], m["b"]]
+    places = (min(_ratio_decimals(t, scale) for t in ends) if ratio else decimals)
+    out = [_number(t, scale, places) for t in ends]
+    return out[0] if len(out) == 1 else out[0] + m["sep"] + out[1]
 
 
 def _quantity(unit_re: str, unit: str, scale: Scale, decimals: int | None = None,
@@ -142,11 +152,7 @@ def _quantity(unit_re: str, unit: str, scale: Scale, decimals: int | None = None
     pattern = re.compile(rf"{_RANGE}(?P<gap>\s?){unit_re}")
 
     def convert(m: re.Match[str]) -> str:
-        places = (lambda t: _ratio_decimals(t, scale)) if ratio else (lambda t: decimals)
-        out = _number(m["a"], scale, places(m["a"]))
-        if m["b"] is not None:
-            out += m["sep"] + _number(m["b"], scale, places(m["b"]))
-        return out + (m["gap"] or " ") + unit
+        return _range(m, scale, decimals, ratio) + (m["gap"] or " ") + unit
 
     return pattern, convert
 
@@ -189,7 +195,7 @@ RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     _quantity(r"kcal per kg\b", "kcal per lb", lambda v: v / LB_PER_KG, ratio=True),
     _quantity(r"g per kg\b", "g per lb", lambda v: v / LB_PER_KG, ratio=True),
     (re.compile(rf"{_RANGE} g of (?P<what>[a-z]+) per kg\b"),
-     lambda m: _per_lb(m, f" g of {m['what']} per lb")),
+     lambda m: _range(m, lambda v: v / LB_PER_KG, None, True) + f" g of {m['what']} per lb"),
     _quantity(r"(?:km|kilomet(?:re|er)s?)\b", "mi", lambda v: v * 1000 / M_PER_MI),
     _quantity(r"(?:kg|kilograms?)\b", "lb", lambda v: v * LB_PER_KG),
     _quantity(r"(?:L|l|litres?|liters?)(?=/h\b|\b)", "fl oz", lambda v: v * FL_OZ_PER_L, 0),
@@ -200,16 +206,8 @@ RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     # What is left without a number before it: the unit words alone.
     _words({"litres": "fl oz", "litre": "fl oz", "liters": "fl oz", "liter": "fl oz", "kilometres": "miles",
             "kilometers": "miles", "kilograms": "pounds", "kilogram": "pound", "per kg": "per lb",
-            "/km": "/mi", "km": "mi", "kg": "lb"}),
+            "/km": "/mi", "km": "miles", "kg": "lb"}),
 )
-
-
-def _per_lb(m: re.Match[str], tail: str) -> str:
-    def one(text: str) -> str:
-        scale: Scale = lambda v: v / LB_PER_KG  # noqa: E731
-        return _number(text, scale, _ratio_decimals(text, scale))
-
-    return one(m["a"]) + ((m["sep"] + one(m["b"])) if m["b"] is not None else "") + tail
 
 
 def sentence(text: str, units: str | None) -> str:
@@ -255,8 +253,10 @@ def profile_value(key: str, value: object, units: str | None) -> tuple[str, str]
     and values unchanged; for an imperial runner weight in lb, height in ft and in, and
     threshold pace per mile."""
     text = "-" if value is None else str(value)
-    if not is_imperial(units) or value is None:
+    if not is_imperial(units):
         return key, text
+    if value is None:
+        return {"weight_kg": "weight", "height_cm": "height"}.get(key, key), text
     from heavylegs.core import quantity
 
     try:
