@@ -247,3 +247,26 @@ def test_imperial_json_stays_metric(imperial_home: Path) -> None:
     assert json.loads(hl(imperial_home, "activities", "--json"))[0]["distance_m"] > 0
     gear = json.loads(hl(imperial_home, "gear", "list", "--json"))
     assert gear[0]["limit_km"] == 640
+
+
+def test_gear_distances_typed_with_units(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    with Workspace(home) as ws:
+        ws.profile_set({"units": "imperial"})
+    said = hl(home, "gear", "add", "Road shoes", "--start", "100", "--limit", "800km")
+    assert "starting at 100 mi" in said and "limit 497 mi" in said
+    gear = json.loads(hl(home, "gear", "list", "--json"))[0]
+    assert gear["limit_km"] == pytest.approx(800) and gear["km"] == pytest.approx(160.9, abs=0.1)
+    bad = subprocess.run([sys.executable, "-m", "heavylegs.cli", "--home", str(home), "gear", "add", "X",
+                          "--limit", "5 leagues"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "300mi" in bad.stderr
+
+
+def test_quantity_readers_refuse_what_they_do_not_know() -> None:
+    for reader, text in ((quantity.mass_kg, "12 stone"), (quantity.fluid_l, "2 cups"), (quantity.distance_km, "3 leagues"),
+                         (quantity.pace_s_per_km, "7:38/furlong"), (quantity.pace_s_per_km, "7.5"),
+                         (quantity.length_cm, "6 yards")):
+        with pytest.raises(ValueError):
+            reader(text)
+    assert quantity.distance_km("300 miles") == pytest.approx(482.8, abs=0.1)
+    assert quantity.pace_s_per_km("7:38 min/mi") == pytest.approx(284.6, abs=0.1)

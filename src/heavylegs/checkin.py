@@ -462,15 +462,17 @@ def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] |
     return line
 
 
-def triage_renderables(hits: list[TriageHit]) -> list[RenderableType]:
+def triage_renderables(hits: list[TriageHit], units: str | None = None) -> list[RenderableType]:
     """Each triage hit, plainly, in its tier's words: emergency and urgent in a bold red
-    panel, the others as bold heading and text."""
+    panel, the others as bold heading and text; quantities in the runner's ``units``."""
+    from heavylegs.explain.units import sentence
+
     parts: list[RenderableType] = []
     for hit in hits:
-        body = Text(hit.message)
+        body = Text(sentence(hit.message, units))
         for line in hit.evidence:
-            body.append(f"\n  • {line}")
-        body.append("\n" + how_to_clear(hit.codes), style="dim")
+            body.append(f"\n  • {sentence(line, units)}")
+        body.append("\n" + sentence(how_to_clear(hit.codes), units), style="dim")
         words = TIER_WORDS.get(hit.tier, hit.tier.upper())
         if hit.tier in ("emergency", "urgent"):
             parts.append(Panel(body, title=words, title_align="left", style="bold red"))

@@ -232,12 +232,29 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
     return _run(args, show, create=False)
 
 
+def _distance_km(text: str | None, option: str, units: str, km: float | None) -> float | None:
+    """``--start``/``--limit`` (``500km``, ``300mi``, a bare number in the runner's units)
+    in km; else the ``--start-km``/``--limit-km`` value ``km``."""
+    from heavylegs.core import quantity
+
+    if text is None:
+        return km
+    if km:
+        raise InvalidInput(option, text, f"{option} or {option}-km, not both")
+    try:
+        return quantity.distance_km(text, "mi" if units == "imperial" else "km")
+    except ValueError:
+        raise InvalidInput(option, text, quantity.DISTANCE_FORMS) from None
+
+
 def cmd_gear_add(args: argparse.Namespace) -> int:
     from heavylegs.explain.units import distance_unit, km_value
 
     def add(ws: Workspace) -> None:
+        start_km = _distance_km(args.start, "--start", ws.units(), args.start_km)
+        limit_km = _distance_km(args.limit, "--limit", ws.units(), args.limit_km)
         saved = ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
-                            args.start_km, args.limit_km, args.kind)
+                            start_km or 0.0, limit_km, args.kind)
         span = ", ".join(f"{k} {saved[k]}" for k in ("from", "to") if saved[k])
         extra = [span] if span else []
         unit = distance_unit(ws.units())
@@ -349,7 +366,7 @@ def cmd_checkin(args: argparse.Namespace) -> int:
                 say_error("\nnothing saved")
                 return 1
         hits = ws.log_set(when, values) if values else []
-        for part in flow.triage_renderables(hits):  # triage first, before anything else
+        for part in flow.triage_renderables(hits, ws.units()):  # triage first, before anything else
             out().print(part)
         print(flow.summary(when, values, stored, ws.units()))
         if values:
@@ -441,6 +458,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="YYYY-MM-DD")
     p.add_argument("--start-km", type=float, default=0.0, metavar="KM")
     p.add_argument("--limit-km", type=float, default=None, metavar="KM")
+    p.add_argument("--start", metavar="DIST", help="distance already on it: 500km, 300mi, or a number in your units")
+    p.add_argument("--limit", metavar="DIST", help="distance to retire it at: 800km, 500mi, or a number in your units")
     p.add_argument("--kind", choices=("shoes", "bike", "other"), default="shoes",
                    help="shoes (default) carry running km; bikes and other gear do not")
     p = command("list", cmd_gear_list, "Shoes with km so far.", gsub)

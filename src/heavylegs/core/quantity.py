@@ -81,3 +81,12 @@ def pace_text(seconds_per_km: float) -> str:
     minutes, seconds = divmod(round(seconds_per_km, 1), 60)
     whole = seconds == int(seconds)
     return f"{int(minutes)}:{int(seconds):02d}" if whole else f"{int(minutes)}:{seconds:04.1f}"
+
+
+DISTANCE_UNITS = {"km": 1.0, "mi": M_PER_MI / 1000, "mile": M_PER_MI / 1000, "miles": M_PER_MI / 1000}
+DISTANCE_FORMS = "a distance such as 500km or 300mi (a bare number is in your units)"
+
+
+def distance_km(text: str, bare: str = "km") -> float:
+    """``500``, ``500km``, ``300mi``, ``300 miles`` → km (a bare number is in ``bare``)."""
+    return _with_unit(text, DISTANCE_UNITS, bare)
