@@ -70,6 +70,7 @@ def canonical_key(key: str) -> str:
 def parse_setting(key: str, raw: str) -> object:
     """Validate and convert one ``KEY=VALUE`` (a key or one of its :data:`ALIASES`) to
     its metric value; raise InvalidInput naming what is accepted."""
+    typed = key
     key, bare = ALIASES.get(key, (key, None))
     if key not in KEYS:
         raise InvalidInput("profile key", key, ", ".join([*KEYS, *ALIASES]))
@@ -90,9 +91,9 @@ def parse_setting(key: str, raw: str) -> object:
         if kind == "int" and number != int(number):
             raise ValueError(value)
     except (ValueError, KeyError):
-        raise InvalidInput(key, raw, accepted) from None
+        raise InvalidInput(typed, raw, accepted) from None
     if not lo <= number <= hi:
-        raise InvalidInput(key, raw, accepted)
+        raise InvalidInput(typed, raw, accepted)
     return int(number) if kind == "int" else number
 
 

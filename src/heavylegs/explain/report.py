@@ -11,8 +11,8 @@ from html import escape
 import polars as pl
 
 from heavylegs.causes.base import title
-from heavylegs.explain.answer import Answer
 from heavylegs.explain import units as u
+from heavylegs.explain.answer import Answer
 from heavylegs.explain.svg import Series, line_chart
 from heavylegs.triage.messages import FOR_DOCTOR, how_to_clear
 
