@@ -270,3 +270,29 @@ def test_quantity_readers_refuse_what_they_do_not_know() -> None:
             reader(text)
     assert quantity.distance_km("300 miles") == pytest.approx(482.8, abs=0.1)
     assert quantity.pace_s_per_km("7:38 min/mi") == pytest.approx(284.6, abs=0.1)
+
+
+def test_pty_imperial_checkin_in_fl_oz_end_to_end(tmp_path: Path) -> None:
+    """The real command in a pseudo-terminal: an imperial runner is asked fluids in fl oz
+    (yesterday's 1.893 L offered as 64), answers 32oz, and reads no metric unit."""
+    import io
+    import os
+
+    pexpect = pytest.importorskip("pexpect")
+    with Workspace(tmp_path) as ws:
+        ws.profile_set({"units": "imperial"})
+        ws.log_set(date(2026, 5, 3), {"fluid_l": "1.893", "sleep_h": "7"})
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100", "LINES": "50"}
+    child = pexpect.spawn(sys.executable, ["-m", "heavylegs.cli", "--home", str(tmp_path), "checkin", "--date",
+                                           "2026-05-04"], env=env, dimensions=(50, 100), timeout=60, encoding="utf-8")
+    child.logfile_read = screen = io.StringIO()
+    while child.expect([r"\nsaved 2026-05-04", r"\n[^\n:]*: "]) == 1:
+        child.sendline("32oz" if "Fluids" in child.match.group(0) else "")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", screen.getvalue())
+    assert child.exitstatus == 0, shown
+    assert "Fluids drunk today, fl oz [64]: " in shown and "fluid_oz 32" in shown, shown
+    assert not METRIC_WORDS.search(shown), shown
+    with Workspace(tmp_path) as ws:
+        assert ws.log_row(date(2026, 5, 4))["fluid_l"] == pytest.approx(32 * quantity.L_PER_FL_OZ, abs=0.001)
