@@ -4,6 +4,7 @@ imperial runner's answer, report, check-in, gear and activities with no metric u
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -60,6 +61,12 @@ METRIC_WORDS = re.compile(r"\bkm\b|\bkg\b|litre|liter|/km|\bkilomet|°C|\d\s?L\b
     ("set `heavylegs profile set weight_kg=...`", "set `heavylegs profile set weight_lb=...`"),
     ("high running volume (72 km a week)", "high running volume (45 mi a week)"),
     ("climbing more than 15 m/km", "climbing more than 79 ft/mi"),
+    ("before runs: 1-4 g per kg of body weight", "before runs: 0.5-1.8 g per lb of body weight"),
+    ("you ate under 5 g of carbohydrate per kg the day before", "you ate under 2.3 g of carbohydrate per lb the day before"),
+    ("Your Road shoes have 812 km on them (90 % of your running), past the usual 500-800 km replacement range (800 km).",
+     "Your Road shoes have 505 mi on them (90 % of your running), past the usual 311-497 mi replacement range (497 mi)."),
+    ("the pair in use with the most km, have 812 km", "the pair in use with the most miles, have 505 mi"),
+    ("on Sat 28 Mar you ran 42 km, 2.1× your longest run", "on Sat 28 Mar you ran 26 mi, 2.1× your longest run"),
 ])
 def test_sentence_converts_every_pattern_the_engine_writes(metric: str, imperial: str) -> None:
     assert u.sentence(metric, "imperial") == imperial
@@ -240,6 +247,31 @@ def test_imperial_runner_reads_no_metric_unit_anywhere(imperial_home: Path, tmp_
     assert "weight          150.0 lb" in outputs["profile"] and "7:38/mi" in outputs["profile"]
 
 
+@pytest.mark.parametrize("injections", [
+    ("low-carbohydrate", "electrolyte-imbalance", "glycogen-depletion", "low-energy-availability", "triage-soon-bone"),
+    ("iron-deficiency", "overtraining", "excess-intensity", "edge-long-run", "triage-urgent-dvt"),
+])
+def test_imperial_answers_of_other_runners_have_no_metric_unit(tmp_path: Path, injections: tuple[str, ...]) -> None:
+    """The converter against the engine's own sentences for other causes (in process)."""
+    from rich.console import Console
+
+    from heavylegs.explain.text import render
+
+    scenario = sim.Scenario(seed=2, start=date(2026, 1, 5), weeks=12, injections=injections)
+    sim.write_files(sim.simulate(scenario), tmp_path / "files")
+    with Workspace(tmp_path / "home") as ws:
+        ws.import_paths([tmp_path / "files"])
+        ws.profile_set({"units": "imperial"})
+        console = Console(record=True, width=120, file=io.StringIO())
+        console.print(render(ws.why_json(), ws.units()))
+        metric = json.dumps(ws.why_json())
+        outputs = {"why": console.export_text(), "md": ws.report(fmt="md"), "html": ws.report(fmt="html")}
+    assert METRIC_WORDS.search(metric)  # the engine did write metric quantities
+    for name, text in outputs.items():
+        found = [text[max(0, m.start() - 60):m.end() + 10] for m in METRIC_WORDS.finditer(text)]
+        assert not found, (name, found)
+
+
 def test_imperial_json_stays_metric(imperial_home: Path) -> None:
     body = json.loads(hl(imperial_home, "why", "--json"))
     texts = json.dumps(body)
@@ -275,7 +307,6 @@ def test_quantity_readers_refuse_what_they_do_not_know() -> None:
 def test_pty_imperial_checkin_in_fl_oz_end_to_end(tmp_path: Path) -> None:
     """The real command in a pseudo-terminal: an imperial runner is asked fluids in fl oz
     (yesterday's 1.893 L offered as 64), answers 32oz, and reads no metric unit."""
-    import io
     import os
 
     pexpect = pytest.importorskip("pexpect")
