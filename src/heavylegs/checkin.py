@@ -32,8 +32,8 @@ from rich.console import Console, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from heavylegs.core import quantity
 from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, NO_SYMPTOMS, SYMPTOM_CODES
+from heavylegs.core.quantity import log_shown, log_text, log_with_unit
 from heavylegs.errors import InvalidInput
 from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue, alias_accepted
 from heavylegs.triage.messages import TIER_TITLE, how_to_clear
@@ -167,22 +167,6 @@ def questions_for(units: str | None) -> tuple[Question, ...]:
                  if q.key in IMPERIAL_QUESTIONS else q for q in QUESTIONS)
 
 
-# Columns whose values may be typed with a unit (``64oz``, ``160lb``): suffix -> reader.
-UNIT_READERS: dict[str, Callable[[str, str], float]] = {"_kg": quantity.mass_kg, "_l": quantity.fluid_l}
-UNIT_FORMS = {"_kg": quantity.MASS_FORMS, "_l": quantity.FLUID_FORMS}
-
-
-def metric_text(key: str, text: str, bare: str | None = None) -> str:
-    """``text`` typed for column ``key`` as the metric number stored (``64oz`` → ``1.893``
-    for ``fluid_l``); unchanged for columns without a unit, or a bare metric number.
-    Raises ValueError when a unit is there but not one ``key`` accepts."""
-    suffix = next((s for s in UNIT_READERS if key.endswith(s)), None)
-    if suffix is None or (bare is None and not re.search(r"[a-zA-Z]", text)):
-        return text
-    value = UNIT_READERS[suffix](text, bare) if bare else UNIT_READERS[suffix](text)
-    return f"{round(value, 3):g}"
-
-
 # The symptom codes the screen asks about; others already stored for the day are kept.
 SCREENED = frozenset({c for q in QUESTIONS for c in (*q.codes, *q.seen_as)} | {"calf-pain-one-side"}
                      | {c for q in QUESTIONS for o in q.options for c in o.marks if "{" not in c})
@@ -260,7 +244,7 @@ def parse_answer(q: Question, text: str) -> object:
             text = _match(text, tuple(Option(c) for c in column.choices)).word
         try:
             unit = q.alias.rsplit("_", 1)[1] if q.alias else None
-            return CONVERTERS[q.key](metric_text(q.key, text, unit))
+            return CONVERTERS[q.key](log_text(q.key, text, unit))
         except ValueError:
             raise Retry(f"{text!r} is not a quantity it reads (accepted: {_accepted(q)})") from None
         except BadValue as bad:
@@ -403,44 +387,18 @@ def parse_sets(items: list[str], clears: list[str] | None = None) -> dict[str, s
         if not value:
             accepted = COLUMN_BY_NAME[key].accepted if key in COLUMN_BY_NAME else "a number"
             raise InvalidInput(key, value, accepted)
-        key, value = _with_unit(key, value)
+        key, value = log_with_unit(key, value)
         if key in values:
             raise InvalidInput("--set", item, f"each column once ({key} is given twice)")
         values[key] = value
     return values
 
 
-def _with_unit(key: str, value: str) -> tuple[str, str]:
-    """A ``--set`` value typed with a unit (``fluid_l=64oz``, ``body_mass_lb=72kg``) as
-    the metric column and number; others unchanged."""
-    metric = IMPERIAL_ALIASES[key][0] if key in IMPERIAL_ALIASES else key
-    if not re.search(r"[a-zA-Z]", value) or not any(metric.endswith(s) for s in UNIT_READERS):
-        return key, value
-    try:
-        return metric, metric_text(metric, value)
-    except ValueError:
-        suffix = next(s for s in UNIT_READERS if metric.endswith(s))
-        raise InvalidInput(key, value, UNIT_FORMS[suffix]) from None
-
-
-def shown(key: str, text: str, units: str | None = None) -> str:
-    """``key value`` as the runner reads it: an imperial runner's fluids and masses in
-    their imperial column and unit (``fluid_oz 64``), else as stored."""
-    alias = next((a for a, (m, _) in IMPERIAL_ALIASES.items() if m == key), None)
-    if units != "imperial" or alias is None or text == "":
-        return f"{key} {text}"
-    try:
-        number = float(text) / IMPERIAL_ALIASES[alias][1]
-    except ValueError:
-        return f"{key} {text}"
-    return f"{alias} {number:.0f}" if alias.endswith("_oz") else f"{alias} {number:.1f}"
-
-
 def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object], units: str | None = None) -> list[str]:
     """Values stored for the day that the check-in asked about but does not save (not
     asked this time): saving only adds, replaces and clears what it names, so they stay."""
     asked = [q.key for q in QUESTIONS if q.kind == "value"] + [q.column for q in QUESTIONS if q.column]
-    kept = [shown(k, FORMATTERS[k](stored[k]), units) for k in asked
+    kept = [log_shown(k, FORMATTERS[k](stored[k]), units) for k in asked
             if stored.get(k) not in (None, "") and k not in values]
     if "symptoms" not in values and _codes(stored) & SCREENED:
         kept.append(f"symptoms {stored['symptoms']}")
@@ -451,7 +409,7 @@ def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] |
             units: str | None = None) -> str:
     """What was saved and cleared, and what stays from the day's earlier entry, in the
     runner's ``units``."""
-    saved = ", ".join(shown(k, v, units) for k, v in values.items() if v != "")
+    saved = ", ".join(log_shown(k, v, units) for k, v in values.items() if v != "")
     cleared = [k for k, v in values.items() if v == ""]
     line = f"saved {day.isoformat()}: {saved}" if saved else f"{day.isoformat()}: nothing to save"
     if cleared:

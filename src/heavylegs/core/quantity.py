@@ -18,9 +18,11 @@ it saw when the text is not one of the accepted forms (the caller turns that int
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-KG_PER_LB = 0.45359237
-L_PER_FL_OZ = 0.0295735295625
+from heavylegs.core.logschema import IMPERIAL_ALIASES, KG_PER_LB, L_PER_FL_OZ
+from heavylegs.errors import InvalidInput
+
 M_PER_MI = 1609.344
 CM_PER_IN = 2.54
 
@@ -90,3 +92,46 @@ DISTANCE_FORMS = "a distance such as 500km or 300mi (a bare number is in your un
 def distance_km(text: str, bare: str = "km") -> float:
     """``500``, ``500km``, ``300mi``, ``300 miles`` → km (a bare number is in ``bare``)."""
     return _with_unit(text, DISTANCE_UNITS, bare)
+
+
+# -- daily-log values typed with a unit ------------------------------------------------------
+# Columns whose values may be typed with a unit (``64oz``, ``160lb``): suffix -> reader.
+UNIT_READERS: dict[str, Callable[[str, str], float]] = {"_kg": mass_kg, "_l": fluid_l}
+UNIT_FORMS = {"_kg": MASS_FORMS, "_l": FLUID_FORMS}
+
+
+def log_text(key: str, text: str, bare: str | None = None) -> str:
+    """``text`` typed for column ``key`` as the metric number stored (``64oz`` → ``1.893``
+    for ``fluid_l``); unchanged for columns without a unit, or a bare metric number.
+    Raises ValueError when a unit is there but not one ``key`` accepts."""
+    suffix = next((s for s in UNIT_READERS if key.endswith(s)), None)
+    if suffix is None or (bare is None and not re.search(r"[a-zA-Z]", text)):
+        return text
+    value = UNIT_READERS[suffix](text, bare) if bare else UNIT_READERS[suffix](text)
+    return f"{round(value, 3):g}"
+
+
+def log_with_unit(key: str, value: str) -> tuple[str, str]:
+    """A ``--set`` value typed with a unit (``fluid_l=64oz``, ``body_mass_lb=72kg``) as
+    the metric column and number; others unchanged."""
+    metric = IMPERIAL_ALIASES[key][0] if key in IMPERIAL_ALIASES else key
+    if not re.search(r"[a-zA-Z]", value) or not any(metric.endswith(s) for s in UNIT_READERS):
+        return key, value
+    try:
+        return metric, log_text(metric, value)
+    except ValueError:
+        suffix = next(s for s in UNIT_READERS if metric.endswith(s))
+        raise InvalidInput(key, value, UNIT_FORMS[suffix]) from None
+
+
+def log_shown(key: str, text: str, units: str | None = None) -> str:
+    """``key value`` as the runner reads it: an imperial runner's fluids and masses in
+    their imperial column and unit (``fluid_oz 64``), else as stored."""
+    alias = next((a for a, (m, _) in IMPERIAL_ALIASES.items() if m == key), None)
+    if units != "imperial" or alias is None or text == "":
+        return f"{key} {text}"
+    try:
+        number = float(text) / IMPERIAL_ALIASES[alias][1]
+    except ValueError:
+        return f"{key} {text}"
+    return f"{alias} {number:.0f}" if alias.endswith("_oz") else f"{alias} {number:.1f}"
