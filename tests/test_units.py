@@ -49,6 +49,7 @@ METRIC_WORDS = re.compile(r"\bkm\b|\bkg\b|litre|liter|/km|\bkilomet|°C|\d\s?L\b
     ("vertical oscillation 10.2 cm", "vertical oscillation 4.0 in"),
     ("28 °C, long and hot enough", "82 °F, long and hot enough"),
     ("A fever (38 °C / 100.4 °F or more, or chills)?", "A fever (100.4 °F or more, or chills)?"),
+    ("a fever of 101 °F / 38.3 °C", "a fever of 101 °F"),
     ("runners need 1.2-2.0 g/kg.", "runners need 0.54-0.91 g/lb."),
     ("Carbohydrate averaged 4.9 g/kg a day", "Carbohydrate averaged 2.2 g/lb a day"),
     ("roughly 25 kcal per kg of fat-free mass (under 30 kcal per kg disturbs hormones)",

@@ -183,6 +183,7 @@ _COLUMNS["weight_kg"] = "weight_lb"
 RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     # Both units already written (the fever question): keep the °F one.
     (re.compile(rf"{_NUM}\s?°C\s?/\s?(?P<f>{_NUM}\s?°F)"), lambda m: m["f"]),
+    (re.compile(rf"(?P<f>{_NUM}\s?°F)\s?/\s?{_NUM}\s?°C"), lambda m: m["f"]),
     _words(_COLUMNS),
     _pace_rule(),
     _quantity(r"m/km\b", "ft/mi", lambda v: v / M_PER_FT * M_PER_MI / 1000, 0),
