@@ -407,14 +407,15 @@ class Workspace:
     # -- profile ------------------------------------------------------------------------
     def profile_set(self, items: dict[str, str]) -> None:
         checked = {k: parse_setting(k, v) for k, v in items.items()}
+        items = dict(normalize(k, v) for k, v in items.items())  # stored metric, under the key's own name
         if "timezone" in checked:
             try:
                 zones.zone(str(checked["timezone"]))
             except ValueError as exc:
                 raise InvalidInput("timezone", items["timezone"], PROFILE_KEYS["timezone"][3]) from exc
-        with self.conn:  # stored metric, whatever units the values were typed in
+        with self.conn:
             for key, raw in items.items():
-                self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", normalize(key, raw))
+                self.conn.execute("INSERT OR REPLACE INTO profile VALUES (?, ?)", (key, raw.strip()))
         self.sync_offsets()
         self.refresh_metrics()
 
