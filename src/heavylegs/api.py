@@ -22,7 +22,7 @@ from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
 from heavylegs.core.model import ParsedActivity
 from heavylegs.core.profile import KEYS as PROFILE_KEYS
-from heavylegs.core.profile import Profile, parse_setting, resolve
+from heavylegs.core.profile import Profile, normalize, parse_setting, resolve
 from heavylegs.errors import (
     HeavyLegsError,
     ImportFailed,
@@ -408,6 +408,7 @@ class Workspace:
     # -- profile ------------------------------------------------------------------------
     def profile_set(self, items: dict[str, str]) -> None:
         checked = {k: parse_setting(k, v) for k, v in items.items()}
+        items = dict(normalize(k, v) for k, v in items.items())  # stored metric, under the key's own name
         if "timezone" in checked:
             try:
                 zones.zone(str(checked["timezone"]))
@@ -440,6 +441,10 @@ class Workspace:
         return resolve(stored, hr_hist_12m=hist if recent else None, observed_max_hr=peak,
                        resting_hr_7d_median=float(statistics.median(rhr)) if rhr else None,
                        age=day.year - birth if birth else None, resting_hr_from=rhr_from)
+
+    def units(self) -> str:
+        """The runner's display units: ``imperial`` or ``metric`` (the default)."""
+        return "imperial" if queries.profile(self.conn).get("units", "").strip().lower() == "imperial" else "metric"
 
     def profile_show(self, day: date | None = None) -> dict[str, object]:
         """The profile as resolved for ``day`` (default: the day `why` explains), each
@@ -568,7 +573,9 @@ class Workspace:
 
         ctx = self.context(day)
         answer = self.answer(ctx)
-        return report.html(answer, ctx.daily, ctx.acts) if fmt == "html" else report.markdown(answer, ctx.acts)
+        units = ctx.profile.units
+        return (report.html(answer, ctx.daily, ctx.acts, units) if fmt == "html"
+                else report.markdown(answer, ctx.acts, units))
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""

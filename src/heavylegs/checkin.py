@@ -24,7 +24,7 @@ import re
 import select
 import signal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -33,8 +33,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from heavylegs.core.logschema import COLUMN_BY_NAME, IMPERIAL_ALIASES, NO_SYMPTOMS, SYMPTOM_CODES
+from heavylegs.core.quantity import log_shown, log_text, log_with_unit
 from heavylegs.errors import InvalidInput
-from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue
+from heavylegs.importers.daily_log_values import CONVERTERS, FORMATTERS, BadValue, alias_accepted
 from heavylegs.triage.messages import TIER_TITLE, how_to_clear
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ class Question:
     column: str = ""
     when: Callable[[Answers], bool] | None = None
     before: str = ""
+    alias: str = ""  # an imperial daily-log column the answer is typed in (fluid_oz)
 
 
 def _yes(key: str) -> Callable[[Answers], bool]:
@@ -153,6 +155,18 @@ QUESTIONS: tuple[Question, ...] = (
              codes=("sudden-heaviness",)),
 )
 
+# The value questions asked in the runner's units when they are imperial: key -> (alias, prompt).
+IMPERIAL_QUESTIONS = {"fluid_l": ("fluid_oz", "Fluids drunk today, fl oz")}
+
+
+def questions_for(units: str | None) -> tuple[Question, ...]:
+    """The check-in's questions in the runner's ``units`` (metric: :data:`QUESTIONS`)."""
+    if units != "imperial":
+        return QUESTIONS
+    return tuple(replace(q, alias=IMPERIAL_QUESTIONS[q.key][0], prompt=IMPERIAL_QUESTIONS[q.key][1])
+                 if q.key in IMPERIAL_QUESTIONS else q for q in QUESTIONS)
+
+
 # The symptom codes the screen asks about; others already stored for the day are kept.
 SCREENED = frozenset({c for q in QUESTIONS for c in (*q.codes, *q.seen_as)} | {"calf-pain-one-side"}
                      | {c for q in QUESTIONS for o in q.options for c in o.marks if "{" not in c})
@@ -195,7 +209,11 @@ def _default(q: Question, row: Mapping[str, object]) -> str | None:
     codes = _codes(row)
     if q.kind == "value":
         value = row.get(q.key)
-        return None if value is None or value == "" else FORMATTERS[q.key](value)
+        if value is None or value == "":
+            return None
+        if q.alias:  # in the runner's unit, whole as typed: 64 (fl oz)
+            return f"{float(value) / IMPERIAL_ALIASES[q.alias][1]:.0f}"  # type: ignore[arg-type]
+        return FORMATTERS[q.key](value)
     if q.kind == "yesno":
         seen = bool(codes & {*q.codes, *q.seen_as}) or (bool(q.column) and bool(row.get(q.column)))
         return "y" if seen else "n"
@@ -225,7 +243,10 @@ def parse_answer(q: Question, text: str) -> object:
         if column.kind == "enum":
             text = _match(text, tuple(Option(c) for c in column.choices)).word
         try:
-            return CONVERTERS[q.key](text)
+            unit = q.alias.rsplit("_", 1)[1] if q.alias else None
+            return CONVERTERS[q.key](log_text(q.key, text, unit))
+        except ValueError:
+            raise Retry(f"{text!r} is not a quantity it reads (accepted: {_accepted(q)})") from None
         except BadValue as bad:
             raise Retry(f"{text!r} {bad.problem} (accepted: {_accepted(q)})") from None
     if q.kind == "yesno":
@@ -242,6 +263,8 @@ def parse_answer(q: Question, text: str) -> object:
 
 
 def _accepted(q: Question) -> str:
+    if q.kind == "value" and q.alias:
+        return f"{alias_accepted(q.alias)}; a unit may follow: 64oz, 1.9l; or '-' to clear"
     if q.kind == "value":
         return f"{COLUMN_BY_NAME[q.key].accepted}; or '-' to clear"
     if q.kind == "yesno":
@@ -330,12 +353,12 @@ def values_of(answers: Answers, stored: Mapping[str, object],
 
 
 def collect(ask: Ask, say: Say, yesterday: Mapping[str, object] | None = None,
-            stored: Mapping[str, object] | None = None) -> dict[str, str]:
+            stored: Mapping[str, object] | None = None, units: str | None = None) -> dict[str, str]:
     """Run the check-in; defaults are the day's ``stored`` values, else ``yesterday``'s
-    (:func:`carried`). Returns the values to save; raises KeyboardInterrupt/EOFError from
-    ``ask`` unchanged."""
+    (:func:`carried`), asked in the runner's ``units``. Returns the (metric) values to
+    save; raises KeyboardInterrupt/EOFError from ``ask`` unchanged."""
     stored = stored or {}
-    answers = run(ask, say, {**carried(yesterday or {}), **stored})
+    answers = run(ask, say, {**carried(yesterday or {}), **stored}, questions_for(units))
     return values_of(answers, stored)
 
 
@@ -364,43 +387,50 @@ def parse_sets(items: list[str], clears: list[str] | None = None) -> dict[str, s
         if not value:
             accepted = COLUMN_BY_NAME[key].accepted if key in COLUMN_BY_NAME else "a number"
             raise InvalidInput(key, value, accepted)
+        key, value = log_with_unit(key, value)
+        if key in values:
+            raise InvalidInput("--set", item, f"each column once ({key} is given twice)")
         values[key] = value
     return values
 
 
-def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object]) -> list[str]:
+def kept_from_before(values: Mapping[str, str], stored: Mapping[str, object], units: str | None = None) -> list[str]:
     """Values stored for the day that the check-in asked about but does not save (not
     asked this time): saving only adds, replaces and clears what it names, so they stay."""
     asked = [q.key for q in QUESTIONS if q.kind == "value"] + [q.column for q in QUESTIONS if q.column]
-    kept = [f"{k} {FORMATTERS[k](stored[k])}" for k in asked
+    kept = [log_shown(k, FORMATTERS[k](stored[k]), units) for k in asked
             if stored.get(k) not in (None, "") and k not in values]
     if "symptoms" not in values and _codes(stored) & SCREENED:
         kept.append(f"symptoms {stored['symptoms']}")
     return kept
 
 
-def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] | None = None) -> str:
-    """What was saved and cleared, and what stays from the day's earlier entry."""
-    saved = ", ".join(f"{k} {v}" for k, v in values.items() if v != "")
+def summary(day: date, values: Mapping[str, str], stored: Mapping[str, object] | None = None,
+            units: str | None = None) -> str:
+    """What was saved and cleared, and what stays from the day's earlier entry, in the
+    runner's ``units``."""
+    saved = ", ".join(log_shown(k, v, units) for k, v in values.items() if v != "")
     cleared = [k for k, v in values.items() if v == ""]
     line = f"saved {day.isoformat()}: {saved}" if saved else f"{day.isoformat()}: nothing to save"
     if cleared:
         line += ("; " if saved else ", ") + "cleared " + ", ".join(cleared)
-    kept = kept_from_before(values, stored or {})
+    kept = kept_from_before(values, stored or {}, units)
     if kept:
         line += "\nkept from the earlier entry of the day (not asked this time): " + ", ".join(kept)
     return line
 
 
-def triage_renderables(hits: list[TriageHit]) -> list[RenderableType]:
+def triage_renderables(hits: list[TriageHit], units: str | None = None) -> list[RenderableType]:
     """Each triage hit, plainly, in its tier's words: emergency and urgent in a bold red
-    panel, the others as bold heading and text."""
+    panel, the others as bold heading and text; quantities in the runner's ``units``."""
+    from heavylegs.explain.units import sentence
+
     parts: list[RenderableType] = []
     for hit in hits:
-        body = Text(hit.message)
+        body = Text(sentence(hit.message, units))
         for line in hit.evidence:
-            body.append(f"\n  • {line}")
-        body.append("\n" + how_to_clear(hit.codes), style="dim")
+            body.append(f"\n  • {sentence(line, units)}")
+        body.append("\n" + sentence(how_to_clear(hit.codes), units), style="dim")
         words = TIER_WORDS.get(hit.tier, hit.tier.upper())
         if hit.tier in ("emergency", "urgent"):
             parts.append(Panel(body, title=words, title_align="left", style="bold red"))

@@ -173,7 +173,7 @@ def cmd_activities(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(rows, indent=2))
         else:
-            out().print(activities_table(rows))
+            out().print(activities_table(rows, ws.units()))
     return _run(args, show, create=False)
 
 
@@ -220,22 +220,46 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(data, indent=2))
             return
+        from heavylegs.explain.units import profile_value, sentence
+
+        units = ws.units()
         print(f"as of {data['as_of']} (the day `why` explains)")
         for key, value in data["values"].items():  # type: ignore[union-attr]
             how = data["from"].get(key)  # type: ignore[union-attr]
-            tail = f"  ({how})" if how else ""
-            print(f"{key:15s} {'-' if value is None else value}{tail}")
+            tail = f"  ({sentence(how, units)})" if how else ""
+            label, text = profile_value(key, value, units)
+            print(f"{label:15s} {text}{tail}")
     return _run(args, show, create=False)
 
 
+def _distance_km(text: str | None, option: str, units: str, km: float | None) -> float | None:
+    """``--start``/``--limit`` (``500km``, ``300mi``, a bare number in the runner's units)
+    in km; else the ``--start-km``/``--limit-km`` value ``km``."""
+    from heavylegs.core import quantity
+
+    if text is None:
+        return km
+    if km:
+        raise InvalidInput(option, text, f"{option} or {option}-km, not both")
+    try:
+        return quantity.distance_km(text, "mi" if units == "imperial" else "km")
+    except ValueError:
+        raise InvalidInput(option, text, quantity.DISTANCE_FORMS) from None
+
+
 def cmd_gear_add(args: argparse.Namespace) -> int:
+    from heavylegs.explain.units import distance_unit, km_value
+
     def add(ws: Workspace) -> None:
+        start_km = _distance_km(args.start, "--start", ws.units(), args.start_km)
+        limit_km = _distance_km(args.limit, "--limit", ws.units(), args.limit_km)
         saved = ws.gear_add(args.name, _parse_date(args.from_, "--from"), _parse_date(args.to, "--to"),
-                            args.start_km, args.limit_km, args.kind)
+                            start_km or 0.0, limit_km, args.kind)
         span = ", ".join(f"{k} {saved[k]}" for k in ("from", "to") if saved[k])
         extra = [span] if span else []
-        extra += [f"starting at {saved['start_km']:g} km"] if saved["start_km"] else []
-        extra += [f"limit {saved['limit_km']:g} km"] if saved["limit_km"] else []
+        unit = distance_unit(ws.units())
+        extra += [f"starting at {km_value(saved['start_km'], ws.units()):g} {unit}"] if saved["start_km"] else []
+        extra += [f"limit {km_value(saved['limit_km'], ws.units()):.0f} {unit}"] if saved["limit_km"] else []
         print(f"gear: added {saved['kind']} '{saved['name']}'" + (f" ({'; '.join(extra)})" if extra else ""))
         _prepare_answer(ws)
     return _run(args, add)
@@ -247,22 +271,27 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(rows, indent=2))
             return
+        from heavylegs.explain.units import distance_unit, km_value
+
+        units = ws.units()
+        unit = distance_unit(units)
         for g in rows:
+            dist = km_value(float(g["km"]), units)  # type: ignore[arg-type]
             if g["kind"] != "shoes":
-                print(f"{g['name']:24s} {g['kind']:6s} {g['km']:8.1f} km  ({g['activities']} activities)")
+                print(f"{g['name']:24s} {g['kind']:6s} {dist:8.1f} {unit}  ({g['activities']} activities)")
                 continue
-            limit = f" / {g['limit_km']:.0f}" if g["limit_km"] else ""
-            print(f"{g['name']:24s} shoes  {g['km']:8.1f}{limit} km  ({g['runs']} runs)")
+            limit = f" / {km_value(float(g['limit_km']), units):.0f}" if g["limit_km"] else ""  # type: ignore[arg-type]
+            print(f"{g['name']:24s} shoes  {dist:8.1f}{limit} {unit}  ({g['runs']} runs)")
     return _run(args, show, create=False)
 
 
-def _print_answer(body: dict[str, Any], as_json: bool) -> None:
-    if as_json:
+def _print_answer(body: dict[str, Any], as_json: bool, units: str = "metric") -> None:
+    if as_json:  # JSON stays SI, the unit in each key's name (docs/cli.md)
         print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         from heavylegs.explain.text import render
 
-        out().print(render(body))
+        out().print(render(body, units))
 
 
 def cmd_why(args: argparse.Namespace) -> int:
@@ -276,11 +305,11 @@ def cmd_why(args: argparse.Namespace) -> int:
 
     body = answers.lookup_in(_home(args), day, zones.system_zone(os.environ))  # no engine needed
     if body is not None:
-        _print_answer(body, args.json)
+        _print_answer(body, args.json, answers.units_in(_home(args)))
         return 0
 
     def show(ws: Workspace) -> None:
-        _print_answer(ws.why_json(day), args.json)
+        _print_answer(ws.why_json(day), args.json, ws.units())
     # The engine computes: a few hundred modules and frames, bounded work in a process that
     # ends next. Python's cyclic collector would walk all of them again and again (~30 ms).
     gc.disable()
@@ -336,14 +365,14 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             try:
                 values = flow.collect(flow.terminal_ask(con, sys.stdin.fileno()),
                                       lambda line: con.print(line, markup=False, highlight=False),
-                                      ws.log_row(date.fromordinal(when.toordinal() - 1)), stored)
+                                      ws.log_row(date.fromordinal(when.toordinal() - 1)), stored, ws.units())
             except (KeyboardInterrupt, EOFError):
                 say_error("\nnothing saved")
                 return 1
         hits = ws.log_set(when, values) if values else []
-        for part in flow.triage_renderables(hits):  # triage first, before anything else
+        for part in flow.triage_renderables(hits, ws.units()):  # triage first, before anything else
             out().print(part)
-        print(flow.summary(when, values, stored))
+        print(flow.summary(when, values, stored, ws.units()))
         if values:
             _prepare_answer(ws)
         return 0
@@ -433,6 +462,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", metavar="YYYY-MM-DD")
     p.add_argument("--start-km", type=float, default=0.0, metavar="KM")
     p.add_argument("--limit-km", type=float, default=None, metavar="KM")
+    p.add_argument("--start", metavar="DIST", help="distance already on it: 500km, 300mi, or a number in your units")
+    p.add_argument("--limit", metavar="DIST", help="distance to retire it at: 800km, 500mi, or a number in your units")
     p.add_argument("--kind", choices=("shoes", "bike", "other"), default="shoes",
                    help="shoes (default) carry running km; bikes and other gear do not")
     p = command("list", cmd_gear_list, "Shoes with running km so far and the dates they crossed 500 and "

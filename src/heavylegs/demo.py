@@ -73,5 +73,5 @@ def run_demo(home: Path | None, out: Console, err: Console, rebuild: bool = True
         for path, reason in report.failed:
             err.print(f"error: {path}: {reason}", markup=False)
         out.print()
-        out.print(render(ws.why_json()))
+        out.print(render(ws.why_json(), ws.units()))
     return 1 if report.failed else 0

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 import polars as pl
 from rich.table import Table
 
+from heavylegs.explain.units import distance_unit, distance_value
+
 
 def _iso_local(start_utc: str, offset_s: int | None) -> str:
     start = datetime.fromisoformat(start_utc)
@@ -33,10 +35,11 @@ def activities_rows(frame: pl.DataFrame) -> list[dict[str, object]]:
     return rows
 
 
-def activities_table(rows: list[dict[str, object]]) -> Table:
-    table = Table("id", "start", "sport", "name", "km", "time", "HR", "source")
+def activities_table(rows: list[dict[str, object]], units: str | None = None) -> Table:
+    """The activities as a table, distances in the runner's ``units`` (km or mi)."""
+    table = Table("id", "start", "sport", "name", distance_unit(units), "time", "HR", "source")
     for r in rows:
-        km = f"{r['distance_m'] / 1000:.2f}" if r["distance_m"] else "-"  # type: ignore[operator]
+        km = f"{distance_value(float(r['distance_m']), units):.2f}" if r["distance_m"] else "-"  # type: ignore[arg-type]
         secs = int(r["elapsed_s"] or 0)  # type: ignore[call-overload]
         hr = f"{r['avg_hr_bpm']:.0f}" if r["avg_hr_bpm"] else "-"
         start = str(r["start"])  # ISO with offset: shown as 2024-03-04 07:00 +01:00

@@ -86,8 +86,8 @@ def _ea(ctx: Context, mass: ld.Mass) -> tuple[float, Evidence] | None:
     ev = Evidence("energy_availability_kcal_kg_ffm", round(ea, 1), EA_LOW.value(o), (ctx.day - timedelta(days=days - 1), ctx.day),
                   f"Over {plural(intake.height, 'logged day')} you ate about {eaten:,.0f} kcal and spent about "
                   f"{sum(eee) / len(eee):,.0f} kcal exercising a day, which leaves roughly {ea:.0f} kcal per kg of "
-                  f"fat-free mass (assuming {100 * fat:.0f} % body fat; under 30 disturbs hormones and bone, about 45 is "
-                  "adequate) — a rough estimate, as food logs and exercise estimates are often off.")
+                  f"fat-free mass (assuming {100 * fat:.0f} % body fat; under 30 kcal per kg disturbs hormones and bone, "
+                  "about 45 kcal per kg is adequate) — a rough estimate, as food logs and exercise estimates are often off.")
     return ea, ev
 
 

@@ -5,6 +5,8 @@ data when not set (science.md §1.1).
 245.0
 >>> parse_setting("sex", "F")
 'female'
+>>> normalize("weight", "160lb"), normalize("threshold_pace", "7:38/mi")
+(('weight_kg', '72.57'), ('threshold_pace', '4:44.6'))
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from heavylegs.core import quantity
 from heavylegs.errors import InvalidInput
 
 PHASES = ("off-season", "base", "build", "peak", "taper")
@@ -23,18 +26,24 @@ SEXES = {"female": "female", "f": "female", "male": "male", "m": "male", "other"
 KEYS: dict[str, tuple[str, float, float, str]] = {
     "sex": ("sex", 0, 0, "female, male, other"),
     "birth_year": ("int", 1900, 2030, "a year, 1900-2030"),
-    "weight_kg": ("float", 25, 250, "kilograms, 25-250"),
-    "height_cm": ("float", 100, 250, "centimetres, 100-250"),
+    "weight_kg": ("mass", 25, 250, "kilograms 25-250 (55-551 lb): 72.5, 72.5kg or 160lb"),
+    "height_cm": ("length", 100, 250, "centimetres 100-250 (39-98 in): 180, 180cm, 71in or 5'11\""),
     "max_hr": ("int", 120, 230, "bpm, 120-230"),
     "resting_hr": ("int", 25, 120, "bpm, 25-120"),
     "lthr": ("int", 100, 220, "bpm, 100-220"),
-    "threshold_pace": ("pace", 120, 900, "m:ss per km, 2:00-15:00"),
+    "threshold_pace": ("pace", 120, 900, "m:ss per km 2:00-15:00 (3:13-24:08 per mile): 4:45, 4:45/km or 7:38/mi"),
     "sleep_need_h": ("float", 7, 9, "hours, 7-9"),
     "phase": ("enum", 0, 0, ", ".join(PHASES)),
     "units": ("enum", 0, 0, "metric, imperial"),
     "timezone": ("text", 0, 0, "an IANA time zone such as Europe/Berlin"),
 }
 ENUMS = {"phase": PHASES, "units": ("metric", "imperial")}
+# Other names a runner may use for a key, and the unit a bare number then means.
+ALIASES: dict[str, tuple[str, str | None]] = {
+    "weight": ("weight_kg", None), "body_mass": ("weight_kg", None), "body_mass_kg": ("weight_kg", None),
+    "weight_lb": ("weight_kg", "lb"), "body_mass_lb": ("weight_kg", "lb"),
+    "height": ("height_cm", None), "height_in": ("height_cm", "in"),
+}
 
 DEFAULT_SLEEP_NEED_H = 8.0  # Watson 2015; Hirshkowitz 2015 (science.md §4.1)
 DEFAULT_MAX_HR = 190.0
@@ -43,17 +52,28 @@ LTHR_HRR_FRACTION = 0.85  # LTHR ≈ HRrest + 0.85 × (HRmax − HRrest) [heuris
 MAX_HR_PERCENTILE = 99.5  # high percentile of HR time, science.md §1.1
 
 
-def _pace(value: str) -> float:
-    minutes, _, seconds = value.partition(":")
-    if not seconds or len(seconds) != 2:
-        raise ValueError(value)
-    return float(int(minutes) * 60 + int(seconds))
+def _number(kind: str, value: str, bare: str | None) -> float:
+    if kind == "pace":
+        return quantity.pace_s_per_km(value)
+    if kind == "mass":
+        return quantity.mass_kg(value, bare or "kg")
+    if kind == "length":
+        return quantity.length_cm(value, bare or "cm")
+    return float(value)
+
+
+def canonical_key(key: str) -> str:
+    """The stored key of ``key`` (an alias such as ``weight`` or ``weight_lb`` → ``weight_kg``)."""
+    return ALIASES.get(key, (key, None))[0]
 
 
 def parse_setting(key: str, raw: str) -> object:
-    """Validate and convert one ``KEY=VALUE``; raise InvalidInput naming what is accepted."""
+    """Validate and convert one ``KEY=VALUE`` (a key or one of its :data:`ALIASES`) to
+    its metric value; raise InvalidInput naming what is accepted."""
+    typed = key
+    key, bare = ALIASES.get(key, (key, None))
     if key not in KEYS:
-        raise InvalidInput("profile key", key, ", ".join(KEYS))
+        raise InvalidInput("profile key", key, ", ".join([*KEYS, *ALIASES]))
     kind, lo, hi, accepted = KEYS[key]
     value = raw.strip()
     try:
@@ -67,14 +87,28 @@ def parse_setting(key: str, raw: str) -> object:
             if not value:
                 raise ValueError(value)
             return value
-        number = _pace(value) if kind == "pace" else float(value)
+        number = _number(kind, value, bare)
         if kind == "int" and number != int(number):
             raise ValueError(value)
     except (ValueError, KeyError):
-        raise InvalidInput(key, raw, accepted) from None
+        raise InvalidInput(typed, raw, accepted) from None
     if not lo <= number <= hi:
-        raise InvalidInput(key, raw, accepted)
+        raise InvalidInput(typed, raw, accepted)
     return int(number) if kind == "int" else number
+
+
+def normalize(key: str, raw: str) -> tuple[str, str]:
+    """``(stored key, stored text)`` of one setting: metric, whatever units it was typed
+    in (``weight=160lb`` → ``weight_kg``, ``72.57``; ``threshold_pace=7:38/mi`` → ``4:44.6``
+    per km). Raises InvalidInput like :func:`parse_setting`."""
+    value = parse_setting(key, raw)
+    key = canonical_key(key)
+    kind = KEYS[key][0]
+    if kind == "pace":
+        return key, quantity.pace_text(float(value))  # type: ignore[arg-type]
+    if kind in ("mass", "length"):
+        return key, f"{round(float(value), 2):g}"  # type: ignore[arg-type]
+    return key, raw.strip()
 
 
 @dataclass(frozen=True, slots=True)

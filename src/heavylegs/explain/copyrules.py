@@ -12,7 +12,7 @@ from typing import Any
 from heavylegs.triage.messages import TIER_TITLE as TITLES
 
 BANNED = re.compile(r"\bDOMS\b|normal soreness|classic cause|massage|compression|foam[- ]?roll|stretch|"
-                    r"\bkm in total\b|Next week|Longest run next week|Rest days:|run easy|walk or cycle|"
+                    r"\b(?:km|mi) in total\b|Next week|Longest run next week|Rest days:|run easy|walk or cycle|"
                     r"keep running|easier week", re.IGNORECASE)
 
 

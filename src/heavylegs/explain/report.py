@@ -1,5 +1,7 @@
 """The answer as one self-contained HTML page (inline CSS and SVG, no scripts, works
-offline) and as Markdown."""
+offline) and as Markdown, with every quantity in the runner's units (explain/units.py:
+the answer's texts are converted at this last step, the charts drawn in miles for an
+imperial runner)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from html import escape
 import polars as pl
 
 from heavylegs.causes.base import title
+from heavylegs.explain import units as u
 from heavylegs.explain.answer import Answer
 from heavylegs.explain.svg import Series, line_chart
 from heavylegs.triage.messages import FOR_DOCTOR, how_to_clear
@@ -21,10 +24,10 @@ background:#fdecec;padding:10px 14px;border-radius:6px;margin:12px 0}.triage.soo
 .t{font-size:13px;font-weight:600}.a{font-size:10px;fill:#556}.g{stroke:#e3e6ee}.m{stroke:#c0262d;stroke-dasharray:3 3}"""
 
 
-def _triage_html(answer: Answer) -> str:
+def _triage_html(answer: Answer, units: str | None = None) -> str:
     return "".join(f'<div class="triage {h.tier}"><p class="tier">{escape(h.title)}</p><p>{escape(h.message)}</p><ul>'
                    + "".join(f"<li>{escape(e)}</li>" for e in h.evidence) + f'</ul><p class="muted">'
-                   f"{escape(how_to_clear(h.codes))}</p></div>" for h in answer.triage)
+                   f"{escape(u.sentence(how_to_clear(h.codes), units))}</p></div>" for h in answer.triage)
 
 
 def _findings_html(answer: Answer) -> str:
@@ -60,33 +63,33 @@ def _plan_html(answer: Answer) -> str:
 RECENT_DAYS = 14
 
 
-def recent_activities(answer: Answer, acts: pl.DataFrame | None) -> list[str]:
+def recent_activities(answer: Answer, acts: pl.DataFrame | None, units: str | None = None) -> list[str]:
     """One line per activity of the last two weeks, newest first, with its name."""
     if acts is None or acts.height == 0 or "local_date" not in acts.columns:
         return []
     recent = acts.filter(pl.col("local_date") > answer.day - timedelta(days=RECENT_DAYS)).reverse()
     lines = []
     for r in recent.iter_rows(named=True):
-        km = f", {r['distance_m'] / 1000:.1f} km" if r.get("distance_m") else ""
+        km = f", {u.distance(r['distance_m'], units)}" if r.get("distance_m") else ""
         mins = f", {r['elapsed_s'] / 60:.0f} min" if r.get("elapsed_s") else ""
         name = f"{r['name']}: " if r.get("name") else ""
         lines.append(f"{r['local_date']:%a %d %b} {name}{r['sport']}{km}{mins}")
     return lines
 
 
-def _recent_html(answer: Answer, acts: pl.DataFrame) -> str:
-    items = "".join(f"<li>{escape(line)}</li>" for line in recent_activities(answer, acts))
+def _recent_html(answer: Answer, acts: pl.DataFrame, units: str | None = None) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in recent_activities(answer, acts, units))
     return f"<h2>Your last two weeks</h2><ul>{items}</ul>" if items else ""
 
 
-def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> list[str]:
+def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame, units: str | None = None) -> list[str]:
     """The report's charts, from the daily table and the activities."""
     recent = daily.filter(pl.col("date") > answer.day - timedelta(days=120))
     labels = [d.strftime("%d %b") for d in recent["date"]]
     out = [line_chart("Training load, fitness (CTL), fatigue (ATL) and form (TSB)", labels, [
         Series("load", recent["load"].to_list(), "#cbd5e0", "bar"), Series("CTL", recent["ctl"].to_list(), "#2b6cb0"),
         Series("ATL", recent["atl"].to_list(), "#c53030"), Series("TSB", recent["tsb"].to_list(), "#2f855a")])]
-    out.append(_weekly_chart(answer, daily))
+    out.append(_weekly_chart(answer, daily, units))
     out.append(_intensity_chart(answer, acts))
     last60 = daily.filter(pl.col("date") > answer.day - timedelta(days=60))
     l60 = [d.strftime("%d %b") for d in last60["date"]]
@@ -101,15 +104,17 @@ def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> list[str]
     return out
 
 
-def _weekly_chart(answer: Answer, daily: pl.DataFrame) -> str:
+def _weekly_chart(answer: Answer, daily: pl.DataFrame, units: str | None = None) -> str:
     days_back = (answer.day - daily["date"]).dt.total_days()
-    weeks = (daily.with_columns(week=(days_back // 7)).group_by("week").agg(pl.col("run_distance_m").sum() / 1000)
+    weeks = (daily.with_columns(week=(days_back // 7)).group_by("week").agg(pl.col("run_distance_m").sum())
              .sort("week", descending=True).filter(pl.col("week") < 26))
-    km = weeks["run_distance_m"].to_list()
+    dist = [u.distance_value(m, units) for m in weeks["run_distance_m"].to_list()]
     labels = [f"-{w}w" if w else "this" for w in weeks["week"]]
-    prev = max(km[-5:-1], default=0.0)
-    return line_chart("Weekly running km (band: +10-30 % over the biggest of the 4 weeks before)", labels,
-                      [Series("km", km, "#3182ce", "bar")], bands=[(prev * 1.1, prev * 1.3, "#fbd38d")] if prev else [])
+    prev = max(dist[-5:-1], default=0.0)
+    unit = "miles" if u.is_imperial(units) else "km"
+    return line_chart(f"Weekly running {unit} (band: +10-30 % over the biggest of the 4 weeks before)", labels,
+                      [Series(u.distance_unit(units), dist, "#3182ce", "bar")],
+                      bands=[(prev * 1.1, prev * 1.3, "#fbd38d")] if prev else [])
 
 
 def _intensity_chart(answer: Answer, acts: pl.DataFrame) -> str:
@@ -129,11 +134,12 @@ def _intensity_chart(answer: Answer, acts: pl.DataFrame) -> str:
     return line_chart("Minutes per week by intensity (heart rate)", labels, series)
 
 
-def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame) -> str:
+def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame, units: str | None = None) -> str:
+    answer = u.localize(answer, units)
     heavy = f", heaviness {answer.heaviness}/10" if answer.heaviness is not None else ""
-    body = (f"<h1>Why are my legs heavy? {answer.day.isoformat()}{heavy}</h1>{_triage_html(answer)}"
-            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}{_recent_html(answer, acts)}"
-            f"<h2>Your data</h2>{''.join(charts(answer, daily, acts))}"
+    body = (f"<h1>Why are my legs heavy? {answer.day.isoformat()}{heavy}</h1>{_triage_html(answer, units)}"
+            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}{_recent_html(answer, acts, units)}"
+            f"<h2>Your data</h2>{''.join(charts(answer, daily, acts, units))}"
             f"{_lists_html(answer)}" + "".join(f'<p class="muted">Note: {escape(n)}</p>' for n in answer.notes)
             + '<p class="muted">heavylegs explains and points to professionals; it does not diagnose.</p>')
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>heavylegs {answer.day.isoformat()}</title>'
@@ -146,11 +152,12 @@ def _md(text: str) -> str:
     return escape(text, quote=False)
 
 
-def markdown(answer: Answer, acts: pl.DataFrame | None = None) -> str:
+def markdown(answer: Answer, acts: pl.DataFrame | None = None, units: str | None = None) -> str:
+    answer = u.localize(answer, units)
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
     for h in answer.triage:
         lines += [f"> **{_md(h.title)}**", ">", f"> {_md(h.message)}", *[f"> - {_md(e)}" for e in h.evidence], ">",
-                  f"> {_md(how_to_clear(h.codes))}", ""]
+                  f"> {_md(u.sentence(how_to_clear(h.codes), units))}", ""]
     lines += ["## Likely causes", ""] + ([f"*{_md(FOR_DOCTOR)}*", ""] if answer.withheld else [])
     for rank, f in enumerate(answer.findings, 1):
         lines += [f"{rank}. **{_md(title(f.cause))}** ({_md(f.cause)}, score {f.score:.2f}, {f.confidence} confidence)",
@@ -164,7 +171,7 @@ def markdown(answer: Answer, acts: pl.DataFrame | None = None) -> str:
                   *[f"- {_md(p.text)}" + (f" [{_md(p.answers)}]" if p.answers else "") for p in answer.plan]]
     if answer.patterns:
         lines += ["", "## Your own patterns", "", *[f"- {_md(p.text)}" for p in answer.patterns[:4]]]
-    if recent := recent_activities(answer, acts):
+    if recent := recent_activities(answer, acts, units):
         lines += ["", "## Your last two weeks", "", *[f"- {_md(line)}" for line in recent]]
     lines += ["", "## Ruled out", "", *[f"- **{_md(r.cause)}**: {_md(r.why)}" for r in answer.ruled_out],
               "", "## Not assessed", "",

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from heavylegs.explain.units import localize
 from heavylegs.triage.messages import FOR_DOCTOR, TIER_TITLE
 
 Json = dict[str, Any]
@@ -57,8 +58,10 @@ def _findings(answer: Json) -> list[RenderableType]:
     return out
 
 
-def render(answer: Json) -> RenderableType:
-    """The whole answer (its JSON); triage (if any) first, fixes after it."""
+def render(answer: Json, units: str | None = None) -> RenderableType:
+    """The whole answer (its JSON); triage (if any) first, fixes after it. Quantities are
+    said in the runner's ``units`` (explain/units.py; the JSON itself stays metric)."""
+    answer = localize(answer, units)
     heavy = f", heaviness {answer['heaviness']}/10" if answer["heaviness"] is not None else ""
     parts: list[RenderableType] = [Text(f"Why are my legs heavy? {answer['date']}{heavy}",
                                         style="bold")]

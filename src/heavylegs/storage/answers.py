@@ -105,3 +105,21 @@ def lookup_in(home: Path, day: date | None, zone: str | None) -> dict[str, objec
             conn.close()
     except sqlite3.Error:
         return None
+
+
+def units_in(home: Path) -> str:
+    """The runner's display units (the profile's ``units``: metric or imperial) read from
+    the workspace at ``home`` without opening it for writing; ``metric`` when unset or
+    unreadable. A stored answer is metric JSON, so it needs these to be printed."""
+    path = home / DB_NAME
+    if not path.is_file():
+        return "metric"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            row = conn.execute("SELECT value FROM profile WHERE key = 'units'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return "metric"
+    return "imperial" if row is not None and str(row[0]).strip().lower() == "imperial" else "metric"
