@@ -72,12 +72,19 @@ def _commands() -> dict[str, list[str]]:
 
     from heavylegs.cli import parser
 
+    def action(p: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
+        return next((a for a in p._actions if isinstance(a, argparse._SubParsersAction)), None)
+
     def subs(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-        return next((a.choices for a in p._actions if isinstance(a, argparse._SubParsersAction)), {})
+        found = action(p)
+        return found.choices if found else {}
 
     out: dict[str, list[str]] = {}
     for name, p in subs(parser()).items():
-        for full, q in ({f"{name} {n}": q for n, q in subs(p).items()} or {name: p}).items():
+        commands = {f"{name} {n}": q for n, q in subs(p).items()}
+        if not commands or not action(p).required:  # type: ignore[union-attr]  # runs on its own too
+            commands[name] = p
+        for full, q in commands.items():
             out[full] = [s for a in q._actions for s in a.option_strings
                          if s not in ("-h", "--help", "--home", "--debug")]
     return out

@@ -127,8 +127,10 @@ def test_an_older_workspace_gets_its_strava_bikes_as_bikes(tmp_path) -> None:
     home = tmp_path / "home"
     with Workspace(home) as ws:
         ws.import_paths([write(tmp_path, "strava.zip", strava_with_bike())])
-        with ws.conn:  # back to the schema before gear kinds
-            ws.conn.execute("ALTER TABLE gear DROP COLUMN kind")
+        # back to schema 4, before the red-flag columns, local offsets and gear kinds
+        for table, column in (("daily_log", "seen_doctor"), ("daily_log", "resolved"),
+                              ("activities", "local_offset_s"), ("activities", "offset_zone"), ("gear", "kind")):
+            ws.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         ws.conn.execute("PRAGMA user_version = 4")
     with Workspace(home) as ws:
         kinds = {g["name"]: g["kind"] for g in ws.gear_list()}
