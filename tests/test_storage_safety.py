@@ -71,8 +71,8 @@ def state(home: Path) -> dict[str, object]:
         acts = conn.execute("SELECT start_utc, sport, distance_m, elapsed_s, avg_hr_bpm, hr_hist, s.data "
                             "FROM activities a JOIN streams s ON s.activity_id = a.id ORDER BY start_utc").fetchall()
         files = sorted(r[0] for r in conn.execute("SELECT sha256 FROM files"))
-        log = conn.execute("SELECT * FROM daily_log ORDER BY date").fetchall()
-        log = [row[:-1] for row in log]  # without updated_at
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(daily_log)") if r[1] != "updated_at"]
+        log = conn.execute(f"SELECT {', '.join(columns)} FROM daily_log ORDER BY date").fetchall()
     finally:
         conn.close()
     return {"counts": counts, "activities": acts, "files": files, "log": log}
