@@ -310,7 +310,9 @@ def test_real_runs_with_running_dynamics(corpus: Path) -> None:
         pytest.skip(f"{path.name} not in the corpus")
     activity = read_activity_file(path)[0]
     m = compute(activity.streams, PROFILE, activity.summary.sport)
-    assert m["moving_s"] == activity.summary.moving_s
+    # the summary keeps the device's session timer time (issue 11); the metric counts the
+    # samples that move, which a paused-but-not-stopped watch keeps a little below it
+    assert m["moving_s"] == pytest.approx(activity.summary.moving_s, rel=0.02)
     assert 150 < m["cadence_spm_mean"] < 190 and 0.7 < m["stride_m_mean"] < 1.6
     assert 200 < m["gct_ms_mean"] < 350 and 50 < m["vo_mm_mean"] < 130
     assert 5 < m["vertical_ratio_pct"] < 12 and 45 < m["gct_balance_left_pct_mean"] < 55
