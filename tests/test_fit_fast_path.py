@@ -93,7 +93,9 @@ def test_an_unexpected_decoder_failure_falls_back_to_the_sdk(
 
     monkeypatch.setattr(fit, "scan_file", broken)
     run = Path(__file__).parent / "data" / "activities" / "garmin-fenix-5-run.fit"
+    before = fit.sdk_fallbacks()
     [parsed] = parse_fit(run.read_bytes(), str(run))
+    assert fit.sdk_fallbacks() == before + 1  # counted, for make bench
     assert parsed.streams.height == 21
     assert any("fast FIT decoder failed (RuntimeError: decoder bug)" in w
                for w in parsed.warnings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -129,3 +129,11 @@ def test_a_triathlons_legs_keep_their_own_distance(tmp_path: Path) -> None:
     distance = run.streams["distance_m"].drop_nulls()
     assert distance[0] == 0 and distance.max() < 10_000
     assert [a.summary.sport in RUNNING_SPORTS for a in legs] == [False] * 4 + [True]
+    with contextlib.redirect_stderr(io.StringIO()), Workspace(tmp_path / "home") as ws:
+        ws.import_paths([path])
+        table = ws.daily_table(date(2018, 5, 27))
+    [day] = table.filter(table["date"] == date(2018, 5, 27)).to_dicts()
+    # the day's running is the run leg alone: no transitions, no swim or bike distance
+    assert day["n_runs"] == 1
+    assert day["run_distance_m"] == pytest.approx(9805.92)
+    assert day["run_time_s"] == pytest.approx(run.summary.elapsed_s)

@@ -162,7 +162,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         if report.imported:
             _prepare_answer(ws)
         return _print_report(report, args.json, args.verbose)
-    return _run(args, run)
+    # Each file makes tens of thousands of short-lived acyclic objects that reference
+    # counting frees; the cyclic collector's passes over them cost ~8 % of an import's CPU.
+    # It still runs, ~70x less often, so memory stays bounded.
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        return _run(args, run)
+    finally:
+        gc.set_threshold(*before)
 
 
 def cmd_activities(args: argparse.Namespace) -> int:

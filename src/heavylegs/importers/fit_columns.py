@@ -114,7 +114,7 @@ def stream_frame(columns: Mapping[str, np.ndarray], times: np.ndarray) -> pl.Dat
     times = times.astype(TIME_UNIT)
     elapsed = ((times - times.min()) / np.timedelta64(1, "s") if times.size
                else np.array([], dtype=float))
-    series = [pl.Series("timestamp", times).dt.replace_time_zone("UTC"),
+    series = [pl.Series("timestamp", times, dtype=stream_schema.SCHEMA["timestamp"]),
               pl.Series("elapsed_s", elapsed, dtype=pl.Float64)]
     for name in stream_schema.COLUMNS[2:]:  # built in schema order and types: no re-cast
         values = data.get(name)

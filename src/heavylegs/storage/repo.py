@@ -47,7 +47,8 @@ def _now() -> str:
 
 
 def encode_streams(frame: pl.DataFrame) -> bytes:
-    compact = frame.with_columns([pl.col(c).cast(pl.Float32) for c in FLOAT32_CHANNELS])
+    compact = pl.DataFrame([s.cast(pl.Float32) if s.name in FLOAT32_CHANNELS else s
+                            for s in frame.iter_columns()])  # Series casts: no query engine
     buf = io.BytesIO()
     compact.write_ipc(buf, compression="zstd")
     return buf.getvalue()
