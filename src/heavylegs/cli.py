@@ -285,13 +285,13 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
     return _run(args, show, create=False)
 
 
-def _print_answer(body: dict[str, Any], as_json: bool, units: str = "metric") -> None:
+def _print_answer(body: dict[str, Any], as_json: bool, units: str = "metric", full: bool = False) -> None:
     if as_json:  # JSON stays SI, the unit in each key's name (docs/cli.md)
         print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         from heavylegs.explain.text import render
 
-        out().print(render(body, units))
+        out().print(render(body, units, full))
 
 
 def cmd_why(args: argparse.Namespace) -> int:
@@ -305,11 +305,11 @@ def cmd_why(args: argparse.Namespace) -> int:
 
     body = answers.lookup_in(_home(args), day, zones.system_zone(os.environ))  # no engine needed
     if body is not None:
-        _print_answer(body, args.json, answers.units_in(_home(args)))
+        _print_answer(body, args.json, answers.units_in(_home(args)), args.full)
         return 0
 
     def show(ws: Workspace) -> None:
-        _print_answer(ws.why_json(day), args.json, ws.units())
+        _print_answer(ws.why_json(day), args.json, ws.units(), args.full)
     # The engine computes: a few hundred modules and frames, bounded work in a process that
     # ends next. Python's cyclic collector would walk all of them again and again (~30 ms).
     gc.disable()
@@ -337,7 +337,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         return run_demo(Path(args.home).expanduser() if args.home else None, out(), err(),
-                        rebuild=not args.keep)
+                        rebuild=not args.keep, full=args.full)
     except HeavyLegsError as exc:
         say_error(f"error: {exc}")
         return 1
@@ -473,6 +473,7 @@ def parser() -> argparse.ArgumentParser:
     p = command("why", cmd_why, "Explain the heavy legs of a day.")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: the latest day with data)")
     p.add_argument("--json", action="store_true", help="the answer as JSON (docs/cli.md)")
+    p.add_argument("--full", action="store_true", help="everything: every cause, patterns, markers, notes")
 
     p = command("report", cmd_report, "The answer with its charts, as one file that works offline.")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
@@ -482,6 +483,7 @@ def parser() -> argparse.ArgumentParser:
     p = command("demo", cmd_demo, "Build a demo runner's files, import them into a demo workspace and explain.")
     p.add_argument("--keep", action=argparse.BooleanOptionalAction, default=False,
                    help="reuse the demo workspace instead of rebuilding it")
+    p.add_argument("--full", action="store_true", help="print the full answer (as `why --full`)")
 
     p = command("checkin", cmd_checkin, "The day's log, asked interactively (under a minute) or set "
                 "directly with --set / --clear.")
