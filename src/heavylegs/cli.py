@@ -321,7 +321,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if (args.html is None) == (args.md is None):
             raise InvalidInput("output", "both" if args.html else "none", "exactly one of --html FILE or --md FILE")
         target = Path(args.html or args.md)
-        text = ws.report(_parse_date(args.date), "html" if args.html else "md")
+        text = ws.report(_parse_date(args.date), "html" if args.html else "md", args.full)
         try:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -478,6 +478,7 @@ def parser() -> argparse.ArgumentParser:
     p = command("report", cmd_report, "The answer with its charts, as one file that works offline.")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
     p.add_argument("--md", metavar="FILE", help="write Markdown")
+    p.add_argument("--full", action="store_true", help="Markdown: everything, as `why --full` (HTML always is)")
     p.add_argument("--date", metavar="YYYY-MM-DD")
 
     p = command("demo", cmd_demo, "Build a demo runner's files, import them into a demo workspace and explain.")

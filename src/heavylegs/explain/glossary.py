@@ -23,7 +23,7 @@ TERMS: tuple[tuple[str, str, str], ...] = (
     ("monotony", r"\bmonotony\b", "how alike your training days are; high means too little easy/hard contrast"),
     ("overreaching", r"\boverreaching\b", "fatigue from training harder than you recover from; it passes with rest"),
     ("LTHR", r"\bLTHR\b", "lactate-threshold heart rate, about your 1-hour race effort"),
-    ("ferritin", r"\bferritin\b(?!_)", "a blood test of your iron stores"),
+    ("ferritin", r"\bferritin(?: test)?\b(?!_)", "a blood test of your iron stores"),
     ("spm", r"(?<=\d )spm\b", "steps per minute"),
 )
 _COMPILED = tuple((key, re.compile(pat), text) for key, pat, text in TERMS)
