@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -22,6 +23,7 @@ from heavylegs.explain.glossary import Glossary
 from heavylegs.explain.plan import PlanItem
 from heavylegs.explain.text import render
 from heavylegs.triage.rules import TriageHit
+from sentence_checks import contradictions
 
 DAY = date(2026, 3, 10)
 MAX_LINES = 45  # issue 13: the demo's default answer at 100 columns
@@ -78,8 +80,8 @@ def _finding(cause: str, n_evidence: int = 1) -> Finding:
     return Finding(cause, 0.8, "high", ev, (f"Own fix of {cause}.",))
 
 
-def _text(body: dict, full: bool = False) -> str:
-    console = Console(file=io.StringIO(), width=100, color_system=None)
+def _text(body: dict, full: bool = False, width: int = 100) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None)
     console.print(render(body, full=full))
     return console.file.getvalue()
 
@@ -91,7 +93,7 @@ def test_short_answer_caps_findings_and_evidence() -> None:
     short, full = _text(answer.to_json()), _text(answer.to_json(), full=True)
     assert short.count("Evidence 4 of") == 0 and short.count("Evidence 2 of") == 3
     assert "2 more possible:" in short and "Worn or unsuitable shoes" in short
-    assert "protein_g (for Too little protein)" in short and "Ruled out by your data: 1 cause;" in short
+    assert "protein_g (for Too little protein)" in short and "Ruled out by your data: 1 cause; 1 more needs data" in short
     assert full.count("Evidence 4 of") == 5 and "Poor venous return (vein problems) (venous-return): No sign." in full
     md = report.markdown(answer)
     assert md.count("Evidence 2 of") == 3 and "Evidence 4 of" not in md
@@ -134,3 +136,14 @@ def test_legs_fine_hides_the_not_shown_findings_in_the_reports() -> None:
     assert "Evidence 0 of muscle-damage" not in md
     alone = explain.build(DAY, 2, [], [_finding("muscle-damage")], legs="fine")
     assert "Your legs seem fine today, and no risk signal stands out." in report.markdown(alone)
+
+
+@pytest.mark.parametrize("n_ruled,n_missing", [(0, 0), (1, 1), (2, 0), (0, 2)])
+def test_the_summary_lines_never_contradict_themselves(n_ruled: int, n_missing: int) -> None:
+    ruled = [Ruled(c, "No sign.") for c in ("venous-return", "arterial-disease")[:n_ruled]]
+    missing = [NotAssessed(c, ("protein_g",), "Log it.") for c in ("low-protein", "low-carbohydrate")[:n_missing]]
+    for legs, heaviness in (("heavy", 8), ("fine", 2)):
+        answer = explain.build(DAY, heaviness, [], [_finding("training-spike")] + ruled + missing, legs=legs)
+        lines = [line.strip() for line in _text(answer.to_json(), width=2000).splitlines() if line.strip()]
+        assert contradictions(lines, triage_shown=False) == []
+        assert not any(re.search(r"\b(?:0 causes|1 causes|1 more need data)\b", line) for line in lines), lines

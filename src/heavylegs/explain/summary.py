@@ -56,9 +56,11 @@ def counts_line(answer: Json) -> str:
     ruled = len(answer["ruled_out"])
     missing = [n for n in answer["not_assessed"] if n["missing"] != ["not implemented"]]
     pending = len(answer["not_assessed"]) - len(missing)
-    parts = [f"Ruled out by your data: {ruled} cause{'s' if ruled != 1 else ''}"]
+    parts = [f"Ruled out by your data: {ruled} cause{'s' if ruled != 1 else ''}" if ruled
+             else "No cause could be ruled out with your data"]
     if missing:
-        parts.append(f"{len(missing)} more need data")
+        parts.append(f"{len(missing)} more need{'s' if len(missing) == 1 else ''} data")
     if pending:
         parts.append(f"{pending} not checked by this version yet")
-    return "; ".join(parts) + f" (`{FULL}` lists them)."
+    listed = " (`" + FULL + "` lists them)" if ruled or missing or pending else ""
+    return "; ".join(parts) + listed + "."
