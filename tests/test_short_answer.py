@@ -90,9 +90,9 @@ def test_short_answer_caps_findings_and_evidence() -> None:
     causes = ("muscle-damage", "training-spike", "sleep-deprivation", "overtraining", "worn-shoes")
     answer = explain.build(DAY, 8, [], [_finding(c, 5) for c in causes] +
                            [Ruled("venous-return", "No sign."), NotAssessed("low-protein", ("protein_g",), "Log it.")])
-    short, full = _text(answer.to_json()), _text(answer.to_json(), full=True)
+    short, full = _text(answer.to_json(), width=2000), _text(answer.to_json(), full=True, width=2000)
     assert short.count("Evidence 4 of") == 0 and short.count("Evidence 2 of") == 3
-    assert "2 more possible:" in short and "Worn or unsuitable shoes" in short
+    assert "2 more possible:" in short and "Worn or unsuitable shoes (worn-shoes)" in short
     assert "protein_g (for Too little protein)" in short and "Ruled out by your data: 1 cause; 1 more needs data" in short
     assert full.count("Evidence 4 of") == 5 and "Poor venous return (vein problems) (venous-return): No sign." in full
     md = report.markdown(answer)

@@ -183,7 +183,7 @@ def _md_findings(answer: Answer, g: Glossary, full: bool) -> list[str]:
                   *[f"   - {_md(g.explain(e.text))}" for e in evidence], *[f"   - Fix: {_md(g.explain(x))}" for x in f.fix]]
     if len(top) < len(shown):
         lines += ["", f"{len(shown) - len(top)} more possible: "
-                      + ", ".join(_md(title(f.cause)) for f in shown[len(top):]) + " (`heavylegs report --md FILE --full`)."]
+                      + ", ".join(f"{_md(title(f.cause))} ({_md(f.cause)})" for f in shown[len(top):]) + " (`heavylegs report --md FILE --full`)."]
     if not shown:
         lines.append(_md(_none_text(answer)))
     return lines

@@ -65,7 +65,7 @@ def _findings(answer: Json, g: Glossary, full: bool) -> list[RenderableType]:
             block.append(g.explain(fix))
         out.append(block)
     if len(top) < len(shown):
-        more = ", ".join(f.get("title", f["cause"]) for f in shown[len(top):])
+        more = ", ".join(f"{f.get('title', f['cause'])} ({f['cause']})" for f in shown[len(top):])
         out.append(Text(f"{len(shown) - len(top)} more possible: {more} (`{summary.FULL}`).", style="dim"))
     return out
 
