@@ -567,15 +567,16 @@ class Workspace:
             stored_answers.store(self.conn, day, body, zone)
         return body
 
-    def report(self, day: date | None = None, fmt: str = "html") -> str:
-        """The answer with its charts as one self-contained HTML page, or as Markdown."""
+    def report(self, day: date | None = None, fmt: str = "html", full: bool = False) -> str:
+        """The answer with its charts as one self-contained HTML page, or as Markdown (the
+        short answer unless ``full``; the HTML page always shows everything)."""
         from heavylegs.explain import report
 
         ctx = self.context(day)
         answer = self.answer(ctx)
         units = ctx.profile.units
         return (report.html(answer, ctx.daily, ctx.acts, units) if fmt == "html"
-                else report.markdown(answer, ctx.acts, units))
+                else report.markdown(answer, ctx.acts, units, full))
 
     def answer(self, ctx: Context) -> explain.Answer:
         """Triage first, then every cause, ranked; personal patterns and next week's plan."""

@@ -293,13 +293,13 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
     return _run(args, show, create=False)
 
 
-def _print_answer(body: dict[str, Any], as_json: bool, units: str = "metric") -> None:
+def _print_answer(body: dict[str, Any], as_json: bool, units: str = "metric", full: bool = False) -> None:
     if as_json:  # JSON stays SI, the unit in each key's name (docs/cli.md)
         print(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         from heavylegs.explain.text import render
 
-        out().print(render(body, units))
+        out().print(render(body, units, full))
 
 
 def cmd_why(args: argparse.Namespace) -> int:
@@ -313,11 +313,11 @@ def cmd_why(args: argparse.Namespace) -> int:
 
     body = answers.lookup_in(_home(args), day, zones.system_zone(os.environ))  # no engine needed
     if body is not None:
-        _print_answer(body, args.json, answers.units_in(_home(args)))
+        _print_answer(body, args.json, answers.units_in(_home(args)), args.full)
         return 0
 
     def show(ws: Workspace) -> None:
-        _print_answer(ws.why_json(day), args.json, ws.units())
+        _print_answer(ws.why_json(day), args.json, ws.units(), args.full)
     # The engine computes: a few hundred modules and frames, bounded work in a process that
     # ends next. Python's cyclic collector would walk all of them again and again (~30 ms).
     gc.disable()
@@ -329,7 +329,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         if (args.html is None) == (args.md is None):
             raise InvalidInput("output", "both" if args.html else "none", "exactly one of --html FILE or --md FILE")
         target = Path(args.html or args.md)
-        text = ws.report(_parse_date(args.date), "html" if args.html else "md")
+        text = ws.report(_parse_date(args.date), "html" if args.html else "md", args.full)
         try:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
@@ -345,7 +345,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         return run_demo(Path(args.home).expanduser() if args.home else None, out(), err(),
-                        rebuild=not args.keep)
+                        rebuild=not args.keep, full=args.full)
     except HeavyLegsError as exc:
         say_error(f"error: {exc}")
         return 1
@@ -481,15 +481,18 @@ def parser() -> argparse.ArgumentParser:
     p = command("why", cmd_why, "Explain the heavy legs of a day.")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: the latest day with data)")
     p.add_argument("--json", action="store_true", help="the answer as JSON (docs/cli.md)")
+    p.add_argument("--full", action="store_true", help="everything: every cause, patterns, markers, notes")
 
     p = command("report", cmd_report, "The answer with its charts, as one file that works offline.")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
     p.add_argument("--md", metavar="FILE", help="write Markdown")
+    p.add_argument("--full", action="store_true", help="Markdown: everything, as `why --full` (HTML always is)")
     p.add_argument("--date", metavar="YYYY-MM-DD")
 
     p = command("demo", cmd_demo, "Build a demo runner's files, import them into a demo workspace and explain.")
     p.add_argument("--keep", action=argparse.BooleanOptionalAction, default=False,
                    help="reuse the demo workspace instead of rebuilding it")
+    p.add_argument("--full", action="store_true", help="print the full answer (as `why --full`)")
 
     p = command("checkin", cmd_checkin, "The day's log, asked interactively (under a minute) or set "
                 "directly with --set / --clear.")

@@ -55,8 +55,8 @@ def write_demo_files(folder: Path) -> list[Path]:
     return [*kept, target]
 
 
-def run_demo(home: Path | None, out: Console, err: Console, rebuild: bool = True) -> int:
-    """Build (or reuse) the demo workspace, import, and print the answer."""
+def run_demo(home: Path | None, out: Console, err: Console, rebuild: bool = True, full: bool = False) -> int:
+    """Build (or reuse) the demo workspace, import, and print the answer (short unless ``full``)."""
     root = demo_home(home)
     files_dir = root / "files"
     if rebuild and root.exists():
@@ -73,5 +73,5 @@ def run_demo(home: Path | None, out: Console, err: Console, rebuild: bool = True
         for path, reason in report.failed:
             err.print(f"error: {path}: {reason}", markup=False)
         out.print()
-        out.print(render(ws.why_json(), ws.units()))
+        out.print(render(ws.why_json(), ws.units(), full))
     return 1 if report.failed else 0

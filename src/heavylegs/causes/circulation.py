@@ -169,7 +169,7 @@ def _cecs_pattern(ctx: Context, eps: list[Episode]) -> ld.Ind:
     consistent = len(timed) >= CECS_MIN.value(ctx.overrides) and cv is not None and cv <= CECS_CV.value(ctx.overrides)
     lasted = (f"; those runs lasted {ld.fmt_minutes(min(timed))}-{ld.fmt_minutes(max(timed))} "
               f"(varying {cv:.0f} %)" if cv is not None else "")
-    text = f"On {len(eps)} day(s) since {ld.fmt_day(eps[0].day)} leg pain or tightness came on during a run and eased with rest{lasted}"
+    text = f"On {plural(len(eps), 'day')} since {ld.fmt_day(eps[0].day)} leg pain or tightness came on during a run and eased with rest{lasted}"
     if consistent:
         ev = Evidence("exertional_pain_run_cv_pct", round(cv or 0.0, 1), CECS_CV.value(ctx.overrides), _episode_window(eps),
                       text + ": a pain that arrives at a similar point in every run is the typical compartment pattern.")
@@ -237,7 +237,7 @@ def _pad_risk(ctx: Context) -> tuple[bool, list[str], int | None]:
 def _claudication(eps: list[Episode], reproducible: bool) -> ld.Ind:
     said = "again and again" if reproducible else "once so far"
     ev = Evidence("exertional_pain_days", len(eps), PAD_MIN.default, _episode_window(eps),
-                  f"Leg pain came on with exercise and eased when you stopped {said} ({len(eps)} day(s) since "
+                  f"Leg pain came on with exercise and eased when you stopped {said} ({plural(len(eps), 'day')} since "
                   f"{ld.fmt_day(eps[0].day)}).")
     return "weak", 1.0 if reproducible else 0.5, ev
 
@@ -313,7 +313,7 @@ def _vein_signs(ctx: Context) -> list[ld.Ind]:
     both = ld.symptom_days(ctx, "swelling-both", days)
     if both:
         signs.append(("weak", 0.5, Evidence("swelling_both_days", len(both), 1, (both[0], both[-1]),
-                                            f"You logged swelling of both legs on {len(both)} day(s) since "
+                                            f"You logged swelling of both legs on {plural(len(both), 'day')} since "
                                             f"{ld.fmt_day(both[0])}.")))
     veins = ld.symptom_days(ctx, "varicose-veins", 365)
     if veins:

@@ -142,7 +142,7 @@ def _corroboration(ctx: Context, change: tuple[float, float, float] | None) -> t
     if bone:
         primary.append(("moderate", 0.5, Evidence(
             "bone_pain_days_90d", len(bone), 1, (bone[0], bone[-1]),
-            f"You logged bone pain on {len(bone)} day(s) since {ld.fmt_day(bone[0])}; bone stress injuries are "
+            f"You logged bone pain on {plural(len(bone), 'day')} since {ld.fmt_day(bone[0])}; bone stress injuries are "
             "one of the signs of under-fuelling.")))
     secondary = [i for i in (_illness(ctx),) if i]
     if ld.mentions(ctx, DIETING, 60):

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from heavylegs.causes import lifestyle_data as ld
-from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled
+from heavylegs.causes.base import Context, Evidence, Finding, NotAssessed, Result, Ruled, plural
 from heavylegs.core.settings import Setting, register
 
 IRON, VITAMIN_D, B12 = "iron-deficiency", "vitamin-d-deficiency", "b-vitamin-deficiency"
@@ -289,7 +289,7 @@ def _nerve_note(ctx: Context) -> Evidence | None:
     if not days:
         return None
     return Evidence("numbness_or_tingling_days_28d", len(days), None, (days[0], days[-1]),
-                    f"You logged numbness or tingling on {len(days)} day(s): that needs a doctor's examination first "
+                    f"You logged numbness or tingling on {plural(len(days), 'day')}: that needs a doctor's examination first "
                     "(see the warnings above), not something to put down to B12 yourself.")
 
 

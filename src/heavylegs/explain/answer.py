@@ -14,7 +14,7 @@ from datetime import date
 
 from heavylegs.causes.base import Finding, NotAssessed, Result, Ruled
 from heavylegs.core.markers import Marker
-from heavylegs.explain import withhold
+from heavylegs.explain import remedies, withhold
 from heavylegs.explain.patterns import Pattern
 from heavylegs.explain.plan import PlanItem
 from heavylegs.triage.rules import TriageHit
@@ -100,8 +100,8 @@ def build(day: date, heaviness: int | None, triage: list[TriageHit], results: li
     why = withhold.reason(triage)
     if why is not None and legs == "fine":
         legs = "unknown"
-    findings = sorted((r for r in results if isinstance(r, Finding)),
-                      key=lambda f: (-rank_score(f), CONFIDENCE_ORDER[f.confidence], f.cause))
+    findings = remedies.with_remedies(sorted((r for r in results if isinstance(r, Finding)),
+                                             key=lambda f: (-rank_score(f), CONFIDENCE_ORDER[f.confidence], f.cause)))
     left = sum(f.cause not in WATCH_OUTS for f in findings) if legs == "fine" else 0
     if left:
         notes = (*notes, f"Your legs seem fine today, so {left} possible cause{'s' if left != 1 else ''} of "

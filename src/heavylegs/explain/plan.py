@@ -175,4 +175,6 @@ def make(ctx: Context, findings: tuple[Finding, ...]) -> list[PlanItem]:
         items.append(PlanItem("fluids", "Weigh yourself before and after long or hot runs; drink to keep the loss "
                                         "under 2 % and add sodium on runs over 2 h or in heat.",
                               "dehydration" if "dehydration" in found else "electrolyte-imbalance"))
-    return items
+    from heavylegs.explain import remedies  # imports PlanItem from here
+
+    return items + remedies.plan_items(items)

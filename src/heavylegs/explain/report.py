@@ -11,8 +11,10 @@ from html import escape
 import polars as pl
 
 from heavylegs.causes.base import title
+from heavylegs.explain import summary
 from heavylegs.explain import units as u
-from heavylegs.explain.answer import Answer
+from heavylegs.explain.answer import WATCH_OUTS, Answer
+from heavylegs.explain.glossary import Glossary
 from heavylegs.explain.svg import Series, line_chart
 from heavylegs.triage.messages import FOR_DOCTOR, how_to_clear
 
@@ -30,31 +32,48 @@ def _triage_html(answer: Answer, units: str | None = None) -> str:
                    f"{escape(u.sentence(how_to_clear(h.codes), units))}</p></div>" for h in answer.triage)
 
 
-def _findings_html(answer: Answer) -> str:
-    if not answer.findings:
-        return "<p>No cause stands out in your data for this day.</p>"
+def _shown(answer: Answer) -> list:
+    """The findings a runner reads: when the legs feel fine, only the watch-outs."""
+    return [f for f in answer.findings if answer.legs != "fine" or f.cause in WATCH_OUTS]
+
+
+def _findings_head(answer: Answer) -> str:
+    if answer.legs == "fine":
+        return "Your legs seem fine today. Watch-outs" if _shown(answer) else "Your legs seem fine today"
+    return "Likely causes"
+
+
+def _none_text(answer: Answer) -> str:
+    return ("Your legs seem fine today, and no risk signal stands out." if answer.legs == "fine"
+            else "No cause stands out in your data for this day.")
+
+
+def _findings_html(answer: Answer, g: Glossary) -> str:
+    shown = _shown(answer)
+    if not shown:
+        return f"<p>{escape(_none_text(answer))}</p>"
     out = [f'<p class="muted"><b>{escape(FOR_DOCTOR)}</b></p>'] if answer.withheld else []
-    for rank, f in enumerate(answer.findings, 1):
-        ev = "".join(f"<li>{escape(e.text)}</li>" for e in f.evidence)
-        fix = "".join(f'<li class="fix">{escape(x)}</li>' for x in f.fix)
+    for rank, f in enumerate(shown, 1):
+        ev = "".join(f"<li>{escape(g.explain(e.text))}</li>" for e in f.evidence)
+        fix = "".join(f'<li class="fix">{escape(g.explain(x))}</li>' for x in f.fix)
         out.append(f'<div class="cause"><b>{rank}. {escape(title(f.cause))}</b> ({escape(f.cause)}) <span class="score">score {f.score:.2f}, '
                    f"{f.confidence} confidence</span><ul>{ev}</ul><ul>{fix}</ul></div>")
     return "".join(out)
 
 
 def _lists_html(answer: Answer) -> str:
-    ruled = "".join(f"<li><b>{escape(r.cause)}</b>: {escape(r.why)}</li>" for r in answer.ruled_out)
-    missing = "".join(f"<li><b>{escape(n.cause)}</b>: needs {escape(', '.join(n.missing))}. {escape(n.how)}</li>"
-                      for n in answer.not_assessed)
+    ruled = "".join(f"<li><b>{escape(title(r.cause))}</b> ({escape(r.cause)}): {escape(r.why)}</li>" for r in answer.ruled_out)
+    missing = "".join(f"<li><b>{escape(title(n.cause))}</b> ({escape(n.cause)}): needs {escape(', '.join(n.missing))}. "
+                      f"{escape(n.how)}</li>" for n in answer.not_assessed)
     return f"<h2>Ruled out</h2><ul>{ruled or '<li>none</li>'}</ul><h2>Not assessed</h2><ul class='muted'>{missing or '<li>none</li>'}</ul>"
 
 
-def _plan_html(answer: Answer) -> str:
-    plan = "".join(f"<li>{escape(p.text)}" + (f' <span class="muted">[{escape(p.answers)}]</span>' if p.answers else "")
+def _plan_html(answer: Answer, g: Glossary) -> str:
+    plan = "".join(f"<li>{escape(g.explain(p.text))}" + (f' <span class="muted">[{escape(p.answers)}]</span>' if p.answers else "")
                    + "</li>" for p in answer.plan)
-    pats = "".join(f"<li>{escape(p.text)}</li>" for p in answer.patterns[:4])
+    pats = "".join(f"<li>{escape(g.explain(p.text))}</li>" for p in answer.patterns)
     head = "What to do now" if answer.withheld else "What to do next"
-    marks = "".join(f"<li>{escape(m.text)}</li>" for m in answer.markers)
+    marks = "".join(f"<li>{escape(g.explain(m.text))}</li>" for m in answer.markers)
     return (f"<h2>Morning markers</h2><ul>{marks}</ul>" if marks else "") + (
         f"<h2>{head}</h2><ul>{plan}</ul>" if plan else "") + (
         f"<h2>Your own patterns</h2><ul>{pats}</ul>" if pats else "")
@@ -97,7 +116,7 @@ def charts(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame, units: str |
         out.append(line_chart("Sleep, hours (band: 7-9 h)", l60, [Series("sleep", last60["sleep_h"].to_list(), "#6b46c1", "bar")],
                               bands=[(7.0, 9.0, "#9ae6b4")], lo=0, hi=11))
     if "heaviness" in last60.columns and last60["heaviness"].drop_nulls().len():
-        marks = [(len(l60) - 1, " / ".join(f.cause for f in answer.findings[:2]) or "asked")]
+        marks = [(len(l60) - 1, " / ".join(f.cause for f in _shown(answer)[:2]) or "asked")]
         out.append(line_chart("Heaviness 0-10, with today's likely causes", l60,
                               [Series("heaviness", [None if v is None else float(v) for v in last60["heaviness"]], "#dd6b20", "dots")],
                               marks=marks, lo=0, hi=10))
@@ -136,9 +155,11 @@ def _intensity_chart(answer: Answer, acts: pl.DataFrame) -> str:
 
 def html(answer: Answer, daily: pl.DataFrame, acts: pl.DataFrame, units: str | None = None) -> str:
     answer = u.localize(answer, units)
+    g = Glossary()
     heavy = f", heaviness {answer.heaviness}/10" if answer.heaviness is not None else ""
     body = (f"<h1>Why are my legs heavy? {answer.day.isoformat()}{heavy}</h1>{_triage_html(answer, units)}"
-            f"<h2>Likely causes</h2>{_findings_html(answer)}{_plan_html(answer)}{_recent_html(answer, acts, units)}"
+            f"<h2>{escape(_findings_head(answer))}</h2>{_findings_html(answer, g)}{_plan_html(answer, g)}"
+            f"{_recent_html(answer, acts, units)}"
             f"<h2>Your data</h2>{''.join(charts(answer, daily, acts, units))}"
             f"{_lists_html(answer)}" + "".join(f'<p class="muted">Note: {escape(n)}</p>' for n in answer.notes)
             + '<p class="muted">heavylegs explains and points to professionals; it does not diagnose.</p>')
@@ -152,28 +173,56 @@ def _md(text: str) -> str:
     return escape(text, quote=False)
 
 
-def markdown(answer: Answer, acts: pl.DataFrame | None = None, units: str | None = None) -> str:
+def _md_findings(answer: Answer, g: Glossary, full: bool) -> list[str]:
+    shown = _shown(answer)
+    top = shown if full else shown[:summary.TOP]
+    lines = [f"## {_findings_head(answer)}", ""] + ([f"*{_md(FOR_DOCTOR)}*", ""] if answer.withheld else [])
+    for rank, f in enumerate(top, 1):
+        evidence = f.evidence if full else f.evidence[:summary.EVIDENCE]
+        lines += [f"{rank}. **{_md(title(f.cause))}** ({_md(f.cause)}, score {f.score:.2f}, {f.confidence} confidence)",
+                  *[f"   - {_md(g.explain(e.text))}" for e in evidence], *[f"   - Fix: {_md(g.explain(x))}" for x in f.fix]]
+    if len(top) < len(shown):
+        lines += ["", f"{len(shown) - len(top)} more possible: "
+                      + ", ".join(f"{_md(title(f.cause))} ({_md(f.cause)})" for f in shown[len(top):]) + " (`heavylegs report --md FILE --full`)."]
+    if not shown:
+        lines.append(_md(_none_text(answer)))
+    return lines
+
+
+def _md_lists(answer: Answer, g: Glossary) -> list[str]:
+    return ["", "## Ruled out", "",
+            *[f"- **{_md(title(r.cause))}** ({_md(r.cause)}): {_md(g.explain(r.why))}" for r in answer.ruled_out],
+            "", "## Not assessed", "",
+            *[f"- **{_md(title(n.cause))}** ({_md(n.cause)}): needs {_md(', '.join(n.missing))}. {_md(g.explain(n.how))}"
+              for n in answer.not_assessed]]
+
+
+def markdown(answer: Answer, acts: pl.DataFrame | None = None, units: str | None = None, full: bool = False) -> str:
+    """The answer as Markdown: the short answer (as `why`) unless ``full`` (as `why --full`,
+    with the last two weeks' activities)."""
     answer = u.localize(answer, units)
+    g = Glossary()
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
     for h in answer.triage:
         lines += [f"> **{_md(h.title)}**", ">", f"> {_md(h.message)}", *[f"> - {_md(e)}" for e in h.evidence], ">",
                   f"> {_md(u.sentence(how_to_clear(h.codes), units))}", ""]
-    lines += ["## Likely causes", ""] + ([f"*{_md(FOR_DOCTOR)}*", ""] if answer.withheld else [])
-    for rank, f in enumerate(answer.findings, 1):
-        lines += [f"{rank}. **{_md(title(f.cause))}** ({_md(f.cause)}, score {f.score:.2f}, {f.confidence} confidence)",
-                  *[f"   - {_md(e.text)}" for e in f.evidence], *[f"   - Fix: {_md(x)}" for x in f.fix]]
-    if not answer.findings:
-        lines.append("No cause stands out in your data for this day.")
-    if answer.markers:
-        lines += ["", "## Morning markers", "", *[f"- {_md(m.text)}" for m in answer.markers]]
+    lines += _md_findings(answer, g, full)
+    if answer.markers and full:
+        lines += ["", "## Morning markers", "", *[f"- {_md(g.explain(m.text))}" for m in answer.markers]]
     if answer.plan:
         lines += ["", "## What to do now" if answer.withheld else "## What to do next", "",
-                  *[f"- {_md(p.text)}" + (f" [{_md(p.answers)}]" if p.answers else "") for p in answer.plan]]
-    if answer.patterns:
-        lines += ["", "## Your own patterns", "", *[f"- {_md(p.text)}" for p in answer.patterns[:4]]]
-    if recent := recent_activities(answer, acts, units):
+                  *[f"- {_md(g.explain(p.text))}" + (f" [{_md(p.answers)}]" if p.answers and full else "")
+                    for p in answer.plan]]
+    if answer.patterns and full:
+        lines += ["", "## Your own patterns", "", *[f"- {_md(g.explain(p.text))}" for p in answer.patterns]]
+    if full and (recent := recent_activities(answer, acts, units)):
         lines += ["", "## Your last two weeks", "", *[f"- {_md(line)}" for line in recent]]
-    lines += ["", "## Ruled out", "", *[f"- **{_md(r.cause)}**: {_md(r.why)}" for r in answer.ruled_out],
-              "", "## Not assessed", "",
-              *[f"- **{_md(n.cause)}**: needs {_md(', '.join(n.missing))}. {_md(n.how)}" for n in answer.not_assessed]]
+    if full:
+        lines += _md_lists(answer, g)
+    else:
+        body = answer.to_json()
+        more = summary.learn_more_line(body)
+        lines += ["", *([_md(more), ""] if more else []), _md(summary.counts_line(body))]
+    notes = answer.notes if full else tuple(n for n in answer.notes if not summary.is_estimate_note(n))
+    lines += [*([""] if notes else []), *[f"*Note: {_md(g.explain(n))}*" for n in notes]]
     return "\n".join(lines) + "\n"
