@@ -584,6 +584,47 @@ class Workspace:
         return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
                        plan=tuple(plan.make(ctx, answer.findings)), markers=marks)
 
+    # -- views for the web dashboard (heavylegs serve) -------------------------------------
+    def daily_range(self, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+        """The daily table as the engine builds it (load, CTL/ATL/TSB, the log, device
+        values), over the whole history up to ``last`` (default: the latest day with data),
+        from ``first`` on: for charts over any range, where ``context`` reads 400 days."""
+        last = last or self.latest_day()
+        profile = self.profile(last)
+        until = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=3)
+        acts = queries.activities_with_hists(self.conn, until_utc=until.isoformat(), columns=daily.LOAD_COLUMNS)
+        acts = daily.with_loads(acts, profile).filter(pl.col("local_date") <= last)
+        end = last.isoformat()
+        log = daily.merge_device_values(queries.log_frame(self.conn, None, end), queries.daily_values(self.conn, None, end),
+                                        queries.daily_value_columns(self.conn))
+        log_start = queries.first_log_date(self.conn, end)
+        table = daily.build(acts, log, end=last, log_start=date.fromisoformat(log_start) if log_start else None)
+        return table.filter(pl.col("date") >= first) if first else table
+
+    def activity_loads(self) -> dict[int, float]:
+        """Each activity's training load (as the daily table sums it), by id."""
+        acts = daily.with_loads(queries.activities_with_hists(self.conn, columns=daily.LOAD_COLUMNS), self.profile())
+        return dict(zip(acts["id"].to_list(), acts["load"].to_list(), strict=True))
+
+    def activity_detail(self, activity_id: int) -> tuple[dict[str, object], pl.DataFrame | None]:
+        """One stored activity: its row (as `activities --json` shows it, plus elevation,
+        cadence, its metrics and its shoes) and its sample streams (None when not stored)."""
+        from heavylegs.core.metric_keys import METRICS
+        from heavylegs.views import activities_rows
+
+        frame = daily.with_dates(queries.activities(self.conn)).filter(pl.col("id") == activity_id)
+        if frame.height == 0:
+            raise InvalidInput("activity id", str(activity_id), "an id listed by `heavylegs activities`")
+        row = activities_rows(frame)[0]
+        first = frame.row(0, named=True)
+        row.update({k: first[k] for k in ("elev_gain_m", "elev_loss_m", "avg_cadence_spm", "max_hr_bpm", "local_date")})
+        metrics = queries.metrics(self.conn, list(METRICS), [activity_id]).drop("profile_key", "id")
+        row["metrics"] = metrics.row(0, named=True) if metrics.height else {}
+        acts = gear.assign(daily.with_dates(queries.activities(self.conn, with_source=False, columns=daily.LOAD_COLUMNS)),
+                           self.shoes()).filter(pl.col("id") == activity_id)
+        row["gear"] = acts["gear_name"][0] if acts.height else None
+        return row, repo.stream_of(self.conn, activity_id)
+
 METRICS_TOLERANCE_BPM = 3.0
 CONTEXT_DAYS = 400  # the longest look-back of any cause or pattern (12 months + margin)
 

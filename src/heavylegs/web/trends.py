@@ -1,0 +1,143 @@
+"""Trends (charts over a chosen range) and Calendar (a month grid). The numbers come from
+``Workspace.daily_range``, the engine's own daily table; this module only picks columns,
+sums weeks for display and lays them out."""
+
+from __future__ import annotations
+
+import calendar as cal
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from heavylegs.errors import NotEnoughData
+from heavylegs.web.common import Units, answer_json, parse_day, render, units_of, workspace
+
+router = APIRouter(include_in_schema=False)
+RANGES = {"4w": ("4 weeks", 28), "3m": ("3 months", 91), "1y": ("1 year", 365), "all": ("All", None)}
+MAX_DAYS_DRAWN = 1500  # longer ranges: weekly means (ten years of days stay smooth)
+
+# chart id, title, series (column, label, kind)
+CHARTS = (
+    ("load", "Daily load, fitness (CTL), fatigue (ATL) and form (TSB)",
+     (("load", "load", "bar"), ("ctl", "CTL", "line"), ("atl", "ATL", "line"), ("tsb", "TSB", "line"))),
+    ("distance", "Weekly distance, with the +30 % spike band over the previous 4 weeks",
+     (("week_dist", "distance", "bar"), ("spike", "spike band", "line"))),
+    ("intensity", "Minutes per day: hard, and total", (("hard_min", "hard min", "bar"), ("total_min", "total min", "line"))),
+    ("sleep", "Sleep (hours) and sleep quality", (("sleep_h", "sleep h", "line"), ("sleep_quality", "quality 1-5", "line"))),
+    ("hrv", "Resting HR and HRV against your 60-day range",
+     (("resting_hr_bpm", "resting HR", "line"), ("rhr_lo", "RHR range", "band"),
+      ("hrv_rmssd_ms", "HRV", "line"), ("hrv_lo", "HRV range", "band"))),
+    ("heaviness", "Heaviness, soreness and fatigue (0-10)",
+     (("heaviness", "heaviness", "line"), ("soreness", "soreness", "line"), ("fatigue", "fatigue", "line"))),
+)
+
+
+def _series(table: Any, units: Units) -> dict[str, list[Any]]:
+    """The columns each chart draws, one value per day (None where there is none)."""
+    import polars as pl
+
+    t = table.with_columns(
+        total_min=pl.col("duration_s") / 60,
+        week_dist=pl.col("run_distance_m").rolling_sum(7, min_samples=1) / units.per,
+    ).with_columns(
+        spike=pl.col("week_dist").shift(7).rolling_mean(28, min_samples=7) * 1.3,
+    )
+    for col, out in (("resting_hr_bpm", "rhr"), ("hrv_rmssd_ms", "hrv")):
+        mean = pl.col(col).rolling_mean(60, min_samples=14)
+        sd = pl.col(col).rolling_std(60, min_samples=14)
+        t = t.with_columns(**{f"{out}_lo": mean - sd, f"{out}_hi": mean + sd})
+    cols = {c for _, _, series in CHARTS for c, _, _ in series} | {"rhr_hi", "hrv_hi"}
+    out = {c: [None if v is None else round(float(v), 2) for v in t[c].to_list()] for c in sorted(cols)}
+    out["date"] = [d.isoformat() for d in t["date"].to_list()]
+    return out
+
+
+def _weekly(data: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Weekly means (dates: each week's first day) when the range has too many days."""
+    n = len(data["date"])
+    out: dict[str, list[Any]] = {k: [] for k in data}
+    for i in range(0, n, 7):
+        for k, values in data.items():
+            chunk = [v for v in values[i:i + 7] if v is not None]
+            if k == "date":
+                out[k].append(values[i])
+            else:
+                out[k].append(round(sum(chunk) / len(chunk), 2) if chunk else None)
+    return out
+
+
+@router.get("/trends")
+def trends_page(request: Request, range: str = "3m", start: str = "", end: str = "") -> Any:  # noqa: A002
+    first, last = parse_day(start, "start"), parse_day(end, "end")
+    key = "custom" if (first or last) else (range if range in RANGES else "3m")
+    try:
+        with workspace(request) as ws:
+            last = last or ws.latest_day()
+            if key in RANGES and RANGES[key][1]:
+                first = last - timedelta(days=RANGES[key][1] - 1)  # type: ignore[operator]
+            units = Units(units_of(ws))
+            table = ws.daily_range(None, last)
+    except NotEnoughData as exc:
+        return render(request, "empty.html", message=str(exc))
+    data = _series(table, units)
+    if first:
+        keep = next((i for i, d in enumerate(data["date"]) if d >= first.isoformat()), len(data["date"]))
+        data = {k: v[keep:] for k, v in data.items()}
+    weekly = len(data["date"]) > MAX_DAYS_DRAWN
+    if weekly:
+        data = _weekly(data)
+    charts = [{"id": cid, "title": title.replace("distance", f"distance ({units.dist})", 1) if cid == "distance" else title,
+               "series": [{"col": c, "label": lbl, "kind": kind} for c, lbl, kind in series]}
+              for cid, title, series in CHARTS]
+    return render(request, "trends.html", ranges=RANGES, key=key, first=first or (data["date"][0] if data["date"] else ""),
+                  last=last, charts=charts, weekly=weekly, data=json.dumps(data, separators=(",", ":")),
+                  ndays=len(data["date"]))
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, month: str = "") -> Any:
+    from heavylegs.views import activities_rows
+
+    try:
+        with workspace(request) as ws:
+            latest = ws.default_day()
+            first = parse_day(month + "-01", "month") if month else latest.replace(day=1)
+            assert first is not None
+            last = first.replace(day=cal.monthrange(first.year, first.month)[1])
+            rows = activities_rows(ws.activities(first))
+            units = Units(units_of(ws))
+            from heavylegs.storage import queries
+
+            log = queries.log_frame(ws.conn, first.isoformat(), last.isoformat())
+    except NotEnoughData as exc:
+        return render(request, "empty.html", message=str(exc))
+    by_day: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        day = str(r["start"])[:10]
+        if day <= last.isoformat():
+            by_day.setdefault(day, {"acts": []})["acts"].append(r)
+    for r in log.iter_rows(named=True):
+        cell = by_day.setdefault(r["date"].isoformat(), {"acts": []})
+        cell["heaviness"] = r.get("heaviness")
+        codes = [c for c in str(r.get("symptoms") or "").split(";") if c and c != "none"]
+        cell["symptoms"] = codes
+    flag_days = _flag_days(request, first, last, by_day)
+    weeks = cal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    prev = (first - timedelta(days=1)).replace(day=1)
+    nxt = last + timedelta(days=1)
+    return render(request, "calendar.html", weeks=weeks, month=first, by_day=by_day, units=units,
+                  prev=prev.strftime("%Y-%m"), next=nxt.strftime("%Y-%m"), flags=flag_days)
+
+
+def _flag_days(request: Request, first: date, last: date, by_day: dict[str, dict[str, Any]]) -> set[str]:
+    """Days of the month with a red flag: days with symptoms logged that triage flags (the
+    stored answer of the day, computed when not stored)."""
+    flagged = set()
+    for day, cell in by_day.items():
+        if cell.get("symptoms") and first.isoformat() <= day <= last.isoformat():
+            answer = answer_json(request, date.fromisoformat(day))
+            if answer["triage"]:
+                flagged.add(day)
+    return flagged
