@@ -103,19 +103,19 @@ def shown(stored: Mapping[str, object]) -> dict[str, str]:
 
 def values(form: Mapping[str, str], symptoms: list[str], stored: Mapping[str, object]) -> dict[str, str]:
     """The text values to save: what the form holds; an emptied field that held a value for
-    the day clears it; a slider counts only when its "record" box is ticked. Symptoms are
+    the day clears it (a field not sent at all is left as it is); a slider counts only when its "record" box is ticked. Symptoms are
     always answered: none ticked saves ``none`` (asked, nothing found)."""
     out: dict[str, str] = {}
     for f in SLIDERS:
         if form.get(f"set_{f.key}"):
             out[f.key] = form.get(f.key, "").strip()
-        elif stored.get(f.key) not in (None, ""):
+        elif f.key in form and stored.get(f.key) not in (None, ""):
             out[f.key] = ""
     for key in [f.key for f in FIELDS] + ["notes"]:
         text = form.get(key, "").strip()
         if text:
             out[key] = text
-        elif stored.get(key) not in (None, ""):
+        elif key in form and stored.get(key) not in (None, ""):
             out[key] = ""
     unknown = [s for s in symptoms if s not in SYMPTOM_CODES]
     chosen = [c for c in SYMPTOM_CODES if c in symptoms] + unknown  # unknown ones: log_set names them

@@ -1,0 +1,277 @@
+"""`heavylegs serve` through Starlette's TestClient: pages, the JSON API (the same bytes as
+`why --json`), the check-in's validation and triage, uploads, and the security checks."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from contextlib import redirect_stdout
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from heavylegs import cli, sim  # noqa: E402
+from heavylegs.api import Workspace  # noqa: E402
+from heavylegs.core.logschema import SYMPTOM_CODES  # noqa: E402
+from heavylegs.errors import InvalidInput  # noqa: E402
+from heavylegs.web.app import create_app  # noqa: E402
+from heavylegs.web.security import Guard  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "activities"
+FIT = DATA / "2013-02-06-12-11-14.fit"
+LOCAL = "http://127.0.0.1:8765"
+END = date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def base_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("web")
+    scenario = sim.Scenario(seed=3, start=END - timedelta(days=7 * 6 - 1), weeks=6, injections=("spike",))
+    sim.write_files(sim.simulate(scenario), root / "files")
+    with Workspace(root / "home", system_zone="UTC") as ws:
+        ws.profile_set({"timezone": "Europe/Berlin"})
+        ws.import_paths([root / "files"])
+    return root / "home"
+
+
+@pytest.fixture
+def home(base_home: Path, tmp_path: Path) -> Path:
+    """A copy of the module's workspace that a test may change."""
+    target = tmp_path / "home"
+    shutil.copytree(base_home, target)
+    return target
+
+
+def client(home: Path, guard: Guard | None = None, limit: int = 50_000_000, base: str = LOCAL) -> TestClient:
+    return TestClient(create_app(home, guard or Guard(csrf="test-csrf"), limit), base_url=base,
+                      raise_server_exceptions=False, follow_redirects=False)
+
+
+def cli_stdout(*argv: str) -> str:
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert cli.main(list(argv)) == 0
+    return buf.getvalue()
+
+
+# -- pages ------------------------------------------------------------------------------
+
+def test_every_page_renders_without_inline_script(home: Path) -> None:
+    c = client(home)
+    first_id = c.get("/api/activities").json()[0]["id"]
+    for url in ("/", "/checkin", "/trends", "/trends?range=all", "/trends?range=1y", "/calendar", "/activities",
+                f"/activities/{first_id}", "/import", "/profile", "/gear", "/api/docs"):
+        r = c.get(url)
+        assert r.status_code == 200, (url, r.text[:300])
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        # every script is a file from /static, or a JSON data island (never executed)
+        for tag in re.findall(r"<script[^>]*>", r.text):
+            assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+        assert "http://" not in r.text.replace("http://www.w3.org/2000/svg", "") and "https://" not in r.text
+
+
+def test_today_is_the_why_answer_in_its_order(home: Path) -> None:
+    c = client(home)
+    page = c.get("/").text
+    answer = c.get("/api/why").json()
+    assert answer["findings"], "the spike scenario has findings"
+    top = answer["findings"][0]
+    assert top["evidence"][0]["text"].replace("'", "&#39;") in page
+    assert page.index("Likely causes") < page.index(top["fix"][0].replace("'", "&#39;")[:40])
+    assert 'href="/checkin?date=' in page and "Check in</a>" in page
+    day = date.fromisoformat(answer["date"])
+    assert f'href="/?date={(day - timedelta(days=1)).isoformat()}"' in page
+    assert f'href="/?date={(day + timedelta(days=1)).isoformat()}"' in page
+
+
+def test_api_why_is_byte_identical_to_the_cli(home: Path) -> None:
+    c = client(home)
+    for query, argv in (("", ()), ("?date=2026-02-20", ("--date", "2026-02-20"))):
+        web = c.get("/api/why" + query).text
+        assert web == cli_stdout("--home", str(home), "why", "--json", *argv)
+
+
+def test_api_activities_profile_gear_mirror_the_cli(home: Path) -> None:
+    c = client(home)
+    assert c.get("/api/activities").json() == json.loads(cli_stdout("--home", str(home), "activities", "--json"))
+    assert c.get("/api/gear").json() == json.loads(cli_stdout("--home", str(home), "gear", "list", "--json"))
+    assert c.get("/api/profile").json() == json.loads(cli_stdout("--home", str(home), "profile", "show", "--json"))
+    schema = c.get("/api/openapi.json").json()
+    assert {"/api/why", "/api/activities", "/api/checkin", "/api/import", "/api/profile", "/api/gear"} <= set(schema["paths"])
+
+
+# -- check-in ---------------------------------------------------------------------------
+
+def checkin(c: TestClient, day: date, symptoms: list[str] = (), csrf: str = "test-csrf", **fields: str):  # type: ignore[assignment]
+    data = {"csrf": csrf, "date": day.isoformat(), **fields}
+    return c.post("/checkin", data={**data, "symptom": list(symptoms)})
+
+
+def test_checkin_one_sided_swollen_calf_shows_urgent_first_and_no_training_advice(home: Path) -> None:
+    c = client(home)
+    r = checkin(c, END, ["swelling-left", "calf-pain-one-side"], heaviness="6", set_heaviness="1",
+                pain="5", pain_location="left calf")
+    assert r.status_code == 303 and r.headers["location"] == f"/?date={END.isoformat()}&saved=1"
+    page = c.get(r.headers["location"]).text
+    main = page[page.index('<main id="main">'):]
+    assert main.index("tier-urgent") < main.index('class="findings"')
+    assert "URGENT" in main[:main.index('class="findings"')]
+    assert "Likely causes" not in main and 'class="fixes"' not in main
+    answer = c.get(f"/api/why?date={END.isoformat()}").json()
+    assert answer["training_advice_withheld"] is True and answer["triage"][0]["tier"] == "urgent"
+    with Workspace(home) as ws:
+        assert ws.log_row(END)["symptoms"] == "swelling-left;calf-pain-one-side"
+
+
+def test_checkin_validation_gives_the_clis_message(home: Path) -> None:
+    c = client(home)
+    r = checkin(c, END, sleep_h="30")
+    assert r.status_code == 400
+    with Workspace(home) as ws, pytest.raises(InvalidInput) as cli_error:
+        ws.log_set(END, {"sleep_h": "30"})
+    assert f"error: {cli_error.value}" in r.text.replace("&#39;", "'")
+    with Workspace(home) as ws:
+        assert ws.log_row(END).get("sleep_h") != 30
+
+
+def test_checkin_never_carries_symptoms_over_and_saves_none(home: Path) -> None:
+    c = client(home)
+    checkin(c, END - timedelta(days=1), ["swelling-both", "tingling"])
+    form = c.get(f"/checkin?date={END.isoformat()}").text
+    assert "checked" not in re.sub(r'<input type="checkbox" id="set_[^>]*>', "", form)
+    checkin(c, END)
+    with Workspace(home) as ws:
+        assert ws.log_row(END)["symptoms"] == "none"
+
+
+def test_checkin_form_labels_every_input_and_offers_every_symptom(home: Path) -> None:
+    page = client(home).get("/checkin").text
+    ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page)
+    labels = set(re.findall(r'<label for="([^"]+)"', page))
+    assert ids and set(ids) <= labels, set(ids) - labels
+    offered = re.findall(r'name="symptom" value="([^"]+)"', page)
+    assert sorted(offered) == sorted(SYMPTOM_CODES)
+    for kind in ("heaviness", "soreness", "fatigue"):
+        assert f'type="range" id="{kind}"' in page
+
+
+# -- security ---------------------------------------------------------------------------
+
+def test_post_without_csrf_is_refused_and_saves_nothing(home: Path) -> None:
+    c = client(home)
+    for csrf in ("", "wrong"):
+        r = checkin(c, END, ["numbness"], csrf=csrf)
+        assert r.status_code == 403 and "security token is missing or stale" in r.text
+    assert c.post("/api/checkin", json={"date": END.isoformat(), "values": {"heaviness": "3"}}).status_code == 403
+    r = c.post("/api/checkin", json={"date": END.isoformat(), "values": {"heaviness": "3"}},
+               headers={"X-CSRF-Token": "test-csrf"})
+    assert r.status_code == 200 and r.json()["saved"] == {"heaviness": "3"}
+    with Workspace(home) as ws:
+        assert "symptoms" not in ws.log_row(END)
+
+
+def test_foreign_host_and_cross_site_origin_are_refused(home: Path) -> None:
+    assert client(home, base="http://evil.example:8765").get("/").status_code == 400
+    assert client(home, base="http://localhost:8765").get("/").status_code == 200
+    c = client(home)
+    r = c.post("/checkin", data={"csrf": "test-csrf", "date": END.isoformat()},
+               headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+
+
+def test_another_host_needs_the_access_token(home: Path) -> None:
+    guard = Guard.for_host("192.168.1.20")
+    assert guard.token
+    c = client(home, guard, base="http://192.168.1.20:8765")
+    assert c.get("/").status_code == 401
+    r = c.get(f"/?token={guard.token}")
+    assert r.status_code == 200 and "heavylegs_token=" in r.headers["set-cookie"]
+    assert c.get("/api/why").status_code == 200  # the cookie now
+    assert client(home, guard, base="http://192.168.1.20:8765").get(
+        "/api/why", headers={"Authorization": f"Bearer {guard.token}"}).status_code == 200
+
+
+def test_oversize_upload_is_refused_cleanly(home: Path) -> None:
+    c = client(home, limit=10_000)
+    r = c.post("/import", data={"csrf": "test-csrf"}, files={"file": ("big.fit", b"\0" * 20_000)})
+    assert r.status_code == 413 and "over the limit" in r.text and "Traceback" not in r.text
+    r = c.post("/api/import", files={"file": ("big.fit", b"\0" * 20_000)}, headers={"X-CSRF-Token": "test-csrf"})
+    assert r.status_code == 413 and r.json()["error"].startswith("error: the upload is")
+    assert not any((home / "uploads.tmp").glob("*/*")), "nothing of a refused upload stays"
+
+
+def test_path_traversal_reaches_nothing(home: Path, tmp_path: Path) -> None:
+    c = client(home)
+    for url in ("/static/..%2f..%2fapi.py", "/static/../app.py", "/static/%2e%2e/common.py",
+                "/activities/..%2f..%2fetc%2fpasswd", "/static/app.css/../../../etc/passwd"):
+        r = c.get(url)
+        assert r.status_code in (400, 404), url
+        assert "Workspace" not in r.text and "root:" not in r.text
+    victim = tmp_path / "victim.fit"
+    r = c.post("/import", data={"csrf": "test-csrf"},
+               files={"file": (f"../../../../{victim}", FIT.read_bytes())})
+    assert r.status_code == 200 and not victim.exists()
+    assert "imported 1" in r.text
+
+
+def test_upload_imports_a_real_fit_file_and_lists_it(home: Path) -> None:
+    c = client(home)
+    before = len(c.get("/api/activities").json())
+    r = c.post("/api/import", files={"file": ("run.fit", FIT.read_bytes())}, headers={"X-CSRF-Token": "test-csrf"})
+    assert r.status_code == 200 and r.json()["imported"] == 1, r.text
+    acts = c.get("/api/activities").json()
+    assert len(acts) == before + 1
+    new = max(acts, key=lambda a: a["id"])
+    page = c.get(f"/activities/{new['id']}").text
+    assert 'class="route"' in page and 'data-chart="hr"' in page
+    again = c.post("/api/import", files={"file": ("run.fit", FIT.read_bytes())}, headers={"X-CSRF-Token": "test-csrf"})
+    assert again.json()["unchanged"] == 1
+    bad = c.post("/api/import", files={"file": ("broken.fit", b"not a fit file at all")},
+                 headers={"X-CSRF-Token": "test-csrf"}).json()
+    assert bad["failed"] and bad["failed"][0]["path"] == "broken.fit"
+    assert not any((home / "uploads.tmp").glob("*/*"))
+
+
+def test_delete_an_activity(home: Path) -> None:
+    c = client(home)
+    first = c.get("/api/activities").json()[0]["id"]
+    assert c.post(f"/activities/{first}/delete", data={}).status_code == 403
+    assert c.post(f"/activities/{first}/delete", data={"csrf": "test-csrf"}).status_code == 303
+    assert first not in [a["id"] for a in c.get("/api/activities").json()]
+
+
+def test_errors_are_one_line_never_a_traceback(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = client(home)
+    r = c.get("/?date=2026-13-40")
+    assert r.status_code == 400 and "error: date" in r.text and "YYYY-MM-DD" in r.text
+    assert c.get("/activities/999999").status_code == 400
+    assert c.get("/api/why?date=nope").json()["error"].startswith("error: date")
+
+    def boom(self: Workspace) -> list:
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(Workspace, "gear_list", boom)
+    r = c.get("/gear")
+    assert r.status_code == 500 and "error: internal error (RuntimeError: disk on fire)" in r.text
+    assert "Traceback" not in r.text and 'File "' not in r.text
+
+
+def test_empty_workspace_says_how_to_start(tmp_path: Path) -> None:
+    r = client(tmp_path / "none").get("/")
+    assert r.status_code == 200 and "heavylegs import PATH" in r.text
+
+
+def test_imperial_units_show_miles(home: Path) -> None:
+    c = client(home)
+    assert " km</td>" in c.get("/activities").text
+    r = c.post("/profile", data={"csrf": "test-csrf", "units": "imperial"})
+    assert r.status_code == 303
+    page = c.get("/activities").text
+    assert " mi</td>" in page and " km</td>" not in page
+    assert "/mi" in page
