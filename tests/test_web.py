@@ -204,7 +204,7 @@ def test_oversize_upload_is_refused_cleanly(home: Path) -> None:
     assert r.status_code == 413 and "over the limit" in r.text and "Traceback" not in r.text
     r = c.post("/api/import", files={"file": ("big.fit", b"\0" * 20_000)}, headers={"X-CSRF-Token": "test-csrf"})
     assert r.status_code == 413 and r.json()["error"].startswith("error: the upload is")
-    assert not any((home / "uploads.tmp").glob("*/*")), "nothing of a refused upload stays"
+    assert not any((home / "uploads").glob("*/*")), "nothing of a refused upload stays"
 
 
 def test_path_traversal_reaches_nothing(home: Path, tmp_path: Path) -> None:
@@ -236,7 +236,8 @@ def test_upload_imports_a_real_fit_file_and_lists_it(home: Path) -> None:
     bad = c.post("/api/import", files={"file": ("broken.fit", b"not a fit file at all")},
                  headers={"X-CSRF-Token": "test-csrf"}).json()
     assert bad["failed"] and bad["failed"][0]["path"] == "broken.fit"
-    assert not any((home / "uploads.tmp").glob("*/*"))
+    kept = sorted((home / "uploads").glob("*/*/*"))  # the imported file stays as its activity's source
+    assert [p.name for p in kept] == ["run.fit"]
 
 
 def test_delete_an_activity(home: Path) -> None:

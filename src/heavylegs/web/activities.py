@@ -53,7 +53,7 @@ def _charts(streams: Any, units: Units) -> tuple[list[dict[str, Any]], str | Non
     t = streams["elapsed_s"].cast(float).to_list()
     charts = []
     speed = streams["speed_mps"].to_list() if "speed_mps" in streams.columns else []
-    pace = [units.per / v / 60 if v and v > 0.5 else None for v in speed]  # min per km/mi, walking speed up
+    pace = _clamped([units.per / v / 60 if v and v > 0.5 else None for v in speed])  # min per km/mi
     for key, label, unit, values, invert in (
             ("hr", "Heart rate", "bpm", streams["heart_rate_bpm"].to_list(), False),
             ("pace", "Pace", f"min/{units.dist}", pace, True),
@@ -71,6 +71,15 @@ def _charts(streams: Any, units: Units) -> tuple[list[dict[str, Any]], str | Non
     lats = streams["lat_deg"].to_list() if "lat_deg" in streams.columns else []
     lons = streams["lon_deg"].to_list() if "lon_deg" in streams.columns else []
     return charts, svgchart.route(lats, lons) if lats else None
+
+
+def _clamped(values: list[float | None]) -> list[float | None]:
+    """Values clamped to their 2nd-98th percentile (a pace chart is not drawn to a stop's 30 min/km)."""
+    known = sorted(v for v in values if v is not None)
+    if len(known) < 50:
+        return values
+    lo, hi = known[len(known) // 50], known[-len(known) // 50 - 1]
+    return [None if v is None else min(max(v, lo), hi) for v in values]
 
 
 def _splits(streams: Any, units: Units) -> list[dict[str, Any]]:
@@ -121,14 +130,15 @@ def import_page(request: Request) -> Any:
 
 
 async def receive_and_import(request: Request, csrf_from_header: bool) -> dict[str, Any]:
-    """The upload streamed to disk, imported, removed; the report with the names sent."""
+    """The upload streamed to disk (WORKSPACE/uploads/upload-*/N/NAME), imported, removed
+    when nothing was imported from it; the report with the names as they were sent."""
     import asyncio
 
     conf = settings(request)
     if csrf_from_header:
         check_csrf(request, request.headers.get("x-csrf-token"))
     upload = await uploads.receive(request.stream(), request.headers.get("content-type", ""),
-                                   request.headers.get("content-length"), conf.home / "uploads.tmp",
+                                   request.headers.get("content-length"), conf.home / "uploads",
                                    conf.max_upload_bytes, None if csrf_from_header else "csrf")
     try:
         if not csrf_from_header:
@@ -136,7 +146,10 @@ async def receive_and_import(request: Request, csrf_from_header: bool) -> dict[s
         if not upload.files:
             raise uploads.UploadRefused("no file was sent: pick one or more files")
         report = await asyncio.to_thread(_import, request, upload)
-    finally:
+    except BaseException:
+        upload.cleanup()
+        raise
+    if not report.imported:  # kept otherwise: they are the sources activities name (`activities delete --source`)
         upload.cleanup()
     body = report.to_json()
     for key, name in (("failed", "path"), ("skipped", "path")):

@@ -54,6 +54,14 @@ def _series(table: Any, units: Units) -> dict[str, list[Any]]:
     return out
 
 
+def _first_with_data(data: dict[str, list[Any]]) -> str:
+    """The first day with an activity or a logged value (a range starts there at the earliest)."""
+    for i, d in enumerate(data["date"]):
+        if data["load"][i] or any(data[c][i] is not None for c in ("heaviness", "sleep_h", "resting_hr_bpm")):
+            return d
+    return data["date"][-1] if data["date"] else ""
+
+
 def _weekly(data: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """Weekly means (dates: each week's first day) when the range has too many days."""
     n = len(data["date"])
@@ -82,9 +90,9 @@ def trends_page(request: Request, range: str = "3m", start: str = "", end: str =
     except NotEnoughData as exc:
         return render(request, "empty.html", message=str(exc))
     data = _series(table, units)
-    if first:
-        keep = next((i for i, d in enumerate(data["date"]) if d >= first.isoformat()), len(data["date"]))
-        data = {k: v[keep:] for k, v in data.items()}
+    since = max(first.isoformat() if first else "", _first_with_data(data))
+    keep = next((i for i, d in enumerate(data["date"]) if d >= since), len(data["date"]))
+    data = {k: v[keep:] for k, v in data.items()}
     weekly = len(data["date"]) > MAX_DAYS_DRAWN
     if weekly:
         data = _weekly(data)

@@ -141,6 +141,10 @@
       else { p.setAttribute("fill", color); p.setAttribute("fill-opacity", s.kind === "band" ? "0.15" : "0.6"); }
       svg.appendChild(p); paths[s.col] = p;
     });
+    const axis = el("div", {"class": "axis"});
+    const top = el("span"), bottom = el("span");
+    top.textContent = fmt(hi); bottom.textContent = fmt(lo);
+    axis.appendChild(top); axis.appendChild(bottom); plot.appendChild(axis);
     if (lo < 0 && hi > 0) svg.appendChild(el("line", {x1: 0, x2: W, y1: Y(0), y2: Y(0), stroke: "#999", "stroke-dasharray": "4 4", "vector-effect": "non-scaling-stroke"}, true));
     const cursor = el("line", {y1: 0, y2: H, stroke: "#555", "vector-effect": "non-scaling-stroke", visibility: "hidden"}, true);
     svg.appendChild(cursor);
