@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,31 +18,20 @@ PAGE_SIZE = 50
 CHART_W, CHART_H = 720, 140
 
 
-def list_rows(request: Request, sport: str | None, since: date | None, until: date | None) -> tuple[list[dict], Units]:
-    """Activities newest first (as `activities --json` gives them) with their load."""
-    from heavylegs.views import activities_rows
-
-    with workspace(request) as ws:
-        rows = activities_rows(ws.activities(since))
-        loads = ws.activity_loads()
-        units = Units(units_of(ws))
-    for r in rows:
-        r["load"] = loads.get(r["id"])  # type: ignore[call-overload]
-    rows = [r for r in rows if (not sport or r["sport"] == sport)
-            and (until is None or str(r["start"])[:10] <= until.isoformat())]
-    rows.reverse()
-    return rows, units
-
-
 @router.get("/activities")
 def activities_page(request: Request, sport: str = "", since: str = "", until: str = "", page: int = 1) -> Any:
-    rows, units = list_rows(request, sport or None, parse_day(since, "since"), parse_day(until, "until"))
-    sports = sorted({str(r["sport"]) for r in rows}) if not sport else [sport]
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return render(request, "activities.html", rows=shown, units=units, sport=sport, since=since, until=until,
-                  page=page, pages=pages, total=len(rows), sports=sports)
+    first, last = parse_day(since, "since"), parse_day(until, "until")
+    with workspace(request) as ws:
+        sports = [r[0] for r in ws.conn.execute("SELECT DISTINCT sport FROM activities ORDER BY sport")]
+        page = max(1, page)
+        total, rows = ws.activity_page(sport or None, first, last, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages:  # past the end: the last page
+            page = pages
+            total, rows = ws.activity_page(sport or None, first, last, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        units = Units(units_of(ws))
+    return render(request, "activities.html", rows=rows, units=units, sport=sport, since=since, until=until,
+                  page=page, pages=pages, total=total, sports=sports)
 
 
 def _charts(streams: Any, units: Units) -> tuple[list[dict[str, Any]], str | None]:
