@@ -276,3 +276,16 @@ def test_imperial_units_show_miles(home: Path) -> None:
     page = c.get("/activities").text
     assert " mi</td>" in page and " km</td>" not in page
     assert "/mi" in page
+
+
+def test_trends_follow_a_change_of_the_data(home: Path) -> None:
+    c = client(home)
+    def heaviness_of_end() -> object:
+        page = c.get("/trends?range=4w").text
+        data = json.loads(re.search(r'<script type="application/json" id="trend-data">(.*?)</script>', page).group(1))
+        return data["heaviness"][data["date"].index(END.isoformat())]
+    before = heaviness_of_end()
+    assert heaviness_of_end() == before  # the kept series
+    new = 9 if before != 9 else 2
+    assert checkin(c, END, heaviness=str(new), set_heaviness="1").status_code == 303
+    assert heaviness_of_end() == new

@@ -6,13 +6,25 @@ from __future__ import annotations
 
 import calendar as cal
 import json
+import sqlite3
+import threading
+from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from heavylegs.errors import NotEnoughData
-from heavylegs.web.common import Units, answer_json, parse_day, render, units_of, workspace
+from heavylegs.web.common import (
+    Units,
+    answer_json,
+    parse_day,
+    render,
+    settings,
+    units_of,
+    workspace,
+)
 
 router = APIRouter(include_in_schema=False)
 RANGES = {"4w": ("4 weeks", 28), "3m": ("3 months", 91), "1y": ("1 year", 365), "all": ("All", None)}
@@ -76,19 +88,57 @@ def _weekly(data: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return out
 
 
+class SeriesCache:
+    """The last series drawn, kept while no data changed: SQLite's ``data_version`` on one
+    connection of its own moves whenever any other connection (an import, a check-in, the
+    CLI, a script) commits a change to the database."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.conn: sqlite3.Connection | None = None
+        self.key: tuple = ()
+        self.value: Any = None
+
+    def version(self, home: Path) -> int | None:
+        from heavylegs.storage.db import DB_NAME
+
+        if self.conn is None:
+            if not (home / DB_NAME).is_file():
+                return None
+            self.conn = sqlite3.connect(f"file:{home / DB_NAME}?mode=ro", uri=True, check_same_thread=False)
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def get(self, home: Path, key: tuple, compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            version = self.version(home)
+            if version is not None and self.key == (version, *key):
+                return self.value
+        value = compute()
+        with self.lock:
+            self.key, self.value = (version, *key), value
+        return value
+
+
 @router.get("/trends")
 def trends_page(request: Request, range: str = "3m", start: str = "", end: str = "") -> Any:  # noqa: A002
     first, last = parse_day(start, "start"), parse_day(end, "end")
     key = "custom" if (first or last) else (range if range in RANGES else "3m")
     try:
-        with workspace(request) as ws:
-            last = last or ws.latest_day()
-            if key in RANGES and RANGES[key][1]:
-                first = last - timedelta(days=RANGES[key][1] - 1)  # type: ignore[operator]
-            units = Units(units_of(ws))
-            table = ws.daily_range(None, last)
+        if not hasattr(request.app.state, "trends_cache"):
+            request.app.state.trends_cache = SeriesCache()
+        page = request.app.state.trends_cache.get(settings(request).home, (key, first, last), lambda: _trends(request, key, first, last))
     except NotEnoughData as exc:
         return render(request, "empty.html", message=str(exc))
+    return render(request, "trends.html", ranges=RANGES, key=key, **page)
+
+
+def _trends(request: Request, key: str, first: date | None, last: date | None) -> dict[str, Any]:
+    with workspace(request) as ws:
+        last = last or ws.latest_day()
+        if key in RANGES and RANGES[key][1]:
+            first = last - timedelta(days=RANGES[key][1] - 1)  # type: ignore[operator]
+        units = Units(units_of(ws))
+        table = ws.daily_range(None, last)
     data = _series(table, units)
     since = max(first.isoformat() if first else "", _first_with_data(data))
     keep = next((i for i, d in enumerate(data["date"]) if d >= since), len(data["date"]))
@@ -99,9 +149,8 @@ def trends_page(request: Request, range: str = "3m", start: str = "", end: str =
     charts = [{"id": cid, "title": title.replace("distance", f"distance ({units.dist})", 1) if cid == "distance" else title,
                "series": [{"col": c, "label": lbl, "kind": kind} for c, lbl, kind in series]}
               for cid, title, series in CHARTS]
-    return render(request, "trends.html", ranges=RANGES, key=key, first=first or (data["date"][0] if data["date"] else ""),
-                  last=last, charts=charts, weekly=weekly, data=json.dumps(data, separators=(",", ":")),
-                  ndays=len(data["date"]))
+    return {"first": first or (data["date"][0] if data["date"] else ""), "last": last, "charts": charts,
+            "weekly": weekly, "data": json.dumps(data, separators=(",", ":")), "ndays": len(data["date"])}
 
 
 @router.get("/calendar")
