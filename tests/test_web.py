@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import time
 from contextlib import redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
@@ -289,3 +290,61 @@ def test_trends_follow_a_change_of_the_data(home: Path) -> None:
     new = 9 if before != 9 else 2
     assert checkin(c, END, heaviness=str(new), set_heaviness="1").status_code == 303
     assert heaviness_of_end() == new
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_serve_prints_its_address_and_serves(home: Path, host: str) -> None:
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "heavylegs.cli", "--home", str(home), "serve", "--port", str(port),
+                             "--host", host], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        assert f"at http://{host if host != '0.0.0.0' else '0.0.0.0'}:{port}/" in line, line
+        token = re.search(r"\?token=(\S+)", line)
+        assert (token is not None) == (host != "127.0.0.1")
+        url = f"http://127.0.0.1:{port}/api/why"
+        for _ in range(100):
+            try:
+                if token:
+                    with pytest.raises(urllib.error.HTTPError) as refused:
+                        urllib.request.urlopen(url, timeout=5)
+                    assert refused.value.code == 401
+                    url += f"?token={token.group(1)}"
+                body = json.loads(urllib.request.urlopen(url, timeout=5).read())
+                break
+            except urllib.error.URLError as exc:
+                if isinstance(exc, urllib.error.HTTPError):
+                    raise
+                time.sleep(0.1)
+        assert body["schema"] == "heavylegs.why/1"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_serve_refuses_a_taken_port_in_one_line(home: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "heavylegs.cli", "--home", str(home), "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --port") and len(done.stderr.strip().splitlines()) == 1

@@ -164,3 +164,37 @@ def test_imperial_units_show_miles(server: str, page: object) -> None:
     p.goto(server + "/profile")  # type: ignore[attr-defined]
     p.locator("#p-units").fill("metric")  # type: ignore[attr-defined]
     p.get_by_role("button", name="Save").click()  # type: ignore[attr-defined]
+
+
+def test_checkin_by_keyboard_alone(server: str, page: object) -> None:
+    p = page
+    day = (END - timedelta(days=3)).isoformat()
+    p.goto(server + f"/checkin?date={day}")  # type: ignore[attr-defined]
+    p.focus("#fatigue")  # type: ignore[attr-defined]
+    p.keyboard.press("End")  # type: ignore[attr-defined]
+    p.keyboard.press("Tab")  # type: ignore[attr-defined]  # on to the first field of the day
+    assert p.evaluate("document.activeElement.id") == "sleep_h"  # type: ignore[attr-defined]
+    p.keyboard.type("7.5")  # type: ignore[attr-defined]
+    p.focus("#s-tingling")  # type: ignore[attr-defined]
+    p.keyboard.press("Space")  # type: ignore[attr-defined]
+    shot(p, "checkin-form")
+    p.focus("button.primary")  # type: ignore[attr-defined]
+    p.keyboard.press("Enter")  # type: ignore[attr-defined]
+    p.wait_for_url(f"**/?date={day}&saved=1")  # type: ignore[attr-defined]
+    assert "Check-in saved" in p.locator("main").inner_text()  # type: ignore[attr-defined]
+    p.goto(server + f"/checkin?date={day}")  # type: ignore[attr-defined]
+    assert p.locator("#fatigue").input_value() == "10" and p.locator("#sleep_h").input_value() == "7.5"  # type: ignore[attr-defined]
+    assert p.locator("#s-tingling").is_checked()  # type: ignore[attr-defined]
+
+
+def test_calendar_profile_and_gear_render(server: str, page: object) -> None:
+    p = page
+    p.goto(server + f"/calendar?month={(END - timedelta(days=5)).strftime('%Y-%m')}")  # type: ignore[attr-defined]
+    assert p.locator(".calendar a.act").count() > 5  # type: ignore[attr-defined]
+    assert p.locator(".calendar .flag").count() >= 1  # type: ignore[attr-defined]  # the urgent check-in's day
+    shot(p, "calendar")
+    p.locator(".calendar a.day").nth(10).click()  # type: ignore[attr-defined]
+    p.wait_for_url("**/?date=*")  # type: ignore[attr-defined]
+    p.goto(server + "/profile")  # type: ignore[attr-defined]
+    assert p.locator("tr.estimated .badge").count() >= 1  # type: ignore[attr-defined]
+    shot(p, "profile")

@@ -155,18 +155,17 @@ def _trends(request: Request, key: str, first: date | None, last: date | None) -
 
 @router.get("/calendar")
 def calendar_page(request: Request, month: str = "") -> Any:
+    from heavylegs.storage import queries
     from heavylegs.views import activities_rows
 
     try:
         with workspace(request) as ws:
-            latest = ws.default_day()
-            first = parse_day(month + "-01", "month") if month else latest.replace(day=1)
-            assert first is not None
-            last = first.replace(day=cal.monthrange(first.year, first.month)[1])
+            start = parse_day(month + "-01", "month") if month else ws.default_day().replace(day=1)
+            assert start is not None
+            weeks = cal.Calendar(firstweekday=0).monthdatescalendar(start.year, start.month)
+            first, last = weeks[0][0], weeks[-1][-1]  # the whole grid, days of the months around too
             rows = activities_rows(ws.activities(first))
             units = Units(units_of(ws))
-            from heavylegs.storage import queries
-
             log = queries.log_frame(ws.conn, first.isoformat(), last.isoformat())
     except NotEnoughData as exc:
         return render(request, "empty.html", message=str(exc))
@@ -178,13 +177,11 @@ def calendar_page(request: Request, month: str = "") -> Any:
     for r in log.iter_rows(named=True):
         cell = by_day.setdefault(r["date"].isoformat(), {"acts": []})
         cell["heaviness"] = r.get("heaviness")
-        codes = [c for c in str(r.get("symptoms") or "").split(";") if c and c != "none"]
-        cell["symptoms"] = codes
+        cell["symptoms"] = [c for c in str(r.get("symptoms") or "").split(";") if c and c != "none"]
     flag_days = _flag_days(request, first, last, by_day)
-    weeks = cal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    prev = (first - timedelta(days=1)).replace(day=1)
-    nxt = last + timedelta(days=1)
-    return render(request, "calendar.html", weeks=weeks, month=first, by_day=by_day, units=units,
+    prev = (start - timedelta(days=1)).replace(day=1)
+    nxt = (start + timedelta(days=32)).replace(day=1)
+    return render(request, "calendar.html", weeks=weeks, month=start, by_day=by_day, units=units,
                   prev=prev.strftime("%Y-%m"), next=nxt.strftime("%Y-%m"), flags=flag_days)
 
 
