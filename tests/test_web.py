@@ -237,6 +237,7 @@ def test_upload_imports_a_real_fit_file_and_lists_it(home: Path) -> None:
     bad = c.post("/api/import", files={"file": ("broken.fit", b"not a fit file at all")},
                  headers={"X-CSRF-Token": "test-csrf"}).json()
     assert bad["failed"] and bad["failed"][0]["path"] == "broken.fit"
+    assert c.get("/api/import/progress").json() == {"running": False, "done": 1, "total": 1, "file": "broken.fit"}
     kept = sorted((home / "uploads").glob("*/*/*"))  # the imported file stays as its activity's source
     assert [p.name for p in kept] == ["run.fit"]
 

@@ -149,14 +149,35 @@ async def receive_and_import(request: Request, csrf_from_header: bool) -> dict[s
 
 
 def _import(request: Request, upload: uploads.Upload) -> Any:
-    with workspace(request, create=True) as ws:
-        report = ws.import_paths(list(upload.files))
-        if report.imported:
-            try:
-                ws.why_json(None)
-            except HeavyLegsError:
-                pass
-        return report
+    state = progress_state(request)
+
+    def tick(done: int, total: int, nbytes: int, path: str) -> None:
+        state.update(done=done, total=total, file=upload.shown(path))
+
+    state.update(running=True, done=0, total=len(upload.files), file="")
+    try:
+        with workspace(request, create=True) as ws:
+            report = ws.import_paths(list(upload.files), progress=tick)
+            _prepare(ws, report)
+            return report
+    finally:
+        state["running"] = False
+
+
+def progress_state(request: Request) -> dict[str, Any]:
+    """Files done of files found by the import running now (the import page polls it)."""
+    if not hasattr(request.app.state, "import_progress"):
+        request.app.state.import_progress = {"running": False, "done": 0, "total": 0, "file": ""}
+    return request.app.state.import_progress  # type: ignore[no-any-return]
+
+
+def _prepare(ws: Any, report: Any) -> None:
+    """The latest day's answer computed and stored after new data, as the CLI's import does."""
+    if report.imported:
+        try:
+            ws.why_json(None)
+        except HeavyLegsError:
+            pass
 
 
 @router.post("/import")

@@ -78,6 +78,13 @@ async def import_files(request: Request) -> dict[str, Any]:
     return await receive_and_import(request, csrf_from_header=True)
 
 
+@router.get("/import/progress", summary="Files done of files found by the import running now")
+def import_progress(request: Request) -> dict[str, Any]:
+    from heavylegs.web.activities import progress_state
+
+    return dict(progress_state(request))
+
+
 @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
 def docs(request: Request) -> Any:
     schema = request.app.openapi()

@@ -68,8 +68,17 @@
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/import"); xhr.setRequestHeader("X-CSRF-Token", csrf);
       xhr.upload.onprogress = function (e) { if (e.lengthComputable) { bar.value = 100 * e.loaded / e.total; say("uploading " + Math.round(bar.value) + " %"); } };
-      xhr.upload.onload = function () { bar.removeAttribute("value"); say("importing " + files.length + " file(s)…"); };
+      let poll = null;
+      xhr.upload.onload = function () {
+        bar.removeAttribute("value"); say("importing " + files.length + " file(s)…");
+        poll = window.setInterval(function () {
+          fetch("/api/import/progress").then(function (r) { return r.json(); }).then(function (p) {
+            if (p.running && p.total) { bar.max = p.total; bar.value = p.done; say("importing: " + p.done + " of " + p.total + " files done" + (p.file ? " (" + p.file + ")" : "")); }
+          }).catch(function () {});
+        }, 400);
+      };
       xhr.onload = function () {
+        if (poll) window.clearInterval(poll);
         bar.hidden = true;
         let r; try { r = JSON.parse(xhr.responseText); } catch (e) { say("error: the server's answer could not be read"); return; }
         if (r.error) { say(r.error); return; }
