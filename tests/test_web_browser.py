@@ -198,3 +198,16 @@ def test_calendar_profile_and_gear_render(server: str, page: object) -> None:
     p.goto(server + "/profile")  # type: ignore[attr-defined]
     assert p.locator("tr.estimated .badge").count() >= 1  # type: ignore[attr-defined]
     shot(p, "profile")
+
+
+def test_trends_heaviness_hover_names_the_days_top_causes(server: str, page: object) -> None:
+    p = page
+    p.goto(server + "/trends?range=4w")  # type: ignore[attr-defined]
+    plot = p.locator('.trend[data-chart="heaviness"] .plot')  # type: ignore[attr-defined]
+    box = plot.bounding_box()
+    plot.hover(position={"x": box["width"] - 3, "y": box["height"] / 2})  # the last day
+    readout = p.locator('.trend[data-chart="heaviness"] .readout')  # type: ignore[attr-defined]
+    readout.filter(has_text="—").wait_for(timeout=15000)
+    text = readout.inner_text()
+    assert text.startswith(END.isoformat()) and "URGENT" in text, text  # the urgent check-in of END
+    shot(p, "trends-heaviness")

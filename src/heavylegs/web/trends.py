@@ -41,7 +41,7 @@ CHARTS = (
     ("hrv", "Resting HR and HRV against your 60-day range",
      (("resting_hr_bpm", "resting HR", "line"), ("rhr_lo", "RHR range", "band"),
       ("hrv_rmssd_ms", "HRV", "line"), ("hrv_lo", "HRV range", "band"))),
-    ("heaviness", "Heaviness, soreness and fatigue (0-10)",
+    ("heaviness", "Heaviness, soreness and fatigue (0-10); heavy days (7+) marked, hover one for its top causes",
      (("heaviness", "heaviness", "line"), ("soreness", "soreness", "line"), ("fatigue", "fatigue", "line"))),
 )
 

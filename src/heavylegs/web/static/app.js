@@ -160,6 +160,25 @@
     sec.querySelectorAll("input[data-series]").forEach(function (box) {
       box.addEventListener("change", function () { paths[box.dataset.series].setAttribute("visibility", box.checked ? "visible" : "hidden"); });
     });
+    const causes = {}, heavyChart = sec.dataset.chart === "heaviness";
+    let timer = null;
+    if (heavyChart && data.heaviness) {  // heavy days (7+) marked; hovering one names its top causes
+      let d = "";
+      for (let i = 0; i < n; i++) if (data.heaviness[i] != null && data.heaviness[i] >= 7) d += "M" + X(i).toFixed(1) + "," + (Y(data.heaviness[i]) - 6).toFixed(1) + "v-6";
+      svg.appendChild(el("path", {d: d, stroke: "#c0392b", "stroke-width": 3, "vector-effect": "non-scaling-stroke"}, true));
+    }
+    function topCauses(i) {
+      const day = data.date[i];
+      if (causes[day] !== undefined) return causes[day];
+      causes[day] = null;
+      fetch("/api/why?date=" + day).then(function (r) { return r.json(); }).then(function (a) {
+        const flags = (a.triage || []).map(function (t) { return t.title; });
+        const top = (a.findings || []).filter(function (f) { return f.role !== "not-shown"; }).slice(0, 2).map(function (f) { return f.title || f.cause; });
+        causes[day] = flags.concat(top).join("; ") || "no cause stands out";
+        if (current === i) show(i);
+      }).catch(function () { causes[day] = ""; });
+      return null;
+    }
     let current = n - 1;
     function show(i) {
       current = Math.max(0, Math.min(n - 1, i));
@@ -171,6 +190,11 @@
         if (a != null && b != null) parts.push(s.label + " " + fmt(a) + "–" + fmt(b));
       });
       readout.textContent = data.date[current] + ": " + parts.join(", ");
+      if (heavyChart && data.heaviness[current] != null) {
+        const known = causes[data.date[current]];
+        if (known) readout.textContent += " — " + known;
+        else if (known === undefined) { window.clearTimeout(timer); const i = current; timer = window.setTimeout(function () { topCauses(i); }, 250); }
+      }
     }
     function index(ev) { const r = plot.getBoundingClientRect(); return Math.floor((ev.clientX - r.left) / r.width * n); }
     plot.addEventListener("mousemove", function (ev) { show(index(ev)); });
