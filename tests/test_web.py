@@ -203,6 +203,9 @@ def test_oversize_upload_is_refused_cleanly(home: Path) -> None:
     c = client(home, limit=10_000)
     r = c.post("/import", data={"csrf": "test-csrf"}, files={"file": ("big.fit", b"\0" * 20_000)})
     assert r.status_code == 413 and "over the limit" in r.text and "Traceback" not in r.text
+    assert c.post("/checkin", data={"csrf": "test-csrf", "notes": "x" * 2_000_000}).status_code == 413
+    r = c.post("/api/checkin", json={"values": ["heaviness"]}, headers={"X-CSRF-Token": "test-csrf"})
+    assert r.status_code == 400 and r.json()["error"].startswith("error: values")
     r = c.post("/api/import", files={"file": ("big.fit", b"\0" * 20_000)}, headers={"X-CSRF-Token": "test-csrf"})
     assert r.status_code == 413 and r.json()["error"].startswith("error: the upload is")
     assert not any((home / "uploads").glob("*/*")), "nothing of a refused upload stays"

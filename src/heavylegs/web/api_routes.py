@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from heavylegs.errors import HeavyLegsError
+from heavylegs.errors import HeavyLegsError, InvalidInput
 from heavylegs.web.common import answer_json, parse_day, render, settings, workspace
 from heavylegs.web.pages import check_csrf
 
@@ -58,6 +58,8 @@ async def checkin(request: Request, body: dict[str, Any]) -> dict[str, Any]:
 
     check_csrf(request, request.headers.get("x-csrf-token"))
     values = body.get("values") or {}
+    if not isinstance(values, dict):
+        raise InvalidInput("values", values, 'an object of daily-log columns, e.g. {"heaviness": "7"}')
     sets = [f"{k}={v}" for k, v in values.items() if str(v) != ""]
     clears = [k for k, v in values.items() if str(v) == ""]
     parsed = flow.parse_sets(sets, clears)

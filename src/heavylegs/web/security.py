@@ -40,6 +40,8 @@ HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 TOKEN_COOKIE = "heavylegs_token"
+MAX_BODY_BYTES = 1_000_000  # a form or a JSON body; uploads (their own, larger limit) excepted
+UPLOAD_PATHS = frozenset({"/import", "/api/import"})
 
 
 @dataclass
@@ -121,6 +123,9 @@ class SecurityMiddleware:
                              "(with ?token=...)"), False
             set_cookie = TOKEN_COOKIE not in _cookies(scope)
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            length = _header(scope, b"content-length") or "0"
+            if scope["path"] not in UPLOAD_PATHS and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                return (413, f"the request body is over {MAX_BODY_BYTES // 1000} kB (uploads go to /import)"), False
             origin = _header(scope, b"origin")
             if origin and origin != "null" and host_name(urlsplit(origin).netloc) not in self.guard.hosts:
                 return (403, f"a request from {origin} is refused (cross-site)"), False
