@@ -47,7 +47,11 @@ def _fmt(label: str, stats: tuple[float, float, float], target: float) -> str:
 
 
 def main(rounds: int = 11) -> None:
-    from starlette.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx works the same
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
 
     from heavylegs.api import Workspace
     from heavylegs.web.app import create_app

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import time
+import warnings
 from contextlib import redirect_stdout
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx (a test dependency) works the same
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from heavylegs import cli, sim  # noqa: E402
 from heavylegs.api import Workspace  # noqa: E402
