@@ -355,3 +355,21 @@ def test_serve_refuses_a_taken_port_in_one_line(home: Path) -> None:
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("error: --port") and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_activities_are_paged_and_filtered(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from heavylegs.web import activities
+
+    monkeypatch.setattr(activities, "PAGE_SIZE", 10)
+    c = client(home)
+    every = c.get("/api/activities").json()
+    newest_first = [a["id"] for a in sorted(every, key=lambda a: (a["start"][:19], a["id"]), reverse=True)]
+    ids = lambda page: [int(i) for i in re.findall(r'href="/activities/(\d+)"', page)]  # noqa: E731
+    first, second = c.get("/activities").text, c.get("/activities?page=2").text
+    assert ids(first) == newest_first[:10] and ids(second) == newest_first[10:20]
+    assert f"page 1 of {-(-len(every) // 10)}" in first and 'rel="next"' in first
+    assert ids(c.get("/activities?page=999").text) == newest_first[(-(-len(every) // 10) - 1) * 10:]
+    day = every[3]["start"][:10]
+    on_day = [a["id"] for a in every if a["start"][:10] == day]
+    assert sorted(ids(c.get(f"/activities?since={day}&until={day}").text)) == sorted(on_day)
+    assert ids(c.get("/activities?sport=cycling").text) == [a["id"] for a in every if a["sport"] == "cycling"][:10]
