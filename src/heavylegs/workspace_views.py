@@ -28,7 +28,8 @@ class Views:
         def profile(self, day: date | None = None) -> Profile: ...
         def shoes(self) -> list[gear.Shoe]: ...
 
-    def daily_range(self, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+    def daily_range(self, first: date | None = None, last: date | None = None,
+                    log_columns: list[str] | None = None) -> pl.DataFrame:
         """The daily table as the engine builds it (load, CTL/ATL/TSB, the log, device
         values), over the whole history up to ``last`` (default: the latest day with data),
         from ``first`` on: for charts over any range, where ``context`` reads 400 days."""
@@ -38,8 +39,13 @@ class Views:
         acts = queries.activities_with_hists(self.conn, until_utc=until.isoformat(), columns=daily.LOAD_COLUMNS)
         acts = daily.with_loads(acts, profile).filter(pl.col("local_date") <= last)
         end = last.isoformat()
-        log = daily.merge_device_values(queries.log_frame(self.conn, None, end), queries.daily_values(self.conn, None, end),
-                                        queries.daily_value_columns(self.conn))
+        wanted = None if log_columns is None else [*log_columns, "rpe"]
+        values = queries.daily_values(self.conn, None, end)
+        device = queries.daily_value_columns(self.conn)
+        if wanted is not None:
+            device = [c for c in device if c in wanted]
+            values = values.filter(pl.col("column").is_in(device))
+        log = daily.merge_device_values(queries.log_frame(self.conn, None, end, wanted), values, device)
         log_start = queries.first_log_date(self.conn, end)
         table = daily.build(acts, log, end=last, log_start=date.fromisoformat(log_start) if log_start else None)
         return table.filter(pl.col("date") >= first) if first else table

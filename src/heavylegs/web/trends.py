@@ -28,6 +28,7 @@ from heavylegs.web.common import (
 
 router = APIRouter(include_in_schema=False)
 RANGES = {"4w": ("4 weeks", 28), "3m": ("3 months", 91), "1y": ("1 year", 365), "all": ("All", None)}
+LOG_COLUMNS = ["heaviness", "soreness", "fatigue", "sleep_h", "sleep_quality", "resting_hr_bpm", "hrv_rmssd_ms"]
 MAX_DAYS_DRAWN = 1500  # longer ranges: weekly means (ten years of days stay smooth)
 
 # chart id, title, series (column, label, kind)
@@ -138,7 +139,7 @@ def _trends(request: Request, key: str, first: date | None, last: date | None) -
         if key in RANGES and RANGES[key][1]:
             first = last - timedelta(days=RANGES[key][1] - 1)  # type: ignore[operator]
         units = Units(units_of(ws))
-        table = ws.daily_range(None, last)
+        table = ws.daily_range(None, last, LOG_COLUMNS)
     data = _series(table, units)
     since = max(first.isoformat() if first else "", _first_with_data(data))
     keep = next((i for i, d in enumerate(data["date"]) if d >= since), len(data["date"]))
