@@ -21,7 +21,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from heavylegs.errors import HeavyLegsError
 
-DEFAULT_LIMIT_BYTES = 4 * 1024**3  # a large Apple Health export is ~2 GB
+DEFAULT_LIMIT_BYTES = 4096 * 1_000_000  # as `serve --max-upload-mb` 4096; a large Apple Health export is ~2 GB
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FILES = 10_000
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
