@@ -373,3 +373,47 @@ def test_activities_are_paged_and_filtered(home: Path, monkeypatch: pytest.Monke
     on_day = [a["id"] for a in every if a["start"][:10] == day]
     assert sorted(ids(c.get(f"/activities?since={day}&until={day}").text)) == sorted(on_day)
     assert ids(c.get("/activities?sport=cycling").text) == [a["id"] for a in every if a["sport"] == "cycling"][:10]
+
+
+def test_an_upload_is_streamed_to_disk_not_held_in_memory(home: Path) -> None:
+    """40 MB sent in 64 kB chunks straight to the ASGI app (a test client would hold the
+    whole body itself): the server's peak Python memory stays a small fraction of it."""
+    import asyncio
+    import tracemalloc
+
+    size, chunk = 40_000_000, 65_536
+    head = (b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n'
+            b"Content-Type: application/octet-stream\r\n\r\n")
+    tail = b"\r\n--XyZ--\r\n"
+    def chunks():  # made one at a time, while memory is traced
+        yield head
+        for n in range(0, size, chunk):
+            yield bytes(min(chunk, size - n))
+        yield tail
+    parts = chunks()
+    scope = {"type": "http", "method": "POST", "path": "/api/import", "raw_path": b"/api/import", "query_string": b"",
+             "root_path": "", "scheme": "http", "http_version": "1.1", "server": ("127.0.0.1", 8765),
+             "client": ("127.0.0.1", 5000), "headers": [
+                 (b"host", b"127.0.0.1:8765"), (b"x-csrf-token", b"test-csrf"),
+                 (b"content-type", b"multipart/form-data; boundary=XyZ"),
+                 (b"content-length", str(len(head) + size + len(tail)).encode())]}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        body = next(parts, None)
+        return {"type": "http.request", "body": body or b"", "more_body": body is not None}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    app = create_app(home, Guard(csrf="test-csrf"), 100_000_000)
+    tracemalloc.start()
+    try:
+        asyncio.run(app(scope, receive, send))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert sent[0]["status"] == 200, sent
+    report = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert report["failed"][0]["path"] == "big.bin", report
+    assert peak < 8_000_000, f"peak {peak / 1e6:.1f} MB for a 40 MB upload"
