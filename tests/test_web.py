@@ -417,3 +417,34 @@ def test_an_upload_is_streamed_to_disk_not_held_in_memory(home: Path) -> None:
     report = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
     assert report["failed"][0]["path"] == "big.bin", report
     assert peak < 8_000_000, f"peak {peak / 1e6:.1f} MB for a 40 MB upload"
+
+
+def _texts_in_why_order(answer: dict) -> list[str]:
+    """The sentences of an answer in the order `heavylegs why` prints them (explain/text.py)."""
+    out = [h["message"] for h in answer["triage"]]
+    for f in (f for f in answer["findings"] if f.get("role") != "not-shown"):
+        out += [e["text"] for e in f["evidence"]]
+        out += [] if answer["training_advice_withheld"] else list(f["fix"])
+    out += [m["text"] for m in answer.get("markers") or []]
+    out += [p["text"] for p in answer["plan"]] + [p["text"] for p in answer["patterns"][:4]]
+    out += [r["why"] for r in answer["ruled_out"]]
+    out += [n["how"] for n in answer["not_assessed"] if n["missing"] != ["not implemented"]]
+    return out + list(answer["notes"])
+
+
+@pytest.mark.parametrize("red_flag", [False, True])
+def test_today_shows_every_sentence_of_why_in_its_order(home: Path, red_flag: bool) -> None:
+    import html
+
+    c = client(home)
+    if red_flag:
+        checkin(c, END, ["swelling-right", "calf-pain-one-side"])
+    answer = c.get(f"/api/why?date={END.isoformat()}").json()
+    assert bool(answer["triage"]) == red_flag
+    page = html.unescape(c.get(f"/?date={END.isoformat()}").text)
+    at = [page.find(t) for t in _texts_in_why_order(answer)]
+    assert -1 not in at and len(at) > 10
+    assert at == sorted(at)
+    if red_flag:
+        fixes = [fix for f in answer["findings"] for fix in f["fix"]]
+        assert not any(fix in page for fix in fixes)

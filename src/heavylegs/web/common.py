@@ -15,6 +15,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from heavylegs.errors import InvalidInput
+from heavylegs.triage.messages import FOR_DOCTOR
 from heavylegs.web.security import Guard
 
 if TYPE_CHECKING:
@@ -109,3 +110,4 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> An
 
 templates.env.filters["duration"] = duration
 templates.env.globals["TIER_ORDER"] = TIER_ORDER
+templates.env.globals["FOR_DOCTOR"] = FOR_DOCTOR  # the CLI's heading while training advice is withheld
