@@ -448,3 +448,48 @@ def test_today_shows_every_sentence_of_why_in_its_order(home: Path, red_flag: bo
     if red_flag:
         fixes = [fix for f in answer["findings"] for fix in f["fix"]]
         assert not any(fix in page for fix in fixes)
+
+
+def test_every_input_of_every_page_is_labelled(home: Path) -> None:
+    from html.parser import HTMLParser
+
+    class Inputs(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_label, self.fors, self.unlabelled = 0, set(), []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            a = dict(attrs)
+            if tag == "label":
+                self.in_label += 1
+                self.fors.add(a.get("for"))
+            elif tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+                if not (self.in_label or a.get("aria-label") or a.get("id")):
+                    self.unlabelled.append(a)
+                elif not self.in_label and not a.get("aria-label"):
+                    self.unlabelled.append(a)  # checked against the labels' for= at the end
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "label":
+                self.in_label -= 1
+
+    c = client(home)
+    first_id = c.get("/api/activities").json()[0]["id"]
+    for url in ("/", "/checkin", "/trends", "/calendar", "/activities", f"/activities/{first_id}", "/import",
+                "/profile", "/gear"):
+        p = Inputs()
+        p.feed(c.get(url).text)
+        missing = [a for a in p.unlabelled if a.get("id") not in p.fors]
+        assert not missing, (url, missing)
+
+
+def test_gear_is_added_with_the_clis_validation(home: Path) -> None:
+    c = client(home)
+    r = c.post("/gear", data={"csrf": "test-csrf", "name": "Pegasus", "from": "2026-01-01", "start_km": "480"})
+    assert r.status_code == 303
+    shoes = c.get("/api/gear").json()
+    assert shoes[0]["name"] == "Pegasus" and shoes[0]["km"] > 480 and shoes[0]["crossed_500_km"]
+    assert "Pegasus" in c.get("/gear").text
+    r = c.post("/gear", data={"csrf": "test-csrf", "name": "Pegasus"})
+    assert r.status_code == 400 and "error: name" in r.text and "a name not used by other gear" in r.text
+    assert c.post("/gear", data={"name": "X"}).status_code == 403

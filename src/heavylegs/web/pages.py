@@ -117,7 +117,40 @@ async def profile_post(request: Request) -> Any:
 
 @router.get("/gear")
 def gear_page(request: Request) -> Any:
-    with workspace(request) as ws:
+    return _gear(request)
+
+
+def _gear(request: Request, status: int = 200, error: str | None = None) -> Any:
+    with workspace(request, create=error is not None) as ws:
         rows = ws.gear_list()
         units = Units(units_of(ws))
-    return render(request, "gear.html", rows=rows, units=units)
+    return render(request, "gear.html", status=status, rows=rows, units=units, error=error)
+
+
+@router.post("/gear")
+async def gear_post(request: Request) -> Any:
+    """Add gear, as `heavylegs gear add NAME --from --to --start-km --limit-km --kind`."""
+    form = await request.form(max_files=0, max_fields=20)
+    check_csrf(request, str(form.get("csrf") or ""))
+    text = {k: str(form.get(k) or "").strip() for k in ("name", "kind", "from", "to", "start_km", "limit_km")}
+    try:
+        km = {k: _km(text[k], f"--{k.replace('_', '-')}") for k in ("start_km", "limit_km")}
+        with workspace(request, create=True) as ws:
+            ws.gear_add(text["name"], parse_day(text["from"], "--from"), parse_day(text["to"], "--to"),
+                        km["start_km"] or 0.0, km["limit_km"], text["kind"] or "shoes")
+            try:
+                ws.why_json(None)
+            except HeavyLegsError:
+                pass
+    except InvalidInput as exc:
+        return _gear(request, 400, f"error: {exc}")
+    return RedirectResponse("/gear?saved=1", status_code=303)
+
+
+def _km(text: str, field: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput(field, text, "a number of kilometres") from None
