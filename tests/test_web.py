@@ -190,6 +190,14 @@ def test_foreign_host_and_cross_site_origin_are_refused(home: Path) -> None:
     assert r.status_code == 403
 
 
+def test_every_interface_accepts_this_machines_names_only() -> None:
+    import socket
+
+    guard = Guard.for_host("0.0.0.0")
+    assert socket.gethostname().lower() in guard.hosts and "127.0.0.1" in guard.hosts
+    assert "evil.example" not in guard.hosts and guard.token
+
+
 def test_another_host_needs_the_access_token(home: Path) -> None:
     guard = Guard.for_host("192.168.1.20")
     assert guard.token

@@ -59,10 +59,26 @@ class Guard:
         Host name besides the local ones."""
         if host in LOCAL_NAMES:
             return cls()
-        return cls(hosts=LOCAL_NAMES | {host.strip("[]")}, token=secrets.token_urlsafe(24))
+        names = {host.strip("[]").lower()}
+        if host in ("0.0.0.0", "::"):  # every interface: this machine's own names and addresses
+            names |= machine_names()
+        return cls(hosts=LOCAL_NAMES | frozenset(names), token=secrets.token_urlsafe(24))
 
     def csrf_ok(self, value: str | None) -> bool:
         return bool(value) and hmac.compare_digest(str(value), self.csrf)
+
+
+def machine_names() -> set[str]:
+    """This machine's host name, full name and addresses (for a server on every interface)."""
+    import socket
+
+    names = {socket.gethostname().lower(), socket.getfqdn().lower()}
+    try:
+        for *_, addr in socket.getaddrinfo(socket.gethostname(), None):
+            names.add(str(addr[0]).lower())
+    except OSError:
+        pass
+    return names
 
 
 def host_name(value: str) -> str:
