@@ -501,3 +501,17 @@ def test_gear_is_added_with_the_clis_validation(home: Path) -> None:
     r = c.post("/gear", data={"csrf": "test-csrf", "name": "Pegasus"})
     assert r.status_code == 400 and "error: name" in r.text and "a name not used by other gear" in r.text
     assert c.post("/gear", data={"name": "X"}).status_code == 403
+
+
+def test_malformed_or_out_of_order_uploads_are_refused_in_one_line(home: Path) -> None:
+    c = client(home)
+    file_first = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="a.fit"\r\n\r\nxx\r\n'
+                  b'--B\r\nContent-Disposition: form-data; name="csrf"\r\n\r\ntest-csrf\r\n--B--\r\n')
+    r = c.post("/import", content=file_first, headers={"content-type": "multipart/form-data; boundary=B"})
+    assert r.status_code == 400 and "csrf field must come before its files" in r.text
+    r = c.post("/import", content=b"not multipart", headers={"content-type": "text/plain"})
+    assert r.status_code == 400 and "not multipart/form-data" in r.text
+    r = c.post("/api/import", content=b"--B\r\ngarbage", headers={"content-type": "multipart/form-data; boundary=B",
+                                                                 "x-csrf-token": "test-csrf"})
+    assert r.status_code == 400 and r.json()["error"].startswith("error: ")
+    assert not any((home / "uploads").glob("*/*"))

@@ -90,63 +90,76 @@ async def receive(stream: AsyncIterator[bytes], content_type: str, content_lengt
     return upload
 
 
+class _Parts:
+    """The multipart parser's callbacks: each file part into its own file under the upload's
+    folder, each field (small) into ``upload.fields``."""
+
+    def __init__(self, upload: Upload, before_files: str | None) -> None:
+        self.upload, self.before_files = upload, before_files
+        self.headers: dict[bytes, bytes] = {}
+        self.field = self.value = self.data = b""
+        self.name = ""
+        self.out: IO[bytes] | None = None
+
+    def callbacks(self) -> dict[str, object]:
+        return {"on_header_field": self.on_header_field, "on_header_value": self.on_header_value,
+                "on_header_end": self.on_header_end, "on_headers_finished": self.on_headers_finished,
+                "on_part_data": self.on_part_data, "on_part_end": self.on_part_end}
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.field += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self.headers[self.field.lower()] = self.value
+        self.field = self.value = b""
+
+    def on_headers_finished(self) -> None:
+        _, opts = parse_options_header(self.headers.get(b"content-disposition", b""))
+        self.name = opts.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" not in opts:
+            return
+        sent = opts[b"filename"].decode("utf-8", "replace")
+        if self.before_files and self.before_files not in self.upload.fields:
+            raise UploadRefused(f"the form's {self.before_files} field must come before its files")
+        if not sent:  # an empty file input
+            self.name = ""
+            return
+        if len(self.upload.files) >= MAX_FILES:
+            raise UploadRefused(f"more than {MAX_FILES} files in one upload; send them in parts or as a zip")
+        slot = self.upload.folder / str(len(self.upload.files))
+        slot.mkdir()
+        path = slot / safe_name(sent)
+        self.upload.files[path] = sent
+        self.out = path.open("wb")
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.out is not None:
+            self.out.write(data[start:end])
+        elif self.name:
+            self.data += data[start:end]
+            if len(self.data) > MAX_FIELD_BYTES:
+                raise UploadRefused(f"form field {self.name!r} is over {MAX_FIELD_BYTES} bytes")
+
+    def on_part_end(self) -> None:
+        if self.out is not None:
+            self.out.close()
+        elif self.name:
+            self.upload.fields[self.name] = self.data.decode("utf-8", "replace")
+        self.headers, self.out, self.name, self.data = {}, None, "", b""
+
+    def close(self) -> None:
+        if self.out is not None:
+            self.out.close()
+
+
 async def _parse(stream: AsyncIterator[bytes], boundary: bytes, upload: Upload, limit: int,
                  before_files: str | None) -> None:
-    state: dict[str, object] = {"headers": {}, "field": b"", "value": b"", "out": None, "name": "", "data": b""}
+    parts = _Parts(upload, before_files)
+    parser = MultipartParser(boundary, parts.callbacks())  # type: ignore[arg-type]
     total = 0
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        state["field"] = state["field"] + data[start:end]  # type: ignore[operator]
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        state["value"] = state["value"] + data[start:end]  # type: ignore[operator]
-
-    def on_header_end() -> None:
-        headers: dict = state["headers"]  # type: ignore[assignment]
-        headers[bytes(state["field"]).lower()] = bytes(state["value"])  # type: ignore[arg-type]
-        state["field"], state["value"] = b"", b""
-
-    def on_headers_finished() -> None:
-        headers: dict = state["headers"]  # type: ignore[assignment]
-        _, opts = parse_options_header(headers.get(b"content-disposition", b""))
-        name = opts.get(b"name", b"").decode("utf-8", "replace")
-        state["name"] = name
-        if b"filename" in opts:
-            sent = opts[b"filename"].decode("utf-8", "replace")
-            if before_files and before_files not in upload.fields:
-                raise UploadRefused(f"the form's {before_files} field must come before its files")
-            if not sent:  # an empty file input
-                state["out"] = None
-                state["name"] = ""
-                return
-            if len(upload.files) >= MAX_FILES:
-                raise UploadRefused(f"more than {MAX_FILES} files in one upload; send them in parts or as a zip")
-            slot = upload.folder / str(len(upload.files))
-            slot.mkdir()
-            path = slot / safe_name(sent)
-            upload.files[path] = sent
-            state["out"] = path.open("wb")
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        out: IO[bytes] | None = state["out"]  # type: ignore[assignment]
-        if out is not None:
-            out.write(data[start:end])
-        elif state["name"]:
-            state["data"] = state["data"] + data[start:end]  # type: ignore[operator]
-            if len(state["data"]) > MAX_FIELD_BYTES:  # type: ignore[arg-type]
-                raise UploadRefused(f"form field {state['name']!r} is over {MAX_FIELD_BYTES} bytes")
-
-    def on_part_end() -> None:
-        out: IO[bytes] | None = state["out"]  # type: ignore[assignment]
-        if out is not None:
-            out.close()
-        elif state["name"]:
-            upload.fields[str(state["name"])] = bytes(state["data"]).decode("utf-8", "replace")  # type: ignore[arg-type]
-        state.update(headers={}, out=None, name="", data=b"")
-
-    parser = MultipartParser(boundary, {
-        "on_header_field": on_header_field, "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_headers_finished": on_headers_finished, "on_part_data": on_part_data, "on_part_end": on_part_end})
     try:
         async for chunk in stream:
             total += len(chunk)
@@ -160,6 +173,4 @@ async def _parse(stream: AsyncIterator[bytes], boundary: bytes, upload: Upload, 
     except Exception as exc:  # the parser's own errors: a malformed body
         raise UploadRefused(f"the upload is not valid multipart/form-data ({exc})") from None
     finally:
-        out = state["out"]
-        if out is not None:
-            out.close()  # type: ignore[attr-defined]
+        parts.close()
