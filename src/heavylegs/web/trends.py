@@ -31,17 +31,18 @@ RANGES = {"4w": ("4 weeks", 28), "3m": ("3 months", 91), "1y": ("1 year", 365), 
 LOG_COLUMNS = ["heaviness", "soreness", "fatigue", "sleep_h", "sleep_quality", "resting_hr_bpm", "hrv_rmssd_ms"]
 MAX_DAYS_DRAWN = 1500  # longer ranges: weekly means (ten years of days stay smooth)
 
-# chart id, title, series (column, label, kind)
+# chart id, title, series (column, label, kind[, axis: "right" for a second scale])
 CHARTS = (
     ("load", "Daily load, fitness (CTL), fatigue (ATL) and form (TSB)",
      (("load", "load", "bar"), ("ctl", "CTL", "line"), ("atl", "ATL", "line"), ("tsb", "TSB", "line"))),
     ("distance", "Weekly distance, with the +30 % spike band over the previous 4 weeks",
      (("week_dist", "distance", "bar"), ("spike", "spike band", "line"))),
     ("intensity", "Minutes per day: hard, and total", (("hard_min", "hard min", "bar"), ("total_min", "total min", "line"))),
-    ("sleep", "Sleep (hours) and sleep quality", (("sleep_h", "sleep h", "line"), ("sleep_quality", "quality 1-5", "line"))),
-    ("hrv", "Resting HR and HRV against your 60-day range",
+    ("sleep", "Sleep (hours, left scale) and sleep quality (1-5, right scale)",
+     (("sleep_h", "sleep h", "line"), ("sleep_quality", "quality 1-5", "line", "right"))),
+    ("hrv", "Resting HR (bpm, left scale) and HRV (ms, right scale) against your 60-day range (mean ± 1 SD)",
      (("resting_hr_bpm", "resting HR", "line"), ("rhr_lo", "RHR range", "band"),
-      ("hrv_rmssd_ms", "HRV", "line"), ("hrv_lo", "HRV range", "band"))),
+      ("hrv_rmssd_ms", "HRV", "line", "right"), ("hrv_lo", "HRV range", "band", "right"))),
     ("heaviness", "Heaviness, soreness and fatigue (0-10); heavy days (7+) marked, hover one for its top causes",
      (("heaviness", "heaviness", "line"), ("soreness", "soreness", "line"), ("fatigue", "fatigue", "line"))),
 )
@@ -61,7 +62,7 @@ def _series(table: Any, units: Units) -> dict[str, list[Any]]:
         mean = pl.col(col).rolling_mean(60, min_samples=14)
         sd = pl.col(col).rolling_std(60, min_samples=14)
         t = t.with_columns(**{f"{out}_lo": mean - sd, f"{out}_hi": mean + sd})
-    cols = {c for _, _, series in CHARTS for c, _, _ in series} | {"rhr_hi", "hrv_hi"}
+    cols = {s[0] for _, _, series in CHARTS for s in series} | {"rhr_hi", "hrv_hi"}
     out = {c: [None if v is None else round(float(v), 2) for v in t[c].to_list()] for c in sorted(cols)}
     out["date"] = [d.isoformat() for d in t["date"].to_list()]
     return out
@@ -148,7 +149,8 @@ def _trends(request: Request, key: str, first: date | None, last: date | None) -
     if weekly:
         data = _weekly(data)
     charts = [{"id": cid, "title": title.replace("distance", f"distance ({units.dist})", 1) if cid == "distance" else title,
-               "series": [{"col": c, "label": lbl, "kind": kind} for c, lbl, kind in series]}
+               "series": [{"col": c, "label": lbl, "kind": kind, "axis": axis[0] if axis else "left"}
+                          for c, lbl, kind, *axis in series]}
               for cid, title, series in CHARTS]
     return {"first": first or (data["date"][0] if data["date"] else ""), "last": last, "charts": charts,
             "weekly": weekly, "data": json.dumps(data, separators=(",", ":")), "ndays": len(data["date"])}

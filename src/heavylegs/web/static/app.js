@@ -119,18 +119,20 @@
     const series = JSON.parse(plot.dataset.series);
     const svg = el("svg", {viewBox: "0 0 " + W + " " + H, preserveAspectRatio: "none", role: "img", "aria-label": sec.querySelector("h2").textContent}, true);
     plot.appendChild(svg);
-    let lo = Infinity, hi = -Infinity;
+    const ranges = {};  // one scale per axis: "left", and "right" for a series in other units
     series.forEach(function (s) {
+      const a = s.axis || "left", r = ranges[a] = ranges[a] || {lo: Infinity, hi: -Infinity};
       const cols = s.kind === "band" ? [s.col, s.col.replace("_lo", "_hi")] : [s.col];
-      cols.forEach(function (c) { (data[c] || []).forEach(function (v) { if (v != null) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }); });
+      cols.forEach(function (c) { (data[c] || []).forEach(function (v) { if (v != null) { r.lo = Math.min(r.lo, v); r.hi = Math.max(r.hi, v); } }); });
+      if (s.kind === "bar" && r.lo > 0) r.lo = 0;
     });
-    if (lo === Infinity) { readout.textContent = "no data in this range"; return; }
-    if (lo > 0 && series.some(function (s) { return s.kind === "bar"; })) lo = 0;
-    const span = (hi - lo) || 1, step = W / Math.max(n, 1);
-    const X = function (i) { return (i + 0.5) * step; }, Y = function (v) { return H - 4 - (v - lo) / span * (H - 8); };
+    if (!Object.values(ranges).some(function (r) { return r.lo !== Infinity; })) { readout.textContent = "no data in this range"; return; }
+    const step = W / Math.max(n, 1);
+    const X = function (i) { return (i + 0.5) * step; };
+    const Yon = function (a) { const r = ranges[a]; return function (v) { return H - 4 - (v - r.lo) / ((r.hi - r.lo) || 1) * (H - 8); }; };
     const paths = {};
     series.forEach(function (s, k) {
-      const v = data[s.col] || [];
+      const v = data[s.col] || [], Y = Yon(s.axis || "left"), lo = ranges[s.axis || "left"].lo;
       let d = "";
       if (s.kind === "bar") {
         const y0 = Y(Math.max(lo, 0)), w = Math.max(step * 0.8, 0.5);
@@ -150,11 +152,15 @@
       else { p.setAttribute("fill", color); p.setAttribute("fill-opacity", s.kind === "band" ? "0.15" : "0.6"); }
       svg.appendChild(p); paths[s.col] = p;
     });
-    const axis = el("div", {"class": "axis"});
-    const top = el("span"), bottom = el("span");
-    top.textContent = fmt(hi); bottom.textContent = fmt(lo);
-    axis.appendChild(top); axis.appendChild(bottom); plot.appendChild(axis);
-    if (lo < 0 && hi > 0) svg.appendChild(el("line", {x1: 0, x2: W, y1: Y(0), y2: Y(0), stroke: "#999", "stroke-dasharray": "4 4", "vector-effect": "non-scaling-stroke"}, true));
+    Object.keys(ranges).forEach(function (a) {
+      const r = ranges[a];
+      if (r.lo === Infinity) return;
+      const axis = el("div", {"class": "axis " + a}), top = el("span"), bottom = el("span");
+      top.textContent = fmt(r.hi); bottom.textContent = fmt(r.lo);
+      axis.appendChild(top); axis.appendChild(bottom); plot.appendChild(axis);
+    });
+    const left = ranges.left;
+    if (left && left.lo < 0 && left.hi > 0) { const y0 = Yon("left")(0); svg.appendChild(el("line", {x1: 0, x2: W, y1: y0, y2: y0, stroke: "#999", "stroke-dasharray": "4 4", "vector-effect": "non-scaling-stroke"}, true)); }
     const cursor = el("line", {y1: 0, y2: H, stroke: "#555", "vector-effect": "non-scaling-stroke", visibility: "hidden"}, true);
     svg.appendChild(cursor);
     sec.querySelectorAll("input[data-series]").forEach(function (box) {
@@ -164,7 +170,7 @@
     let timer = null;
     if (heavyChart && data.heaviness) {  // heavy days (7+) marked; hovering one names its top causes
       let d = "";
-      for (let i = 0; i < n; i++) if (data.heaviness[i] != null && data.heaviness[i] >= 7) d += "M" + X(i).toFixed(1) + "," + (Y(data.heaviness[i]) - 6).toFixed(1) + "v-6";
+      for (let i = 0; i < n; i++) if (data.heaviness[i] != null && data.heaviness[i] >= 7) d += "M" + X(i).toFixed(1) + "," + (Yon("left")(data.heaviness[i]) - 6).toFixed(1) + "v-6";
       svg.appendChild(el("path", {d: d, stroke: "#c0392b", "stroke-width": 3, "vector-effect": "non-scaling-stroke"}, true));
     }
     function topCauses(i) {
