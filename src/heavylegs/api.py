@@ -34,13 +34,14 @@ from heavylegs.errors import (
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import offsets, open_database, queries, repo
 from heavylegs.storage.db import default_home, storage_error
-from heavylegs.workspace_views import Views
 
 if TYPE_CHECKING:
     import numpy as np
 
     from heavylegs.importers.bundle import Unit
     from heavylegs.importers.source import Source
+
+from heavylegs.workspace_views import Views  # noqa: E402 - the web dashboard's read views (a mixin)
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
