@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from heavylegs.importers.bundle import Unit
     from heavylegs.importers.source import Source
 
+from heavylegs.workspace_views import Views  # noqa: E402 - the web dashboard's read views (a mixin)
+
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
 SYSTEM_ZONE = "<system>"  # Workspace(system_zone=...): read TZ and /etc/localtime
@@ -102,7 +104,7 @@ def streams_hr_hist(act: ParsedActivity) -> np.ndarray:
                         s["heart_rate_bpm"].to_numpy().astype(float))
 
 
-class Workspace:
+class Workspace(Views):
     """A runner's local workspace: a folder holding the SQLite database.
 
     ``system_zone`` is the IANA zone used when the profile sets no ``timezone``: by

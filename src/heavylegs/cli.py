@@ -400,6 +400,27 @@ def cmd_export_daily_log(args: argparse.Namespace) -> int:
     return _run(args, write, create=False)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`serve`: the local web dashboard (src/heavylegs/web) until Ctrl-C."""
+    home = _home(args)
+    if args.demo:
+        from heavylegs.demo import demo_home, run_demo
+
+        if not (demo_home(_home(args) if args.home else None) / "workspace").exists():
+            run_demo(Path(args.home).expanduser() if args.home else None, out(), err())
+        home = demo_home(Path(args.home).expanduser() if args.home else None) / "workspace"
+    try:
+        from heavylegs.web.serve import serve
+    except ImportError as exc:
+        say_error(f"error: the web dashboard needs its packages ({exc.name}): pip install heavylegs")
+        return 1
+    try:
+        return serve(home, args.host, args.port, args.open, args.max_upload_mb)
+    except HeavyLegsError as exc:
+        say_error(f"error: {exc}")
+        return 2
+
+
 # -- the parser ------------------------------------------------------------------------
 
 
@@ -501,6 +522,17 @@ def parser() -> argparse.ArgumentParser:
                    help="a daily-log column; saves without asking (repeatable)")
     p.add_argument("--clear", action="append", metavar="KEY",
                    help="remove the day's value of a daily-log column (repeatable)")
+
+    p = command("serve", cmd_serve, "The local web dashboard: today's answer, check-in, trends, calendar, "
+                "activities and import in the browser.")
+    p.add_argument("--port", type=int, default=8765, help="the port (default 8765)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1, this machine only; any other needs "
+                        "the access token printed at start)")
+    p.add_argument("--open", action="store_true", help="open the browser")
+    p.add_argument("--demo", action="store_true", help="serve the demo workspace (built when missing)")
+    p.add_argument("--max-upload-mb", type=float, default=4096, metavar="MB",
+                   help="the largest upload accepted (default 4096 MB)")
 
     export = sub.add_parser("export", help="Write stored data to files.", description="Write stored data to files.")
     esub = export.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)

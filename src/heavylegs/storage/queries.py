@@ -140,12 +140,15 @@ def recent_daily(conn: sqlite3.Connection, column: str, until: str, n: int) -> l
     return sorted(rows)
 
 
-def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
+              columns: list[str] | None = None) -> pl.DataFrame:
     """The daily log, one row a date, columns as stored (lists as ``;``-joined text); only
-    the dates ``since``..``until`` (ISO, inclusive, both optional) when given."""
+    the dates ``since``..``until`` (ISO, inclusive, both optional) when given, and only
+    ``date`` plus ``columns`` when given."""
     schema: dict[str, pl.DataType] = {}
     for c in LOG_COLUMNS:
-        schema[c.name] = {"INTEGER": pl.Int64(), "REAL": pl.Float64()}.get(c.sql_type, pl.String())
+        if columns is None or c.name == "date" or c.name in columns:
+            schema[c.name] = {"INTEGER": pl.Int64(), "REAL": pl.Float64()}.get(c.sql_type, pl.String())
     names = ", ".join(schema)
     where, params = _between("date", since, until, inclusive=True)
     columns = _query_columns(conn, f"SELECT {names} FROM daily_log {where} ORDER BY date", params)
