@@ -292,6 +292,8 @@ def test_imperial_units_show_miles(home: Path) -> None:
     page = c.get("/activities").text
     assert " mi</td>" in page and " km</td>" not in page
     assert "/mi" in page
+    today = c.get("/").text  # the answer's sentences too, not only the tables
+    assert re.search(r"\d mi\b", today) and not re.search(r"\d(\.\d)? ?km\b", today), today
 
 
 def test_trends_follow_a_change_of_the_data(home: Path) -> None:

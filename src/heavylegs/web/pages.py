@@ -41,6 +41,10 @@ def today(request: Request, date: str | None = None) -> Any:
         answer = answer_json(request, day)
     except NotEnoughData as exc:
         return render(request, "empty.html", message=str(exc))
+    from heavylegs.explain import units
+    from heavylegs.storage import answers
+
+    answer = units.localize(answer, answers.units_in(settings(request).home))  # texts in the runner's units
     shown = parse_day(str(answer["date"]))
     assert shown is not None
     return render(request, "today.html", answer=answer, day=shown, prev=shown - timedelta(days=1),
