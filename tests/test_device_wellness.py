@@ -128,7 +128,8 @@ def test_the_hrv_drop_reads_as_the_issue_asks_in_why(tmp_path: Path, capsys) -> 
     assert main(["--home", str(tmp_path / "home"), "why"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "Morning markers" in out
-    assert "HRV 7-day mean 44 ms, below your normal 59-63 ms (your 60-day range, Garmin)" in out
+    # the first HRV of an answer gets a half-line explanation (explain/glossary.py)
+    assert "7-day mean 44 ms, below your normal 59-63 ms (your 60-day range, Garmin)" in out
 
 
 def test_profile_show_reports_the_values_why_used_and_their_origin(tmp_path: Path, capsys) -> None:
@@ -188,5 +189,5 @@ def test_insufficient_recovery_takes_hrv_below_band_as_corroboration() -> None:
 def test_the_report_shows_the_morning_markers(tmp_path: Path) -> None:
     with _workspace(tmp_path, "oura") as ws:
         md, html = ws.report(END, "md"), ws.report(END, "html")
-    assert "## Morning markers" in md and "- HRV 7-day mean 44 ms, below your normal" in md
+    assert "## Morning markers" in md and "7-day mean 44 ms, below your normal" in md
     assert "<h2>Morning markers</h2>" in html and "(your 60-day range, Oura)" in html

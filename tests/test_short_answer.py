@@ -43,10 +43,11 @@ def test_the_demo_answer_fits_45_lines_and_full_shows_the_rest(tmp_path: Path) -
     assert answer[0].startswith("Why are my legs heavy?")
     assert len(answer) <= MAX_LINES, "\n".join(answer)
     assert "To learn more, add:" in run.stdout and "Ruled out by your data:" in run.stdout
-    assert "Morning markers" not in run.stdout and "Not assessed" not in run.stdout
+    assert "Not assessed" not in run.stdout and "Your own patterns" not in run.stdout
+    assert sum(line.startswith("Morning markers:") for line in answer) == 1  # one line, not a section
     full = _hl(tmp_path, "--home", str(tmp_path / "demo" / "workspace"), "why", "--full")
     assert full.returncode == 0, full.stderr
-    for heading in ("Ruled out", "Not assessed", "Morning markers", "Your own patterns", "Note: Profile used"):
+    for heading in ("Ruled out", "Not assessed", "Morning markers\n", "Your own patterns", "Note: Profile used"):
         assert heading in full.stdout, heading
     assert len(full.stdout.splitlines()) > 2 * len(answer)
     body = json.loads(_hl(tmp_path, "--home", str(tmp_path / "demo" / "workspace"), "why", "--json").stdout)

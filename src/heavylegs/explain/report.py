@@ -199,7 +199,7 @@ def _md_lists(answer: Answer, g: Glossary) -> list[str]:
 
 def markdown(answer: Answer, acts: pl.DataFrame | None = None, units: str | None = None, full: bool = False) -> str:
     """The answer as Markdown: the short answer (as `why`) unless ``full`` (as `why --full`,
-    with the last two weeks' activities)."""
+    with the last two weeks. activities)."""
     answer = u.localize(answer, units)
     g = Glossary()
     lines = [f"# Why are my legs heavy? {answer.day.isoformat()}", ""]
@@ -207,7 +207,7 @@ def markdown(answer: Answer, acts: pl.DataFrame | None = None, units: str | None
         lines += [f"> **{_md(h.title)}**", ">", f"> {_md(h.message)}", *[f"> - {_md(e)}" for e in h.evidence], ">",
                   f"> {_md(u.sentence(how_to_clear(h.codes), units))}", ""]
     lines += _md_findings(answer, g, full)
-    if answer.markers and full:
+    if answer.markers:
         lines += ["", "## Morning markers", "", *[f"- {_md(g.explain(m.text))}" for m in answer.markers]]
     if answer.plan:
         lines += ["", "## What to do now" if answer.withheld else "## What to do next", "",
@@ -215,7 +215,7 @@ def markdown(answer: Answer, acts: pl.DataFrame | None = None, units: str | None
                     for p in answer.plan]]
     if answer.patterns and full:
         lines += ["", "## Your own patterns", "", *[f"- {_md(g.explain(p.text))}" for p in answer.patterns]]
-    if full and (recent := recent_activities(answer, acts, units)):
+    if recent := recent_activities(answer, acts, units):
         lines += ["", "## Your last two weeks", "", *[f"- {_md(line)}" for line in recent]]
     if full:
         lines += _md_lists(answer, g)

@@ -123,6 +123,8 @@ def render(answer: Json, units: str | None = None, full: bool = False) -> Render
     parts += _findings(answer, g, full)
     if full:
         parts += _extras(answer, g)
+    elif answer.get("markers"):  # one line: a device's HRV or resting-HR change is news on its own
+        parts.append(Text("Morning markers: " + "; ".join(g.explain(m["text"]) for m in answer["markers"]) + "."))
     parts += _plan(answer, g, full)
     if full:
         parts += _lists(answer, g)
