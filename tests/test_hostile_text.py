@@ -99,6 +99,9 @@ ws = Workspace({str(tmp_path / "home")!r})
 def peak():  # VmHWM starts afresh at exec; ru_maxrss would keep the forking pytest's peak
     from pathlib import Path
     return next(int(l.split()[1]) for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmHWM:"))
+small = {str(tmp_path / "small.csv")!r}  # the same code paths (and their modules) first
+open(small, "w").write("date,notes\\n2024-04-30,warm-up\\n")
+ws.import_paths([small])
 before = peak()
 report = ws.import_paths([{str(path)!r}])
 after = peak()
