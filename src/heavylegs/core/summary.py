@@ -36,6 +36,9 @@ def elevation_gain_loss(altitude_m: np.ndarray, hysteresis_m: float = ELEVATION_
     if alt.size < 2:
         return 0.0, 0.0
     gain = loss = 0.0
+    # A repeat of the previous value never moves the anchor (its delta is 0, or the same as
+    # the previous value's): dropping repeats gives the same totals with fewer steps.
+    alt = alt[np.concatenate(([True], alt[1:] != alt[:-1]))]
     values = alt.tolist()  # Python floats: the same arithmetic, ~5x faster to loop over
     anchor = values[0]
     for value in values[1:]:
