@@ -140,14 +140,19 @@ def recent_daily(conn: sqlite3.Connection, column: str, until: str, n: int) -> l
     return sorted(rows)
 
 
-def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
+              also: list[str] | None = None) -> pl.DataFrame:
     """The daily log, one row a date, columns as stored (lists as ``;``-joined text); only
-    the dates ``since``..``until`` (ISO, inclusive, both optional) when given."""
+    the dates ``since``..``until`` (ISO, inclusive, both optional) when given, plus the
+    dates ``also`` (when given)."""
     schema: dict[str, pl.DataType] = {}
     for c in LOG_COLUMNS:
         schema[c.name] = {"INTEGER": pl.Int64(), "REAL": pl.Float64()}.get(c.sql_type, pl.String())
     names = ", ".join(schema)
     where, params = _between("date", since, until, inclusive=True)
+    if also:
+        where = f"{where} OR date IN (SELECT value FROM json_each(?))" if where else "WHERE date IN (SELECT value FROM json_each(?))"
+        params = (*params, json.dumps(also))
     columns = _query_columns(conn, f"SELECT {names} FROM daily_log {where} ORDER BY date", params)
     return _columns_frame(columns, schema).with_columns(pl.col("date").str.to_date())
 
