@@ -51,7 +51,7 @@ def decode(athlete: str, folder: Path, cache: Path, shown_as: str | None = None)
             (cache / "settings.sha256").write_text(stamp)
             files = [p for p in discover([folder])[0] if not inputs.is_setting(folder, p)]
             report = ws.import_paths(files)
-            out.decoded, out.unchanged = report.imported + len(report.failed), report.unchanged
+            out.decoded, out.unchanged = report.imported, report.unchanged
             out.errors += [(_shown(p, folder, shown), reason) for p, reason in report.failed]
             out.frames = frames(athlete, ws, folder, shown)
     except HeavyLegsError as exc:
@@ -95,16 +95,24 @@ def frames(athlete: str, ws: Workspace, folder: Path, shown: str) -> dict[str, p
     files = pl.DataFrame([(_shown(r[0], folder, shown), r[1], r[2], r[3]) for r in rows], orient="row",
                          schema=FILES_SCHEMA)
     profile = pl.DataFrame({"key": list(t.profile), "value": list(t.profile.values())}, schema=PROFILE_SCHEMA)
-    acts = engine.conform(t.activities, {**engine.ACTIVITY_SCHEMA, **dict.fromkeys(engine.METRIC_COLUMNS, pl.Float64())})
+    acts = engine.conform(t.activities, SCHEMAS["activities"])
     found = {"activities": acts, "log": engine.conform(t.log, engine.LOG_SCHEMA),
              "values": engine.conform(t.values, engine.VALUES_SCHEMA), "profile": profile,
              "gear": engine.conform(t.gear, engine.GEAR_SCHEMA), "files": files}
     return {name: f.select(pl.lit(athlete, dtype=pl.String).alias("athlete"), pl.all()) for name, f in found.items()}
 
 
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "activities": {**engine.ACTIVITY_SCHEMA, **dict.fromkeys(engine.METRIC_COLUMNS, pl.Float64())},
+    "log": engine.LOG_SCHEMA, "values": engine.VALUES_SCHEMA, "profile": PROFILE_SCHEMA,
+    "gear": engine.GEAR_SCHEMA, "files": FILES_SCHEMA}
+
+
 def tables_of(frames_: dict[str, pl.DataFrame]) -> engine.Tables:
-    """engine.Tables from one athlete's frames (as :func:`frames` gives or Parquet holds)."""
-    f = {k: v.drop("athlete") if "athlete" in v.columns else v for k, v in frames_.items()}
+    """engine.Tables from one athlete's frames (as :func:`frames` gives or Parquet holds;
+    a missing table is empty)."""
+    f = {k: engine.conform(frames_[k], SCHEMAS[k]) if k in frames_ else engine.empty_frame(SCHEMAS[k])
+         for k in SCHEMAS}
     acts = f["activities"].sort("start_utc", "id", maintain_order=True)
     return engine.Tables(activities=acts, log=f["log"].sort("date"), values=f["values"].sort("date", "column",
                          maintain_order=True), profile=dict(f["profile"].iter_rows()), gear=f["gear"].sort("id"))

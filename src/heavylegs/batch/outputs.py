@@ -27,7 +27,7 @@ def write_answers(rows: list[dict[str, object]], out: Path) -> None:
     (out / "answers").mkdir(exist_ok=True)
     for r in rows:
         if r["answer"]:
-            (out / "answers" / f"{quote(str(r['athlete']), safe='')}.json").write_text(str(r["answer"]), encoding="utf-8")
+            (out / "answers" / f"{quote(str(r['athlete']), safe='')}.json").write_text(str(r["answer"]) + "\n", encoding="utf-8")
     ordered = roster.rows_from_answers(rows)
     roster.write_csv(ordered, out / "roster.csv")
     roster.write_html(ordered, out)

@@ -64,18 +64,31 @@ def write_csv(rows: list[dict[str, object]], path: Path) -> None:
         w.writerows(rows)
 
 
-def write_html(rows: list[dict[str, object]], out: Path) -> None:
-    """roster.html, roster.js and one answers/<athlete>.json per athlete (each name links to it)."""
-    (out / "answers").mkdir(exist_ok=True)
+def html_row(r: dict[str, object]) -> str:
+    """One athlete's table row; the name links to answers/<athlete>.json."""
+    cls = f" class='tier-{html.escape(str(r['triage_tier']))}'" if r["triage_tier"] else ""
+    link = f"answers/{quote(str(r['athlete']), safe='')}.json"
+    cells = [f"<td><a href='{html.escape(link)}'>{html.escape(str(r['athlete']))}</a></td>"]
+    cells += [f"<td>{html.escape(str(r[c]))}</td>" for c in COLUMNS[1:]]
+    return f"<tr{cls}>{''.join(cells)}</tr>"
+
+
+def html_page(results_count: int | None = None) -> tuple[str, str]:
+    """The page before and after the table's rows."""
     head = "".join(f"<th data-col='{i}'>{html.escape(c.replace('_', ' '))}</th>" for i, c in enumerate(COLUMNS))
-    body = []
-    for r in rows:
-        cls = f" class='tier-{html.escape(str(r['triage_tier']))}'" if r["triage_tier"] else ""
-        cells = [f"<td><a href='answers/{quote(str(r['athlete']), safe='')}.json'>{html.escape(str(r['athlete']))}</a></td>"]
-        cells += [f"<td>{html.escape(str(r[c]))}</td>" for c in COLUMNS[1:]]
-        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     page = (resources.files("heavylegs.batch") / "roster_page.html").read_text(encoding="utf-8")
-    page = page.replace("{{HEAD}}", head).replace("{{BODY}}", "\n".join(body)).replace("{{COUNT}}", str(len(rows)))
-    (out / "roster.html").write_text(page, encoding="utf-8")
+    before, after = page.replace("{{HEAD}}", head).split("{{BODY}}")
+    return before.rstrip("\n"), after.lstrip("\n").rstrip("\n")
+
+
+def write_script(out: Path) -> None:
     js = (resources.files("heavylegs.batch") / "roster.js").read_text(encoding="utf-8")
     (out / "roster.js").write_text(js, encoding="utf-8")
+
+
+def write_html(rows: list[dict[str, object]], out: Path) -> None:
+    """roster.html and roster.js (the answers/<athlete>.json it links to are outputs.py's)."""
+    before, after = html_page()
+    lines = [before, *(html_row(r) for r in rows), after]
+    (out / "roster.html").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_script(out)

@@ -1,0 +1,281 @@
+"""The Spark engine (``pip install heavylegs[spark]``): the same job as Spark jobs.
+
+* Decoding: Spark's ``binaryFile`` source over ROOT, repartitioned by athlete, then
+  ``mapInArrow`` runs the project's importers (decode.py) on each athlete's files and emits
+  each canonical table as Arrow IPC; each table is then written by Spark's Parquet writer
+  to ``OUT/tables/<table>/``.
+* Explaining: the Parquet tables are read by Spark, each athlete's rows packed per table
+  (``groupBy(athlete).applyInArrow``), and ``groupBy(athlete).applyInArrow`` calls the pure
+  engine (engine.py) on them.
+* Outputs are written by Spark's writers (Parquet, text, CSV); nothing about athletes is
+  collected to the driver. On a local file system the single-part outputs (roster.csv,
+  roster.html, errors.csv, answers/<athlete>.json) are then moved to plain files.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import polars as pl
+import pyarrow as pa
+
+from heavylegs.batch import decode, explain, outputs, roster
+
+PACKED = "athlete string, table string, ipc binary"
+ERRORS = "errors"
+SORT_COLUMNS = ("tier_rank", "rule_key", "reported_key", "heavy_key", "score_key", "confidence_key")
+
+
+@dataclass
+class Summary:
+    athletes: int
+    files_decoded: int
+    files_unchanged: int
+    answered: int
+    errors: int
+
+
+def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark is optional)
+    """A Spark session whose Python workers run this interpreter (its venv has heavylegs)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    return (SparkSession.builder.master(master).appName(app)
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
+            .config("spark.sql.shuffle.partitions", str(max(2, _cores(master))))
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate())
+
+
+def _cores(master: str) -> int:
+    m = re.match(r"local\[(\d+)\]", master)
+    return int(m.group(1)) * 2 if m else 200
+
+
+# -- packing frames as Arrow IPC ----------------------------------------------------------
+def _ipc(frame: pl.DataFrame) -> bytes:
+    sink = io.BytesIO()
+    frame.write_ipc(sink)
+    return sink.getvalue()
+
+
+def _unipc(data: bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(data))
+
+
+def _packed(rows: list[tuple[str, str, bytes]]) -> pa.RecordBatch:
+    a, t, b = zip(*rows, strict=True) if rows else ((), (), ())
+    return pa.RecordBatch.from_arrays([pa.array(a, pa.string()), pa.array(t, pa.string()), pa.array(b, pa.binary())],
+                                      names=["athlete", "table", "ipc"])
+
+
+def arrow_schema(schema: dict[str, pl.DataType], athlete: bool = True) -> pa.Schema:
+    """The Arrow schema Spark is given for a table (plain, not large, strings and binaries)."""
+    arrow = pl.DataFrame(schema=({"athlete": pl.String()} if athlete else {}) | schema).to_arrow().schema
+    plain = {pa.large_string(): pa.string(), pa.large_binary(): pa.binary(), pa.string_view(): pa.string(),
+             pa.binary_view(): pa.binary()}
+    return pa.schema([pa.field(f.name, plain.get(f.type, f.type)) for f in arrow])
+
+
+def _spark_schema(schema: pa.Schema):  # noqa: ANN202
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+# -- decoding -----------------------------------------------------------------------------
+def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """mapInArrow: rows (athlete, rel, content) sorted by athlete within the partition; each
+    athlete's files are written to a scratch folder, decoded, and its tables emitted."""
+    with tempfile.TemporaryDirectory(prefix="heavylegs-decode-") as tmp:
+        current: str | None = None
+        for batch in batches:
+            for athlete, rel, content in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
+                if athlete != current:
+                    if current is not None:
+                        yield _decoded(current, Path(tmp))
+                    current = athlete
+                    shutil.rmtree(Path(tmp) / "in", ignore_errors=True)
+                target = Path(tmp) / "in" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        if current is not None:
+            yield _decoded(current, Path(tmp))
+
+
+def _decoded(athlete: str, tmp: Path) -> pa.RecordBatch:
+    cache = tmp / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    got = decode.decode(athlete, tmp / "in", cache, shown_as=athlete)
+    rows = [(athlete, name, _ipc(frame)) for name, frame in got.frames.items()]
+    errs = pl.DataFrame(got.errors, schema={"path": pl.String, "reason": pl.String}, orient="row")
+    errs = errs.with_columns(athlete=pl.lit(athlete), decoded=pl.lit(got.decoded), unchanged=pl.lit(got.unchanged))
+    return _packed([*rows, (athlete, ERRORS, _ipc(errs))])
+
+
+def unpack(table: str):  # noqa: ANN201
+    """mapInArrow: the packed rows of one table back to that table's rows."""
+    schema = arrow_schema(decode.SCHEMAS[table])
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            for data in batch.column(2).to_pylist():
+                frame = _unipc(data).select(schema.names)
+                yield from frame.to_arrow().cast(schema).to_batches()
+    return run
+
+
+# -- explaining ---------------------------------------------------------------------------
+def pack(table: str):  # noqa: ANN201
+    """applyInArrow: one athlete's rows of ``table`` as one packed row."""
+    def run(rows: pa.Table) -> pa.Table:
+        frame = pl.from_arrow(rows)
+        athlete = str(frame["athlete"][0])
+        return pa.Table.from_batches([_packed([(athlete, table, _ipc(frame))])])
+    return run
+
+
+RESULT = pa.schema([*(pa.field(n, pa.string()) for n in ("athlete", "date", "answer")),
+                    pa.field("days_since_activity", pa.int64()), pa.field("error", pa.string()),
+                    *(pa.field(f"r_{c}", pa.string()) for c in roster.COLUMNS),
+                    pa.field("tier_rank", pa.int64()), pa.field("rule_key", pa.string()),
+                    pa.field("reported_key", pa.string()), pa.field("heavy_key", pa.float64()),
+                    pa.field("score_key", pa.float64()), pa.field("confidence_key", pa.int64()),
+                    pa.field("jsonl", pa.string()), pa.field("html_row", pa.string())])
+
+
+def explain_group(day: date | None, latest: date):  # noqa: ANN201
+    """applyInArrow: one athlete's packed tables -> their answer and roster row."""
+    def run(rows: pa.Table) -> pa.Table:
+        athlete = rows.column("athlete")[0].as_py()
+        frames = {t: _unipc(b) for t, b in zip(rows.column("table").to_pylist(), rows.column("ipc").to_pylist(),
+                                               strict=True)}
+        got = explain.explain(athlete, frames, day, latest)
+        r = roster.rows_from_answers([got])[0]
+        key = roster.sort_key(r)
+        out = {**got, **{f"r_{c}": str(r[c]) for c in roster.COLUMNS},
+               **dict(zip(SORT_COLUMNS, key[:6], strict=True)),
+               "jsonl": outputs.json_line(athlete, str(got["answer"])) if got["answer"] else None,
+               "html_row": roster.html_row(r)}
+        return pa.Table.from_pylist([out], schema=RESULT)
+    return run
+
+
+# -- the job ------------------------------------------------------------------------------
+def run(root: Path, out: Path, day: date | None, latest: date, master: str, spark=None) -> Summary:  # noqa: ANN001
+    from pyspark.sql import functions as F
+
+    spark = spark or session(master)
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    root_re = "^(?:file:)?(?://)?" + re.escape(str(root.resolve())) + "/([^/]+)/(.+)$"
+    files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(str(root.resolve()))
+             .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
+                     F.regexp_extract("path", root_re, 2).alias("rel"), "content")
+             .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
+    n = spark.sparkContext.defaultParallelism
+    packed = (files.repartition(n, "athlete").sortWithinPartitions("athlete", "rel")
+              .mapInArrow(decode_partition, PACKED))
+    work = str(out / "work" / "decoded")
+    packed.write.mode("overwrite").parquet(work)
+    decoded = spark.read.parquet(work)
+    for table in decode.TABLES:
+        rows = decoded.filter(F.col("table") == table).mapInArrow(
+            unpack(table), _spark_schema(arrow_schema(decode.SCHEMAS[table])))
+        rows.write.mode("overwrite").parquet(str(out / "tables" / table))
+    errors = decoded.filter(F.col("table") == ERRORS).mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
+    groups = None
+    for table in decode.TABLES:
+        part = spark.read.parquet(str(out / "tables" / table)).groupBy("athlete").applyInArrow(pack(table), PACKED)
+        groups = part if groups is None else groups.unionByName(part)
+    results = groups.groupBy("athlete").applyInArrow(explain_group(day, latest), _spark_schema(RESULT))
+    results.write.mode("overwrite").parquet(str(out / "work" / "results"))
+    results = spark.read.parquet(str(out / "work" / "results"))
+    _write_outputs(spark, results, errors, out)
+    return _summary(spark, out)
+
+
+_ERRORS_SCHEMA = "athlete string, path string, reason string, decoded long, unchanged long"
+
+
+def _unpack_errors(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    schema = pa.schema([("athlete", pa.string()), ("path", pa.string()), ("reason", pa.string()),
+                        ("decoded", pa.int64()), ("unchanged", pa.int64())])
+    for batch in batches:
+        for data in batch.column(2).to_pylist():
+            frame = _unipc(data)
+            if frame.height == 0:  # an athlete without problems: the counts still go through
+                continue
+            yield from frame.select(schema.names).to_arrow().cast(schema).to_batches()
+
+
+def _write_outputs(spark, results, errors, out: Path) -> None:  # noqa: ANN001
+    from pyspark.sql import functions as F
+
+    answers = results.select(*explain.ANSWER_SCHEMA)
+    answers.orderBy("athlete").write.mode("overwrite").parquet(str(out / "answers.parquet"))
+    results.filter(F.col("jsonl").isNotNull()).orderBy("athlete").select("jsonl").write.mode("overwrite").text(
+        str(out / "answers.jsonl"))
+    (results.filter(F.col("answer").isNotNull()).select("athlete", "answer").write.mode("overwrite")
+     .partitionBy("athlete").text(str(out / "answers-by-athlete")))
+    ordered = results.orderBy(*SORT_COLUMNS, "athlete")
+    (ordered.select(*(F.col(f"r_{c}").alias(c) for c in roster.COLUMNS)).coalesce(1).write.mode("overwrite")
+     .option("header", True).option("emptyValue", "").option("lineSep", "\n").csv(str(out / "roster.csv.d")))
+    head, tail = roster.html_page(results_count=None)
+    frame = spark.createDataFrame([(0, head), (2, tail)], "section int, line string")
+    body = ordered.select(F.lit(1).alias("section"), *SORT_COLUMNS, "athlete", F.col("html_row").alias("line"))
+    page = (body.unionByName(frame, allowMissingColumns=True)
+            .orderBy("section", *SORT_COLUMNS, "athlete").select("line"))
+    page.coalesce(1).write.mode("overwrite").text(str(out / "roster.html.d"))
+    (errors.select("athlete", "path", "reason")
+     .unionByName(results.filter(F.col("error").isNotNull()).select("athlete", F.col("athlete").alias("path"),
+                                                                    F.col("error").alias("reason")))
+     .orderBy("athlete", "path", "reason").coalesce(1).write.mode("overwrite").option("header", True)
+     .option("lineSep", "\n").csv(str(out / "errors.csv.d")))
+    if not str(out).startswith(("hdfs:", "s3", "gs:", "abfs")):
+        _to_plain_files(out)
+
+
+def _to_plain_files(out: Path) -> None:
+    """On a local file system: each single-part output moved to its plain name, the
+    per-athlete answers to answers/<athlete>.json, the roster's script beside it."""
+    for name in ("roster.csv", "roster.html", "errors.csv"):
+        parts = sorted((out / f"{name}.d").glob("part-*"))
+        if parts:
+            shutil.move(parts[0], out / name)
+        shutil.rmtree(out / f"{name}.d", ignore_errors=True)
+    target = out / "answers"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    for folder in (out / "answers-by-athlete").glob("athlete=*"):
+        name = unquote(folder.name.split("=", 1)[1])  # Spark escapes a partition value's specials as %XX
+        part = next(folder.glob("part-*"), None)
+        if part is not None:
+            shutil.move(part, target / f"{quote(name, safe='')}.json")
+    shutil.rmtree(out / "answers-by-athlete", ignore_errors=True)
+    roster.write_script(out)
+
+
+def _summary(spark, out: Path) -> Summary:  # noqa: ANN001
+    """Counts for the summary line (aggregates computed by Spark)."""
+    from pyspark.sql import functions as F
+
+    res = spark.read.parquet(str(out / "work" / "results"))
+    answered = res.filter(F.col("answer").isNotNull()).count()
+    athletes = res.count()
+    errs = spark.read.parquet(str(out / "work" / "decoded")).filter(F.col("table") == ERRORS)
+    stats = errs.mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
+    n_err = stats.filter(F.col("path").isNotNull()).count() + res.filter(F.col("error").isNotNull()).count()
+    files = spark.read.parquet(str(out / "tables" / "files")).count()
+    return Summary(athletes, files, 0, answered, n_err)
