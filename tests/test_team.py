@@ -12,11 +12,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from team_helpers import CORRUPT, build_root, why_json_of
 
 from heavylegs.batch import decode, inputs, local
 from heavylegs.cli import main
 from heavylegs.dates import latest
+from team_helpers import CORRUPT, build_root, why_json_of
 
 
 @pytest.fixture(scope="module")
