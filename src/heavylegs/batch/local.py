@@ -7,6 +7,7 @@ engine (explain.py); then the outputs are written (outputs.py)."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ class Summary:
     files_unchanged: int
     answered: int
     errors: int
+    decode_s: float = 0.0  # wall seconds of the decoding stage
+    explain_s: float = 0.0  # wall seconds of explaining and writing the outputs
 
 
 def table_path(out: Path, table: str, athlete: str) -> Path:
@@ -81,6 +84,7 @@ def _map(fn: Callable[[Any], Any], items: list, workers: int, label: str, progre
 def run(root: Path, out: Path, day: date | None, latest: date, workers: int = 2,
         progress: bool = True) -> Summary:
     out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
     names = inputs.athletes(root)
     _drop_gone(out, set(names))
     errors: list[tuple[str, str, str]] = []
@@ -89,11 +93,14 @@ def run(root: Path, out: Path, day: date | None, latest: date, workers: int = 2,
                                             "decoding", progress):
         errors += [(athlete, path, reason) for path, reason in errs]
         decoded, unchanged = decoded + n_new, unchanged + n_old
+    decoded_at = time.perf_counter()
     rows = list(_map(explain_one, [(a, str(out), day, latest) for a in names], workers, "explaining", progress))
     errors += [(str(r["athlete"]), str(r["athlete"]), str(r["error"])) for r in rows if r["error"]]
     outputs.write_answers(rows, out)
     outputs.write_errors(errors, out)
-    return Summary(len(names), decoded, unchanged, sum(1 for r in rows if r["answer"]), len(errors))
+    done = time.perf_counter()
+    return Summary(len(names), decoded, unchanged, sum(1 for r in rows if r["answer"]), len(errors),
+                   decoded_at - started, done - decoded_at)
 
 
 def _drop_gone(out: Path, names: set[str]) -> None:

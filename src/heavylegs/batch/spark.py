@@ -20,8 +20,8 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -30,19 +30,13 @@ import polars as pl
 import pyarrow as pa
 
 from heavylegs.batch import decode, explain, outputs, roster
+from heavylegs.batch.local import Summary
 
 PACKED = "athlete string, table string, ipc binary"
 ERRORS = "errors"
 SORT_COLUMNS = ("tier_rank", "rule_key", "reported_key", "heavy_key", "score_key", "confidence_key")
 
 
-@dataclass
-class Summary:
-    athletes: int
-    files_decoded: int
-    files_unchanged: int
-    answered: int
-    errors: int
 
 
 def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark is optional)
@@ -177,6 +171,7 @@ def run(root: Path, out: Path, day: date | None, latest: date, master: str, spar
     from pyspark.sql import functions as F
 
     spark = spark or session(master)
+    started = time.perf_counter()
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     root_re = "^(?:file:)?(?://)?" + re.escape(str(root.resolve())) + "/([^/]+)/(.+)$"
@@ -195,6 +190,7 @@ def run(root: Path, out: Path, day: date | None, latest: date, master: str, spar
             unpack(table), _spark_schema(arrow_schema(decode.SCHEMAS[table])))
         rows.write.mode("overwrite").parquet(str(out / "tables" / table))
     errors = decoded.filter(F.col("table") == ERRORS).mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
+    decoded_at = time.perf_counter()
     groups = None
     for table in decode.TABLES:
         part = spark.read.parquet(str(out / "tables" / table)).groupBy("athlete").applyInArrow(pack(table), PACKED)
@@ -203,7 +199,10 @@ def run(root: Path, out: Path, day: date | None, latest: date, master: str, spar
     results.write.mode("overwrite").parquet(str(out / "work" / "results"))
     results = spark.read.parquet(str(out / "work" / "results"))
     _write_outputs(spark, results, errors, out)
-    return _summary(spark, out)
+    done = time.perf_counter()
+    summary = _summary(spark, out)
+    summary.decode_s, summary.explain_s = decoded_at - started, done - decoded_at
+    return summary
 
 
 _ERRORS_SCHEMA = "athlete string, path string, reason string, decoded long, unchanged long"
