@@ -66,7 +66,9 @@ def one(engine: str, workers: int, root: Path, out: Path) -> dict[str, float]:
     if engine == "spark":
         from heavylegs.batch import spark
 
-        summary = spark.run(root, out, None, latest(), f"local[{workers}]")
+        session = spark.session(f"local[{workers}]")
+        summary = spark.run(root, out, None, latest(), f"local[{workers}]", spark=session)
+        session.stop()  # the JVM ends and is waited for: its peak RSS counts among the children
     else:
         from heavylegs.batch import local
 

@@ -167,40 +167,55 @@ def explain_group(day: date | None, latest: date):  # noqa: ANN201
 
 
 # -- the job ------------------------------------------------------------------------------
-def run(root: Path, out: Path, day: date | None, latest: date, master: str, spark=None) -> Summary:  # noqa: ANN001
+def _location(p: Path | str) -> str:
+    """A local path made absolute; a URI (hdfs://, s3a://, file://) as given."""
+    text = str(p)
+    return text.rstrip("/") if "://" in text else str(Path(text).resolve())
+
+
+def _is_local(location: str) -> bool:
+    return "://" not in location or location.startswith("file://")
+
+
+def run(root: Path | str, out: Path | str, day: date | None, latest: date, master: str,
+        spark=None) -> Summary:  # noqa: ANN001
+    from urllib.parse import urlparse
+
     from pyspark.sql import functions as F
 
     spark = spark or session(master)
     started = time.perf_counter()
-    out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    root_re = "^(?:file:)?(?://)?" + re.escape(str(root.resolve())) + "/([^/]+)/(.+)$"
-    files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(str(root.resolve()))
+    src, dst = _location(root), _location(out)
+    if _is_local(dst):
+        Path(urlparse(dst).path if "://" in dst else dst).mkdir(parents=True, exist_ok=True)
+    root_path = urlparse(src).path if "://" in src else src
+    root_re = "^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/]*)?" + re.escape(root_path) + "/([^/]+)/(.+)$"
+    files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(src)
              .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
                      F.regexp_extract("path", root_re, 2).alias("rel"), "content")
              .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
     n = spark.sparkContext.defaultParallelism
     packed = (files.repartition(n, "athlete").sortWithinPartitions("athlete", "rel")
               .mapInArrow(decode_partition, PACKED))
-    work = str(out / "work" / "decoded")
+    work = f"{dst}/work/decoded"
     packed.write.mode("overwrite").parquet(work)
     decoded = spark.read.parquet(work)
     for table in decode.TABLES:
         rows = decoded.filter(F.col("table") == table).mapInArrow(
             unpack(table), _spark_schema(arrow_schema(decode.SCHEMAS[table])))
-        rows.write.mode("overwrite").parquet(str(out / "tables" / table))
+        rows.write.mode("overwrite").parquet(f"{dst}/tables/{table}")
     errors = decoded.filter(F.col("table") == ERRORS).mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
     decoded_at = time.perf_counter()
     groups = None
     for table in decode.TABLES:
-        part = spark.read.parquet(str(out / "tables" / table)).groupBy("athlete").applyInArrow(pack(table), PACKED)
+        part = spark.read.parquet(f"{dst}/tables/{table}").groupBy("athlete").applyInArrow(pack(table), PACKED)
         groups = part if groups is None else groups.unionByName(part)
     results = groups.groupBy("athlete").applyInArrow(explain_group(day, latest), _spark_schema(RESULT))
-    results.write.mode("overwrite").parquet(str(out / "work" / "results"))
-    results = spark.read.parquet(str(out / "work" / "results"))
-    _write_outputs(spark, results, errors, out)
+    results.write.mode("overwrite").parquet(f"{dst}/work/results")
+    results = spark.read.parquet(f"{dst}/work/results")
+    _write_outputs(spark, results, errors, dst)
     done = time.perf_counter()
-    summary = _summary(spark, out)
+    summary = _summary(spark, dst)
     summary.decode_s, summary.explain_s = decoded_at - started, done - decoded_at
     return summary
 
@@ -219,31 +234,31 @@ def _unpack_errors(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch
             yield from frame.select(schema.names).to_arrow().cast(schema).to_batches()
 
 
-def _write_outputs(spark, results, errors, out: Path) -> None:  # noqa: ANN001
+def _write_outputs(spark, results, errors, out: str) -> None:  # noqa: ANN001
     from pyspark.sql import functions as F
 
     answers = results.select(*explain.ANSWER_SCHEMA)
-    answers.orderBy("athlete").write.mode("overwrite").parquet(str(out / "answers.parquet"))
+    answers.orderBy("athlete").write.mode("overwrite").parquet(f"{out}/answers.parquet")
     results.filter(F.col("jsonl").isNotNull()).orderBy("athlete").select("jsonl").write.mode("overwrite").text(
-        str(out / "answers.jsonl"))
+        f"{out}/answers.jsonl")
     (results.filter(F.col("answer").isNotNull()).select("athlete", "answer").write.mode("overwrite")
-     .partitionBy("athlete").text(str(out / "answers-by-athlete")))
+     .partitionBy("athlete").text(f"{out}/answers-by-athlete"))
     ordered = results.orderBy(*SORT_COLUMNS, "athlete")
     (ordered.select(*(F.col(f"r_{c}").alias(c) for c in roster.COLUMNS)).coalesce(1).write.mode("overwrite")
-     .option("header", True).option("emptyValue", "").option("lineSep", "\n").csv(str(out / "roster.csv.d")))
+     .option("header", True).option("emptyValue", "").option("lineSep", "\n").csv(f"{out}/roster.csv.d"))
     head, tail = roster.html_page(results_count=None)
     frame = spark.createDataFrame([(0, head), (2, tail)], "section int, line string")
     body = ordered.select(F.lit(1).alias("section"), *SORT_COLUMNS, "athlete", F.col("html_row").alias("line"))
     page = (body.unionByName(frame, allowMissingColumns=True)
             .orderBy("section", *SORT_COLUMNS, "athlete").select("line"))
-    page.coalesce(1).write.mode("overwrite").text(str(out / "roster.html.d"))
+    page.coalesce(1).write.mode("overwrite").text(f"{out}/roster.html.d")
     (errors.select("athlete", "path", "reason")
      .unionByName(results.filter(F.col("error").isNotNull()).select("athlete", F.col("athlete").alias("path"),
                                                                     F.col("error").alias("reason")))
      .orderBy("athlete", "path", "reason").coalesce(1).write.mode("overwrite").option("header", True)
-     .option("lineSep", "\n").csv(str(out / "errors.csv.d")))
-    if not str(out).startswith(("hdfs:", "s3", "gs:", "abfs")):
-        _to_plain_files(out)
+     .option("lineSep", "\n").csv(f"{out}/errors.csv.d"))
+    if _is_local(out):
+        _to_plain_files(Path(out.removeprefix("file://")))
 
 
 def _to_plain_files(out: Path) -> None:
@@ -266,15 +281,15 @@ def _to_plain_files(out: Path) -> None:
     roster.write_script(out)
 
 
-def _summary(spark, out: Path) -> Summary:  # noqa: ANN001
+def _summary(spark, out: str) -> Summary:  # noqa: ANN001
     """Counts for the summary line (aggregates computed by Spark)."""
     from pyspark.sql import functions as F
 
-    res = spark.read.parquet(str(out / "work" / "results"))
+    res = spark.read.parquet(f"{out}/work/results")
     answered = res.filter(F.col("answer").isNotNull()).count()
     athletes = res.count()
-    errs = spark.read.parquet(str(out / "work" / "decoded")).filter(F.col("table") == ERRORS)
+    errs = spark.read.parquet(f"{out}/work/decoded").filter(F.col("table") == ERRORS)
     stats = errs.mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
     n_err = stats.filter(F.col("path").isNotNull()).count() + res.filter(F.col("error").isNotNull()).count()
-    files = spark.read.parquet(str(out / "tables" / "files")).count()
+    files = spark.read.parquet(f"{out}/tables/files").count()
     return Summary(athletes, files, 0, answered, n_err)
