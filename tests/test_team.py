@@ -128,3 +128,15 @@ def test_spark_engine_gives_the_same_outputs(root: Path, local_out: Path, refere
         assert a.schema == b.schema, table
         key = ["athlete", *[c for c in schema if schema[c] != pl.Binary()]]
         assert a.sort(key).equals(b.sort(key)), table
+
+
+def test_most_useful_missing_is_what_unblocks_most_causes_logged_before_labs() -> None:
+    from heavylegs.batch.roster import most_useful_missing
+
+    entries = [{"cause": "b-vitamin-deficiency", "missing": ["b12_pg_ml"]},
+               {"cause": "low-protein", "missing": ["protein_g"]},
+               {"cause": "glycogen-depletion", "missing": ["carbs_g"]},
+               {"cause": "low-carbohydrate", "missing": ["carbs_g"]}]
+    assert most_useful_missing(entries) == "carbs_g (glycogen-depletion, low-carbohydrate)"
+    assert most_useful_missing(entries[:2]) == "protein_g (low-protein)"
+    assert most_useful_missing([]) == ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
@@ -25,7 +26,7 @@ def row(athlete: str, answer: dict | None, days_since: int | None, error: str | 
         return r
     flag = (answer.get("triage") or [None])[0]
     top = (answer.get("findings") or [None])[0]
-    missing = (answer.get("not_assessed") or [None])[0]
+    missing = most_useful_missing(answer.get("not_assessed") or [])
     r.update(date=answer.get("date", ""), heaviness="" if answer.get("heaviness") is None else answer["heaviness"],
              legs=answer.get("legs", ""), days_since_activity="" if days_since is None else days_since)
     if flag:
@@ -33,8 +34,24 @@ def row(athlete: str, answer: dict | None, days_since: int | None, error: str | 
     if top:
         r.update(top_finding=top["cause"], score=top["score"], confidence=top["confidence"])
     if missing:
-        r["most_useful_missing"] = f"{', '.join(missing['missing'])} ({missing['cause']})"
+        r["most_useful_missing"] = missing
     return r
+
+
+_LAB = re.compile(r"_(ng|pg|ug|mg|g|mmol|umol)_(ml|dl|l)$")
+
+
+def most_useful_missing(not_assessed: list[dict]) -> str:
+    """The missing data that would let the most causes be assessed (data the athlete can log
+    before a blood test when tied), with those causes: ``carbs_g (low-carbohydrate)``."""
+    causes: dict[str, list[str]] = {}
+    for entry in not_assessed:
+        for item in entry.get("missing", []):
+            causes.setdefault(item, []).append(entry["cause"])
+    if not causes:
+        return ""
+    best = min(causes, key=lambda k: (-len(causes[k]), bool(_LAB.search(k)), list(causes).index(k)))
+    return f"{best} ({', '.join(causes[best])})"
 
 
 _CONFIDENCE = {"high": 0, "medium": 1, "low": 2}
