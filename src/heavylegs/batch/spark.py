@@ -5,8 +5,8 @@
   each canonical table as Arrow IPC; each table is then written by Spark's Parquet writer
   to ``OUT/tables/<table>/``.
 * Explaining: the Parquet tables are read by Spark, each athlete's rows packed per table
-  (``groupBy(athlete).applyInArrow``), and ``groupBy(athlete).applyInArrow`` calls the pure
-  engine (engine.py) on them.
+  (``mapInArrow``, no shuffle), and ``groupBy(athlete).applyInArrow`` calls the pure
+  engine (engine.py) on each athlete's rows of every table.
 * Outputs are written by Spark's writers (Parquet, text, CSV); nothing about athletes is
   collected to the driver. On a local file system the single-part outputs (roster.csv,
   roster.html, errors.csv, answers/<athlete>.json) are then moved to plain files.
@@ -132,11 +132,15 @@ def unpack(table: str):  # noqa: ANN201
 
 # -- explaining ---------------------------------------------------------------------------
 def pack(table: str):  # noqa: ANN201
-    """applyInArrow: one athlete's rows of ``table`` as one packed row."""
-    def run(rows: pa.Table) -> pa.Table:
-        frame = pl.from_arrow(rows)
-        athlete = str(frame["athlete"][0])
-        return pa.Table.from_batches([_packed([(athlete, table, _ipc(frame))])])
+    """mapInArrow: the rows of ``table`` in a batch, one packed row per athlete in it (an
+    athlete's rows may span batches: the grouped step joins the pieces)."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            frame = pl.from_arrow(batch)
+            if frame.height == 0:  # type: ignore[union-attr]
+                continue
+            parts = frame.partition_by("athlete", maintain_order=True, as_dict=True)  # type: ignore[union-attr]
+            yield _packed([(str(key[0]), table, _ipc(part)) for key, part in parts.items()])
     return run
 
 
@@ -153,8 +157,10 @@ def explain_group(day: date | None, latest: date):  # noqa: ANN201
     """applyInArrow: one athlete's packed tables -> their answer and roster row."""
     def run(rows: pa.Table) -> pa.Table:
         athlete = rows.column("athlete")[0].as_py()
-        frames = {t: _unipc(b) for t, b in zip(rows.column("table").to_pylist(), rows.column("ipc").to_pylist(),
-                                               strict=True)}
+        pieces: dict[str, list[pl.DataFrame]] = {}
+        for t, b in zip(rows.column("table").to_pylist(), rows.column("ipc").to_pylist(), strict=True):
+            pieces.setdefault(t, []).append(_unipc(b))
+        frames = {t: pl.concat(p, how="vertical_relaxed") for t, p in pieces.items()}
         got = explain.explain(athlete, frames, day, latest)
         r = roster.rows_from_answers([got])[0]
         key = roster.sort_key(r)
@@ -208,7 +214,7 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     decoded_at = time.perf_counter()
     groups = None
     for table in decode.TABLES:
-        part = spark.read.parquet(f"{dst}/tables/{table}").groupBy("athlete").applyInArrow(pack(table), PACKED)
+        part = spark.read.parquet(f"{dst}/tables/{table}").mapInArrow(pack(table), PACKED)
         groups = part if groups is None else groups.unionByName(part)
     results = groups.groupBy("athlete").applyInArrow(explain_group(day, latest), _spark_schema(RESULT))
     results.write.mode("overwrite").parquet(f"{dst}/work/results")
