@@ -128,6 +128,11 @@ def test_spark_engine_gives_the_same_outputs(root: Path, local_out: Path, refere
         assert a.schema == b.schema, table
         key = ["athlete", *[c for c in schema if schema[c] != pl.Binary()]]
         assert a.sort(key).equals(b.sort(key)), table
+    assert (summary.files_decoded, summary.files_unchanged) == (first_total := summary.files_decoded, 0)
+    # a re-run decodes only the athletes with a new or changed file (executors keep no workspace)
+    again = spark.run(root, out, None, latest(), "local[2]", spark=spark_session)
+    assert (again.files_decoded, again.files_unchanged) == (0, first_total)
+    assert answers(out) == got
 
 
 def test_most_useful_missing_is_what_unblocks_most_causes_logged_before_labs() -> None:

@@ -200,11 +200,17 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
              .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
                      F.regexp_extract("path", root_re, 2).alias("rel"), "content")
              .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
-    n = spark.sparkContext.defaultParallelism
-    packed = (files.repartition(n, "athlete").sortWithinPartitions("athlete", "rel")
-              .mapInArrow(decode_partition, PACKED))
     work = f"{dst}/work/decoded"
-    packed.write.mode("overwrite").parquet(work)
+    changed, n_new, n_all = _changed_athletes(spark, files, dst)
+    n = spark.sparkContext.defaultParallelism
+    packed = (files.join(changed, "athlete", "left_semi").repartition(n, "athlete")
+              .sortWithinPartitions("athlete", "rel").mapInArrow(decode_partition, PACKED))
+    previous = _parquet_or_none(spark, work)
+    if previous is not None:  # athletes whose files did not change keep their decoded tables
+        packed = packed.unionByName(previous.join(changed, "athlete", "left_anti"))
+    packed.write.mode("overwrite").parquet(f"{work}.next")
+    spark.read.parquet(f"{work}.next").write.mode("overwrite").parquet(work)
+    spark.read.parquet(f"{dst}/work/inputs.next").write.mode("overwrite").parquet(f"{dst}/work/inputs")
     decoded = spark.read.parquet(work)
     for table in decode.TABLES:
         rows = decoded.filter(F.col("table") == table).mapInArrow(
@@ -222,8 +228,40 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     _write_outputs(spark, results, errors, dst)
     done = time.perf_counter()
     summary = _summary(spark, dst)
+    summary.files_decoded, summary.files_unchanged = n_new, n_all - n_new
     summary.decode_s, summary.explain_s = decoded_at - started, done - decoded_at
     return summary
+
+
+def _parquet_or_none(spark, path: str):  # noqa: ANN001, ANN202
+    from pyspark.errors import AnalysisException
+
+    try:
+        return spark.read.parquet(path)
+    except AnalysisException:  # not written yet (a first run)
+        return None
+
+
+def _changed_athletes(spark, files, dst: str):  # noqa: ANN001, ANN202
+    """The athletes to decode: those with any file (or setting) added, changed or removed
+    since the last run into ``dst`` (all on a first run), as a one-column frame; and the
+    counts of files to decode and of all files. The inputs' manifest (athlete, rel, sha256)
+    is written to work/inputs.next (made current after decoding)."""
+    from pyspark.sql import functions as F
+
+    files.select("athlete", "rel", F.sha2("content", 256).alias("sha256")).write.mode("overwrite").parquet(
+        f"{dst}/work/inputs.next")
+    now = spark.read.parquet(f"{dst}/work/inputs.next")
+    before = _parquet_or_none(spark, f"{dst}/work/inputs")
+    if before is None or _parquet_or_none(spark, f"{dst}/work/decoded") is None:
+        changed = now.select("athlete").distinct()
+    else:
+        keys = ["athlete", "rel", "sha256"]
+        diff = now.withColumn("_now", F.lit(1)).join(before.withColumn("_was", F.lit(1)), keys, "full_outer")
+        changed = diff.filter(F.col("_now").isNull() | F.col("_was").isNull()).select("athlete").distinct()
+    changed.write.mode("overwrite").parquet(f"{dst}/work/changed")  # fixed before the manifest moves on
+    changed = spark.read.parquet(f"{dst}/work/changed")
+    return changed, now.join(changed, "athlete", "left_semi").count(), now.count()
 
 
 _ERRORS_SCHEMA = "athlete string, path string, reason string, decoded long, unchanged long"
