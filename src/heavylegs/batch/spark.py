@@ -194,23 +194,8 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     src, dst = _location(root), _location(out)
     if _is_local(dst):
         Path(urlparse(dst).path if "://" in dst else dst).mkdir(parents=True, exist_ok=True)
-    root_path = urlparse(src).path if "://" in src else src
-    root_re = "^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/]*)?" + re.escape(root_path) + "/([^/]+)/(.+)$"
-    files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(src)
-             .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
-                     F.regexp_extract("path", root_re, 2).alias("rel"), "content")
-             .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
+    n_new, n_all = _decode_stage(spark, src, dst)
     work = f"{dst}/work/decoded"
-    changed, n_new, n_all = _changed_athletes(spark, files, dst)
-    n = spark.sparkContext.defaultParallelism
-    packed = (files.join(changed, "athlete", "left_semi").repartition(n, "athlete")
-              .sortWithinPartitions("athlete", "rel").mapInArrow(decode_partition, PACKED))
-    previous = _parquet_or_none(spark, work)
-    if previous is not None:  # athletes whose files did not change keep their decoded tables
-        packed = packed.unionByName(previous.join(changed, "athlete", "left_anti"))
-    packed.write.mode("overwrite").parquet(f"{work}.next")
-    spark.read.parquet(f"{work}.next").write.mode("overwrite").parquet(work)
-    spark.read.parquet(f"{dst}/work/inputs.next").write.mode("overwrite").parquet(f"{dst}/work/inputs")
     decoded = spark.read.parquet(work)
     for table in decode.TABLES:
         rows = decoded.filter(F.col("table") == table).mapInArrow(
@@ -231,6 +216,33 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     summary.files_decoded, summary.files_unchanged = n_new, n_all - n_new
     summary.decode_s, summary.explain_s = decoded_at - started, done - decoded_at
     return summary
+
+
+def _decode_stage(spark, src: str, dst: str) -> tuple[int, int]:  # noqa: ANN001
+    """Decode the athletes whose files changed (all on a first run) into work/decoded, one
+    packed row per athlete and table; returns the files decoded and all files."""
+    from urllib.parse import urlparse
+
+    from pyspark.sql import functions as F
+
+    root_path = urlparse(src).path if "://" in src else src
+    root_re = "^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/]*)?" + re.escape(root_path) + "/([^/]+)/(.+)$"
+    files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(src)
+             .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
+                     F.regexp_extract("path", root_re, 2).alias("rel"), "content")
+             .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
+    work = f"{dst}/work/decoded"
+    changed, n_new, n_all = _changed_athletes(spark, files, dst)
+    n = spark.sparkContext.defaultParallelism
+    packed = (files.join(changed, "athlete", "left_semi").repartition(n, "athlete")
+              .sortWithinPartitions("athlete", "rel").mapInArrow(decode_partition, PACKED))
+    previous = _parquet_or_none(spark, work)
+    if previous is not None:  # athletes whose files did not change keep their decoded tables
+        packed = packed.unionByName(previous.join(changed, "athlete", "left_anti"))
+    packed.write.mode("overwrite").parquet(f"{work}.next")
+    spark.read.parquet(f"{work}.next").write.mode("overwrite").parquet(work)
+    spark.read.parquet(f"{dst}/work/inputs.next").write.mode("overwrite").parquet(f"{dst}/work/inputs")
+    return n_new, n_all
 
 
 def _parquet_or_none(spark, path: str):  # noqa: ANN001, ANN202
