@@ -66,3 +66,23 @@ def test_latest_day_from_the_tables(tmp_path: Path) -> None:
     with Workspace(tmp_path / "home", system_zone=None) as ws:
         ws.import_paths([tmp_path / "files"])
         assert engine.latest_day(ws.tables(), date(2100, 1, 1)) == ws.latest_day()
+
+
+def test_device_values_outside_the_window_count_the_same(tmp_path: Path) -> None:
+    """The workspace reads device values of the day's window only, plus the rows the
+    profile and the daily table need from before it; the answer equals the whole tables'."""
+    from datetime import timedelta
+
+    write_demo_files(tmp_path / "files")
+    with Workspace(tmp_path / "home", system_zone=None) as ws:
+        ws.import_paths([tmp_path / "files"])
+        day = ws.latest_day()
+        rows = [((day - timedelta(days=d)).isoformat(), "resting_hr_bpm", "oura", 50.0 + d % 5) for d in range(10)]
+        rows += [((day - timedelta(days=800)).isoformat(), "hrv_rmssd_ms", "garmin", 41.0),  # the first day
+                 ((day - timedelta(days=700)).isoformat(), "sleep_h", "garmin", 6.1),  # before the window only
+                 ((day - timedelta(days=650)).isoformat(), "resting_hr_bpm", "garmin", 48.0)]
+        ws.conn.executemany("INSERT INTO daily_values(date, column_name, source, num) VALUES (?,?,?,?)", rows)
+        trimmed = ws.tables(day)
+        assert trimmed.values.height < len(rows)
+        assert json.dumps(ws.why(day).to_json()) == json.dumps(engine.answer_json(ws.tables(), day))
+        assert "sleep_h_source" in ws.context(day).daily.columns

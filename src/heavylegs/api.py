@@ -542,10 +542,10 @@ class Workspace:
             also = [d for d, _, _ in queries.recent_daily(self.conn, "resting_hr_bpm", day.isoformat(), 7)]
             also += [d for d in [queries.first_log_date(self.conn, day.isoformat())] if d]
             log = queries.log_frame(self.conn, first, also=[d for d in also if d < first])
+            values = queries.daily_values(self.conn, first, also=[d for d in also if d < first])
         else:
-            log = queries.log_frame(self.conn)
-        return engine.Tables(activities=acts, log=log,
-                             values=queries.daily_values(self.conn), profile=queries.profile(self.conn),
+            log, values = queries.log_frame(self.conn), queries.daily_values(self.conn)
+        return engine.Tables(activities=acts, log=log, values=values, profile=queries.profile(self.conn),
                              gear=gear_frame)
 
     def daily_table(self, day: date | None = None) -> pl.DataFrame:

@@ -172,10 +172,16 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def daily_values(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+def daily_values(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
+                 also: list[str] | None = None) -> pl.DataFrame:
     """Device/app daily values: date, column, source, num, txt; only the dates
-    ``since``..``until`` (ISO, inclusive, both optional) when given."""
+    ``since``..``until`` (ISO, inclusive, both optional) when given, plus (with ``also``)
+    the dates ``also`` and the first row of every column."""
     where, params = _between("date", since, until, inclusive=True)
+    if also is not None and where:
+        where += (" OR date IN (SELECT value FROM json_each(?)) OR rowid IN "
+                  "(SELECT min(rowid) FROM daily_values GROUP BY column_name)")
+        params = (*params, json.dumps(also))
     rows = conn.execute(f"SELECT date, column_name, source, num, txt FROM daily_values {where} "
                         "ORDER BY date, column_name", params).fetchall()
     frame = pl.DataFrame([tuple(r) for r in rows], orient="row", schema={
