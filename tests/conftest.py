@@ -30,3 +30,13 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One local Spark session (2 cores) shared by every Spark test: the JVM starts once."""
+    from heavylegs.batch import spark
+
+    session = spark.session("local[2]", app="heavylegs tests")
+    yield session
+    session.stop()

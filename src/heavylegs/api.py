@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from heavylegs import causes, dates, explain, triage, zones
+from heavylegs import dates, engine, explain, triage, zones
 from heavylegs.causes.base import Context
 from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
@@ -524,34 +524,39 @@ class Workspace(Views):
         return max(days)  # type: ignore[type-var]
 
     def context(self, day: date | None = None) -> Context:
-        """Everything the engine reads for ``day`` (default: the latest day with data).
-
-        Only the last ``CONTEXT_DAYS`` are read in full. Earlier activities are read with
-        the few columns their training load and shoe km need (CTL/ATL and km carry over
-        from the first day), earlier daily-log rows not at all. An activity's local date is
-        within a day of its UTC date, so two days of margin keep every activity of the
-        window (and every one before it in time order, for shoe km) in the full read."""
+        """Everything the engine reads for ``day`` (default: the latest day with data):
+        the workspace's tables (:meth:`tables`) given to the pure engine (engine.py)."""
         if day is not None and dates.day_problem(day):
             raise InvalidInput("date", day.isoformat(), dates.accepted())
         day = day or self.latest_day()
         self.zone()  # an invalid profile zone is reported, not silently ignored
-        profile = self.profile(day)
-        first = day - timedelta(days=CONTEXT_DAYS)
-        split, until = (datetime(d.year, d.month, d.day, tzinfo=UTC).isoformat()
-                        for d in (first - timedelta(days=2), day + timedelta(days=3)))
-        older = queries.activities_with_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
-        recent = _with_metrics(self.conn, queries.activities_with_hists(self.conn, split, until))
-        acts = pl.concat([older, recent], how="diagonal").select(recent.columns)
-        acts = daily.with_loads(acts, profile)
-        acts = gear.assign(acts, self.shoes()).filter(pl.col("local_date") <= day)
-        since, end = first.isoformat(), day.isoformat()
-        log = daily.merge_device_values(queries.log_frame(self.conn, since, end),
-                                        queries.daily_values(self.conn, since, end),
-                                        queries.daily_value_columns(self.conn))
-        log_start = queries.first_log_date(self.conn, end)
-        table = daily.build(acts, log, end=day, log_start=date.fromisoformat(log_start) if log_start else None)
-        return Context(day=day, daily=table.filter(pl.col("date") >= first),
-                       acts=acts.filter(pl.col("local_date") >= first), profile=profile)
+        return engine.context(self.tables(day), day)
+
+    def tables(self, day: date | None = None) -> engine.Tables:
+        """The athlete's tables as the engine reads them (engine.Tables). With ``day``, only
+        what that day's answer needs is read in full: activities before its window carry
+        only the columns their training load and shoe km need, and no metrics."""
+        split = None
+        if day is not None:
+            first = day - timedelta(days=engine.CONTEXT_DAYS + 2)
+            split = datetime(first.year, first.month, first.day, tzinfo=UTC).isoformat()
+        older = (queries.activities_with_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
+                 if split else None)
+        recent = _with_metrics(self.conn, queries.activities_with_hists(self.conn, split))
+        acts = recent if older is None else pl.concat([older, recent], how="diagonal").select(recent.columns)
+        gear_rows = queries.gear(self.conn)
+        gear_frame = pl.DataFrame([tuple(r[c] for c in engine.GEAR_SCHEMA) for r in gear_rows],
+                                  orient="row", schema=engine.GEAR_SCHEMA)
+        if day is not None:  # the window, the first day and the days the profile's resting HR reads
+            first = (day - timedelta(days=engine.CONTEXT_DAYS)).isoformat()
+            also = [d for d, _, _ in queries.recent_daily(self.conn, "resting_hr_bpm", day.isoformat(), 7)]
+            also += [d for d in [queries.first_log_date(self.conn, day.isoformat())] if d]
+            log = queries.log_frame(self.conn, first, also=[d for d in also if d < first])
+            values = queries.daily_values(self.conn, first, also=[d for d in also if d < first])
+        else:
+            log, values = queries.log_frame(self.conn), queries.daily_values(self.conn)
+        return engine.Tables(activities=acts, log=log, values=values, profile=queries.profile(self.conn),
+                             gear=gear_frame)
 
     def daily_table(self, day: date | None = None) -> pl.DataFrame:
         return self.context(day).daily
@@ -585,29 +590,11 @@ class Workspace(Views):
         return compose(ctx, queries.profile(self.conn))
 
 
-def compose(ctx: Context, stored_profile: dict[str, str] | None = None) -> explain.Answer:
-    """The answer for ``ctx`` (the engine's pure part): triage first, then every cause,
-    ranked; morning markers, personal patterns and next week's plan. ``stored_profile`` is
-    what the runner set (named as such in the profile note)."""
-    from heavylegs.core import markers
-    from heavylegs.explain import patterns, plan, withhold
-
-    hits = triage.evaluate(ctx.day, ctx.daily)
-    results = causes.evaluate_all(ctx)
-    heaviness = ctx.value("heaviness", ctx.day)
-    legs = explain.legs_state(heaviness, ctx.value("symptoms", ctx.day), ctx.value("soreness", ctx.day),
-                              ctx.value("fatigue", ctx.day))
-    answer = explain.build(ctx.day, heaviness, hits, results,
-                           _notes(ctx, stored_profile or {}) + withhold.seen_note(ctx), legs=legs)
-    marks = markers.find(ctx.daily, ctx.day, markers.BAND_SD.value(ctx.overrides))
-    if answer.withheld:  # an active tier 0-1 flag: no training advice (explain/withhold.py)
-        return replace(answer, plan=withhold.plan(ctx, answer.triage), markers=marks)
-    return replace(answer, patterns=tuple(patterns.find(ctx.daily, ctx.day, ctx.profile)),
-                   plan=tuple(plan.make(ctx, answer.findings)), markers=marks)
+compose = engine.compose  # the engine's pure part (engine.py)
 
 
 METRICS_TOLERANCE_BPM = 3.0
-CONTEXT_DAYS = 400  # the longest look-back of any cause or pattern (12 months + margin)
+CONTEXT_DAYS = engine.CONTEXT_DAYS
 
 
 def _observed_max_hr(conn: sqlite3.Connection, activity_ids: list[int]) -> float | None:
@@ -661,17 +648,6 @@ def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
     frame = queries.metrics(conn, keys, acts["id"].to_list()).drop("profile_key")
     joined = acts.join(frame, on="id", how="left", maintain_order="left")
     return joined
-
-
-def _notes(ctx: Context, stored: dict[str, str]) -> tuple[str, ...]:
-    from heavylegs.core.profile import describe
-
-    notes = ["Profile used: " + "; ".join(describe(ctx.profile, stored)) + "."]
-    if ctx.acts.height:
-        share = float(ctx.acts["load_estimated"].mean())  # type: ignore[arg-type]
-        if share > 0.2:
-            notes.append(f"{share:.0%} of activities have no heart rate: their load is estimated from duration.")
-    return tuple(notes)
 
 
 def _check_sport(sport: str) -> None:

@@ -544,7 +544,27 @@ def parser() -> argparse.ArgumentParser:
     esub = export.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
     p = command("daily-log", cmd_export_daily_log, "The daily log in the format of docs/daily-log.md.", esub)
     p.add_argument("path", metavar="FILE.csv", help="the CSV file to write")
+
+    team = sub.add_parser("team", help="Many athletes: answers and a roster.", description="Many athletes.")
+    tsub = team.add_subparsers(dest="subcommand", metavar="COMMAND", parser_class=_Parser, required=True)
+    p = command("run", cmd_team_run, "Decode and explain every athlete folder of ROOT (docs/scale.md).", tsub)
+    p.add_argument("root", metavar="ROOT", help="a folder with one folder per athlete (its name is the athlete id)")
+    p.add_argument("--out", required=True, metavar="OUT", help="where tables, answers and the roster go")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: each athlete's latest day with data)")
+    p.add_argument("--engine", choices=("local", "spark"), default="local")
+    p.add_argument("--master", metavar="URL", help="Spark master (default: local[WORKERS])")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="processes (local) or local[N] (spark)")
     return top
+
+
+def cmd_team_run(args: argparse.Namespace) -> int:
+    from heavylegs.batch import job
+
+    try:
+        return job.run(Path(args.root), Path(args.out), _parse_date(args.date), args.engine, args.master, args.workers)
+    except HeavyLegsError as exc:
+        say_error(f"error: {exc}")
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -141,16 +141,19 @@ def recent_daily(conn: sqlite3.Connection, column: str, until: str, n: int) -> l
 
 
 def log_frame(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
-              columns: list[str] | None = None) -> pl.DataFrame:
+              columns: list[str] | None = None, also: list[str] | None = None) -> pl.DataFrame:
     """The daily log, one row a date, columns as stored (lists as ``;``-joined text); only
-    the dates ``since``..``until`` (ISO, inclusive, both optional) when given, and only
-    ``date`` plus ``columns`` when given."""
+    the dates ``since``..``until`` (ISO, inclusive, both optional) when given, plus the
+    dates ``also`` (when given), and only ``date`` plus ``columns`` when given."""
     schema: dict[str, pl.DataType] = {}
     for c in LOG_COLUMNS:
         if columns is None or c.name == "date" or c.name in columns:
             schema[c.name] = {"INTEGER": pl.Int64(), "REAL": pl.Float64()}.get(c.sql_type, pl.String())
     names = ", ".join(schema)
     where, params = _between("date", since, until, inclusive=True)
+    if also:
+        where = f"{where} OR date IN (SELECT value FROM json_each(?))" if where else "WHERE date IN (SELECT value FROM json_each(?))"
+        params = (*params, json.dumps(also))
     columns = _query_columns(conn, f"SELECT {names} FROM daily_log {where} ORDER BY date", params)
     return _columns_frame(columns, schema).with_columns(pl.col("date").str.to_date())
 
@@ -170,10 +173,16 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def daily_values(conn: sqlite3.Connection, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+def daily_values(conn: sqlite3.Connection, since: str | None = None, until: str | None = None,
+                 also: list[str] | None = None) -> pl.DataFrame:
     """Device/app daily values: date, column, source, num, txt; only the dates
-    ``since``..``until`` (ISO, inclusive, both optional) when given."""
+    ``since``..``until`` (ISO, inclusive, both optional) when given, plus (with ``also``)
+    the dates ``also`` and the first row of every column."""
     where, params = _between("date", since, until, inclusive=True)
+    if also is not None and where:
+        where += (" OR date IN (SELECT value FROM json_each(?)) OR rowid IN "
+                  "(SELECT min(rowid) FROM daily_values GROUP BY column_name)")
+        params = (*params, json.dumps(also))
     rows = conn.execute(f"SELECT date, column_name, source, num, txt FROM daily_values {where} "
                         "ORDER BY date, column_name", params).fetchall()
     frame = pl.DataFrame([tuple(r) for r in rows], orient="row", schema={

@@ -1,0 +1,147 @@
+"""`heavylegs team run`: six athletes (simulated with injected causes, a corrupt file, a
+one-sided swollen calf, real FIT files) give, on both engines, the answer `why --json`
+gives on a workspace that imported the athlete's folder; the roster puts the red flag
+first; the corrupt file is in errors.csv and its athlete is still answered."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from heavylegs.batch import decode, inputs, local
+from heavylegs.cli import main
+from heavylegs.dates import latest
+from team_helpers import CORRUPT, build_root, why_json_of
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_root(tmp_path_factory.mktemp("team") / "root")
+
+
+@pytest.fixture(scope="module")
+def local_out(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("team") / "out"
+    assert main(["team", "run", str(root), "--out", str(out), "--workers", "2"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    homes = tmp_path_factory.mktemp("homes")
+    return {a: why_json_of(root / a, homes / a) for a in inputs.athletes(root)}
+
+
+def answers(out: Path) -> dict[str, dict]:
+    """answers.jsonl (a file, or Spark's folder of part files) by athlete."""
+    path = out / "answers.jsonl"
+    files = sorted(path.glob("part-*")) if path.is_dir() else [path]
+    lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    return {d["athlete"]: d["answer"] for d in map(json.loads, lines)}
+
+
+def test_local_answers_equal_why_json_per_athlete(local_out: Path, reference: dict[str, dict]) -> None:
+    got = answers(local_out)
+    assert sorted(got) == sorted(reference) and len(got) == 6
+    for athlete, body in reference.items():
+        assert got[athlete] == body, athlete
+    by_file = json.loads((local_out / "answers" / "ana-overtraining.json").read_text())
+    assert by_file == reference["ana-overtraining"]
+    parquet = pl.read_parquet(local_out / "answers.parquet")
+    assert json.loads(parquet.filter(pl.col("athlete") == "cai-calf")["answer"][0]) == reference["cai-calf"]
+
+
+def test_roster_puts_the_red_flag_first(local_out: Path) -> None:
+    rows = list(csv.DictReader((local_out / "roster.csv").open()))
+    assert list(rows[0])[0] == "athlete" and len(rows) == 6
+    assert rows[0]["athlete"] == "cai-calf" and rows[0]["triage_tier"] == "urgent"
+    assert rows[0]["triage_rule"] and rows[0]["triage_reported"]
+    assert all(r["triage_tier"] == "" for r in rows[1:])
+    heavy = [float(r["heaviness"]) for r in rows[1:] if r["heaviness"]]
+    assert heavy == sorted(heavy, reverse=True)
+    ana = next(r for r in rows if r["athlete"] == "ana-overtraining")
+    assert ana["top_finding"] == "overtraining" and ana["score"] and ana["confidence"]
+    assert ana["days_since_activity"] != "" and ana["most_useful_missing"]
+    page = (local_out / "roster.html").read_text()
+    assert page.index("cai-calf") < page.index("ana-overtraining")
+    assert "href='answers/cai-calf.json'" in page and '<script src="roster.js">' in page
+    assert "http" not in page and (local_out / "roster.js").exists()
+
+
+def test_corrupt_file_is_reported_and_its_athlete_answered(local_out: Path) -> None:
+    errors = list(csv.DictReader((local_out / "errors.csv").open()))
+    assert [(e["athlete"], e["path"]) for e in errors] == [("dee-corrupt", f"dee-corrupt/{CORRUPT}")]
+    assert "\n" not in errors[0]["reason"] and "FIT" in errors[0]["reason"]
+    assert "dee-corrupt" in answers(local_out)
+
+
+def test_tables_are_keyed_by_athlete_with_file_hashes(local_out: Path) -> None:
+    files = pl.read_parquet(local_out / "tables" / "files" / "*.parquet")
+    assert set(files["athlete"]) == {"ana-overtraining", "ben-spike", "cai-calf", "dee-corrupt", "eve-healthy",
+                                     "fay-real-fit"}
+    assert files["sha256"].str.len_chars().unique().to_list() == [64]
+    acts = pl.read_parquet(local_out / "tables" / "activities" / "*.parquet")
+    assert acts.columns[0] == "athlete" and acts.filter(pl.col("athlete") == "fay-real-fit").height == 3
+
+
+def test_rerun_decodes_only_new_files(root: Path, local_out: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "root"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("dee-corrupt", "ana-*", "ben-*", "cai-*", "eve-*"))
+    out = tmp_path / "out"
+    first = local.run(copy, out, None, latest(), workers=1, progress=False)
+    assert (first.files_decoded, first.files_unchanged) == (3, 0)
+    again = local.run(copy, out, None, latest(), workers=1, progress=False)
+    assert (again.files_decoded, again.files_unchanged) == (0, 3)
+    shutil.copyfile(Path(__file__).parent / "data" / "activities" / "activity_5039744860.tcx",
+                    copy / "fay-real-fit" / "ride.tcx")
+    third = local.run(copy, out, None, latest(), workers=1, progress=False)
+    assert (third.files_decoded, third.files_unchanged) == (1, 3)
+
+
+def test_bad_settings_are_one_line_errors_and_the_rest_completes() -> None:
+    got = inputs.read_settings(b'sex = "female"\nshoe_size = 42\n', b"name,kind,from\nA,shoes,2026-13-01\nB,,\n", "x")
+    assert got.profile == {"sex": "female"} and [g["name"] for g in got.gear] == ["B"]
+    assert [p for p, _ in got.errors] == ["x/profile.toml", "x/gear.csv:2"]
+    assert "accepted" in got.errors[0][1] and "accepted" in got.errors[1][1]
+
+
+def test_spark_engine_gives_the_same_outputs(root: Path, local_out: Path, reference: dict[str, dict],
+                                             spark_session, tmp_path: Path) -> None:
+    from heavylegs.batch import spark
+
+    out = tmp_path / "spark"
+    summary = spark.run(root, out, None, latest(), "local[2]", spark=spark_session)
+    assert summary.athletes == 6 and summary.answered == 6
+    got = answers(out)
+    for athlete, body in reference.items():
+        assert got[athlete] == body, athlete
+    for name in ("roster.csv", "roster.html", "errors.csv", "roster.js"):
+        assert (out / name).read_bytes() == (local_out / name).read_bytes(), name
+    for table, schema in decode.SCHEMAS.items():
+        a = pl.read_parquet(local_out / "tables" / table / "*.parquet")
+        b = pl.read_parquet(out / "tables" / table / "*.parquet").select(a.columns)
+        assert a.schema == b.schema, table
+        key = ["athlete", *[c for c in schema if schema[c] != pl.Binary()]]
+        assert a.sort(key).equals(b.sort(key)), table
+    assert (summary.files_decoded, summary.files_unchanged) == (first_total := summary.files_decoded, 0)
+    # a re-run decodes only the athletes with a new or changed file (executors keep no workspace)
+    again = spark.run(root, out, None, latest(), "local[2]", spark=spark_session)
+    assert (again.files_decoded, again.files_unchanged) == (0, first_total)
+    assert answers(out) == got
+
+
+def test_most_useful_missing_is_what_unblocks_most_causes_logged_before_labs() -> None:
+    from heavylegs.batch.roster import most_useful_missing
+
+    entries = [{"cause": "b-vitamin-deficiency", "missing": ["b12_pg_ml"]},
+               {"cause": "low-protein", "missing": ["protein_g"]},
+               {"cause": "glycogen-depletion", "missing": ["carbs_g"]},
+               {"cause": "low-carbohydrate", "missing": ["carbs_g"]}]
+    assert most_useful_missing(entries) == "carbs_g (glycogen-depletion, low-carbohydrate)"
+    assert most_useful_missing(entries[:2]) == "protein_g (low-protein)"
+    assert most_useful_missing([]) == ""
