@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode browser demo test bench lint clean
+.PHONY: install bytecode browser java demo test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ browser:
 demo: install
 	$(VENV)/bin/heavylegs demo
 
-test: install browser
+# The Spark engine's tests need a Java runtime (17+); install Debian's when missing (needs root).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "note: java not installed and not root; the Spark tests will be skipped"; fi; }
+
+test: install browser java
 	$(PY) -m pytest -q src tests
 
 bench: install bytecode
