@@ -173,7 +173,6 @@ def test_markers_follow_the_why_schema(tmp_path: Path) -> None:
 
 def test_insufficient_recovery_takes_hrv_below_band_as_corroboration() -> None:
     from engine_helpers import make_context, steady_weeks
-
     from heavylegs.causes import recovery
 
     def signals(drop: bool) -> list[str]:
