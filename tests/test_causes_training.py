@@ -4,6 +4,8 @@ is ruled out, and a healthy runner never gets more than a low-confidence finding
 
 from __future__ import annotations
 
+import re
+
 import json
 from datetime import date, datetime, time, timedelta
 
@@ -360,6 +362,16 @@ def test_mostly_hard_running_breaks_the_80_20_pattern() -> None:
     assert by["easy_time_share_28d_pct"].value < 70 and "% of your running time" in by["easy_time_share_28d_pct"].text
     assert by["hard_sessions_7d"].value == 4
     assert any("156 bpm" in f for f in result.fix)  # 82 % of 190
+
+
+def test_all_hard_running_says_none_was_easy_not_only_0_percent() -> None:
+    """A self-contradiction of issue 13: "Only 0 % ... was easy" reads as none, so say none."""
+    runs = [{**a, **hr(a["minutes"], hard_min=a["minutes"])} for a in weeks(DAY, 6, EASY_WEEK)]
+    result = intensity.evaluate(make(DAY, runs))
+    assert isinstance(result, Finding)
+    texts = [e.text for e in result.evidence]
+    assert any(t.startswith("None of your running time") for t in texts), texts
+    assert not any(re.search(r"\bOnly 0\b|^0 % of your", t) for t in texts), texts
 
 
 def test_a_polarised_week_is_ruled_out() -> None:

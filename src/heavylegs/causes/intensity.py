@@ -140,14 +140,17 @@ def _indicators(ctx: Context, runs: pl.DataFrame, dist: dict, o: dict) -> list[t
     if z1 is not None and z1 < Z1_MIN.value(o):
         out.append((GRADE, min(1.0, 0.5 + (Z1_MIN.value(o) - z1) / 30), Evidence(
             "easy_time_share_28d_pct", round(z1, 1), Z1_MIN.value(o), w28,
-            f"Only {z1:.0f} % of your running time in the last {days} days was easy "
-            f"({dist['z3_pct']:.0f} % was hard); well-trained runners keep about 75-80 % easy.")))
+            (f"None of your running time in the last {days} days was easy" if round(z1) == 0 else
+             f"Only {z1:.0f} % of your running time in the last {days} days was easy")
+            + f" ({dist['z3_pct']:.0f} % was hard); well-trained runners keep about 75-80 % easy.")))
     # With few runs a week, two quality sessions (within advice) already exceed 25 % of them.
     if dist["easy_sess_pct"] < EASY_SESS_MIN.value(o) and dist["quality_per_week"] > HARD_WEEK.value(o) - 1:
         out.append((GRADE, min(1.0, 0.5 + (EASY_SESS_MIN.value(o) - dist["easy_sess_pct"]) / 50), Evidence(
             "easy_session_share_28d_pct", round(dist["easy_sess_pct"], 1), EASY_SESS_MIN.value(o), w28,
-            f"{dist['easy_sess_pct']:.0f} % of your {plural(dist['n'], 'run')} in the last {days} days were easy runs; "
-            f"the rest were workouts or grey-zone runs, {dist['quality_per_week']:.1f} a week.")))
+            (f"None of your {plural(dist['n'], 'run')} in the last {days} days was an easy run; they were"
+             if round(dist["easy_sess_pct"]) == 0 else
+             f"{dist['easy_sess_pct']:.0f} % of your {plural(dist['n'], 'run')} in the last {days} days were easy runs; "
+             "the rest were") + f" workouts or grey-zone runs, {dist['quality_per_week']:.1f} a week.")))
     week = runs.filter(pl.col("local_date") >= w7[0])
     hard7 = int((week["hard_zone_min"].fill_null(0) >= SESSION_HARD.value(o)).sum())
     if hard7 >= HARD_WEEK.value(o):
