@@ -4,9 +4,8 @@ is ruled out, and a healthy runner never gets more than a low-confidence finding
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
