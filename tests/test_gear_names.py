@@ -123,15 +123,12 @@ def test_tcx_activities_recorded_from_a_workout_carry_its_name(corpus) -> None:
 
 def test_an_older_workspace_gets_its_strava_bikes_as_bikes(tmp_path) -> None:
     from heavylegs.api import Workspace
+    from schema_helpers import back_to_schema
 
     home = tmp_path / "home"
     with Workspace(home) as ws:
         ws.import_paths([write(tmp_path, "strava.zip", strava_with_bike())])
-        # back to schema 4, before the red-flag columns, local offsets and gear kinds
-        for table, column in (("daily_log", "seen_doctor"), ("daily_log", "resolved"),
-                              ("activities", "local_offset_s"), ("activities", "offset_zone"), ("gear", "kind")):
-            ws.conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        ws.conn.execute("PRAGMA user_version = 4")
+        back_to_schema(ws.conn, 4)  # before the red-flag columns, local offsets and gear kinds
     with Workspace(home) as ws:
         kinds = {g["name"]: g["kind"] for g in ws.gear_list()}
     assert kinds == {"Zwift bike": "bike", "Pegasus 38": "shoes", "Ghost 14": "shoes"}

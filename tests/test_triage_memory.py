@@ -146,16 +146,12 @@ def test_new_columns_go_through_storage_export_and_import(tmp_path: Path) -> Non
 def test_a_workspace_from_before_gets_the_new_columns(tmp_path: Path) -> None:
     from heavylegs.api import Workspace
     from heavylegs.storage.db import DB_NAME, MIGRATIONS
+    from schema_helpers import back_to_schema
 
     with Workspace(tmp_path):
         pass
     conn = sqlite3.connect(tmp_path / DB_NAME)
-    # back to schema 4, as heavylegs left it before the red-flag columns (migration 5) and
-    # the later ones (activities' local offsets, gear kinds)
-    for table, column in (("daily_log", "seen_doctor"), ("daily_log", "resolved"), ("activities", "local_offset_s"),
-                          ("activities", "offset_zone"), ("gear", "kind")):
-        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version = 4")
+    back_to_schema(conn, 4)  # as heavylegs left it before the red-flag columns (migration 5)
     assert len(MIGRATIONS) > 4
     conn.commit()
     conn.close()
