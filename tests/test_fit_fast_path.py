@@ -7,33 +7,22 @@ paths must give the same activities: count, start, sport, distance and elapsed t
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from fit_reference import CORPUS, corpus_fit_files
 from heavylegs.core.model import ParsedActivity
 from heavylegs.errors import ImportFailed
 from heavylegs.importers.fit import decode_fit, parse_fit, parse_fit_sdk
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 RELATIVE = 0.005
 RESOLUTION = {"heart_rate_bpm": 0.5, "distance_m": 0.011}  # 1 bpm, 1 cm
 
 
-def _corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    seen: dict[str, Path] = {}
-    for path in sorted(CORPUS.rglob("*")):
-        if path.suffix.lower() == ".fit" and path.is_file():
-            seen.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path)
-    return list(seen.values())
-
-
-FILES = _corpus_files()
+FILES = corpus_fit_files()
 
 
 def _read(parse: object, data: bytes, path: str) -> list[ParsedActivity] | str:
