@@ -93,13 +93,20 @@ def local_name(tag: object) -> str:
     return tag[tag.rfind("}") + 1:]
 
 
-def parse_time(text: str | None) -> datetime | None:
-    """An xsd:dateTime as aware UTC; no zone means UTC. ``None`` when unreadable."""
+def _moment(text: str | None) -> datetime | None:
+    """An xsd:dateTime as written (aware or naive); ``None`` when empty or unreadable."""
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.strip())
+        return datetime.fromisoformat(text.strip())
     except ValueError:
+        return None
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An xsd:dateTime as aware UTC; no zone means UTC. ``None`` when unreadable."""
+    moment = _moment(text)
+    if moment is None:
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -110,11 +117,8 @@ def declared_offset(text: str | None) -> int | None:
     """The UTC offset, in seconds, an xsd:dateTime was written with, when it names one
     other than UTC (``07:00:00+02:00``: 7200); ``None`` for ``Z``, ``+00:00``, no zone
     or unreadable text (UTC times say nothing of where the runner was)."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+    moment = _moment(text)
+    if moment is None:
         return None
     offset = moment.utcoffset()
     seconds = int(offset.total_seconds()) if offset is not None else 0
