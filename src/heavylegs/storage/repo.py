@@ -1,11 +1,29 @@
 """Saving and loading the workspace's rows. One transaction per imported file.
 
-Streams are stored per activity as one BLOB: Arrow IPC with zstd compression, sensor
-channels as float32 (lossless at the resolution devices record). Chosen after a small
-benchmark on a 13,471-sample Wahoo ride (polars 2.1, median of 7 rounds;
-benchmarks/bench_streams.py): IPC+zstd 252 KiB, write 6.9 ms, read 3.2 ms; Parquet+zstd 253 KiB,
-8.5 ms, 3.1 ms; IPC+lz4 451 KiB, 3.4 ms, 2.2 ms; uncompressed 1,496 KiB. zstd is as small
-as Parquet, faster to write, and ~6× smaller than raw (~19 bytes a sample).
+Streams are stored per activity as one BLOB: an Arrow IPC *stream* with zstd compression
+(``arrow-ipc-stream-zstd/2``), sensor channels as float32 (lossless at the resolution
+devices record). ``decode_streams`` also reads the earlier encoding, an Arrow IPC *file*
+with zstd (``arrow-ipc-zstd/1``, told apart by its ``ARROW1`` magic), so old workspaces
+read as before.
+
+Chosen on the 159 activities of the corpus' FIT files (419,144 samples; polars 2.1, CPU
+seconds for all of them, benchmarks/bench_streams.py):
+
+==========================  =======  ==========  =========
+encoding                    stored   write CPU   read CPU
+==========================  =======  ==========  =========
+IPC stream, zstd (chosen)   7.2 MB   0.11 s      0.05 s
+IPC file, zstd (before)     7.3 MB   0.16 s      0.09-0.14 s
+IPC stream, lz4             13.1 MB  0.08 s      0.04 s
+IPC file, lz4               13.3 MB  0.13-0.15 s 0.08-0.14 s
+IPC stream, uncompressed    32.6 MB  0.04 s      0.02 s
+==========================  =======  ==========  =========
+
+The same bytes compressed the same way: the stream form skips the file form's footer and
+the lazy "sink" machinery polars writes a file through, which is most of its fixed cost
+per activity (~0.3 ms of ~1 ms). lz4 or no compression would save another 0.03-0.07 s per
+160 activities at 1.8-4.5x the disk, which a workspace of years of activities should not
+pay (zstd: ~17 bytes a sample). polars exposes no zstd level for IPC.
 """
 
 from __future__ import annotations
@@ -17,6 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from heavylegs.core import streams as stream_schema
@@ -26,11 +45,10 @@ from heavylegs.core.wellness import DailyValue
 from heavylegs.storage.db import rollback
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from heavylegs.importers.bundle import Bundle, Unit
 
-STREAM_ENCODING = "arrow-ipc-zstd/1"
+STREAM_ENCODING = "arrow-ipc-stream-zstd/2"
+_IPC_FILE_MAGIC = b"ARROW1"  # arrow-ipc-zstd/1 (an IPC file); a stream starts otherwise
 FLOAT32_CHANNELS = ("speed_mps", "heart_rate_bpm", "cadence_spm", "altitude_m", "power_w",
                     "temperature_c", "stance_time_ms", "vertical_oscillation_mm",
                     "stance_balance_pct")
@@ -46,16 +64,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def compact_streams(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as stored: the sensor channels as float32."""
+    return pl.DataFrame([s.cast(pl.Float32) if s.name in FLOAT32_CHANNELS else s
+                         for s in frame.iter_columns()])  # Series casts: no query engine
+
+
 def encode_streams(frame: pl.DataFrame) -> bytes:
-    compact = pl.DataFrame([s.cast(pl.Float32) if s.name in FLOAT32_CHANNELS else s
-                            for s in frame.iter_columns()])  # Series casts: no query engine
     buf = io.BytesIO()
-    compact.write_ipc(buf, compression="zstd")
+    compact_streams(frame).write_ipc_stream(buf, compression="zstd")
     return buf.getvalue()
 
 
 def decode_streams(blob: bytes) -> pl.DataFrame:
-    return stream_schema.conform(pl.read_ipc(io.BytesIO(blob)))
+    """A stored stream frame (either encoding) in the canonical schema."""
+    read = pl.read_ipc if blob[:len(_IPC_FILE_MAGIC)] == _IPC_FILE_MAGIC else pl.read_ipc_stream
+    return stream_schema.conform(read(io.BytesIO(blob)))
+
+
+def content_hash(frame: pl.DataFrame) -> bytes:
+    """SHA-256 of a stream frame's stored values (names, types, nulls, values), whatever
+    encoding holds them: the same for a frame and ``decode_streams(encode_streams(frame))``."""
+    digest = hashlib.sha256()
+    for series in compact_streams(frame).iter_columns():
+        digest.update(f"{series.name}:{series.dtype}:{series.len()}\n".encode())
+        digest.update(np.packbits(series.is_null().to_numpy()).tobytes())
+        digest.update(series.to_physical().fill_null(0).to_numpy().tobytes())
+    return digest.digest()
 
 
 def has_file(conn: sqlite3.Connection, sha256: str) -> bool:
@@ -88,11 +123,12 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
-def _richness(n_samples: int, blob: bytes) -> tuple[int, bytes]:
+def _richness(n_samples: int, frame: pl.DataFrame | None) -> tuple[int, bytes]:
     """How two copies of one activity are ranked: more samples first, then (a tie, as two
-    devices recording every second give) the stream's content hash, so that which copy
-    wins never depends on which was imported first."""
-    return n_samples, hashlib.sha256(blob).digest()
+    devices recording every second give) the streams' content hash, so that which copy
+    wins never depends on which was imported first, nor on the encoding a workspace
+    stored the first copy in."""
+    return n_samples, content_hash(frame) if frame is not None else b""
 
 
 def _merge(s: ActivitySummary, richer: bool) -> tuple[str, list[object]]:
@@ -132,8 +168,12 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
     dup = _find_duplicate(conn, s, sha256)
     if dup is not None:
         activity_id = int(dup["id"])
-        stored = _richness(dup["n_samples"] or 0, dup["data"] or b"")
-        richer = _richness(act.streams.height, blob) > stored  # keep the richest stream
+        stored_n = dup["n_samples"] or 0
+        if act.streams.height != stored_n:  # the common case: no hash needed
+            richer = act.streams.height > stored_n  # keep the richest stream
+        else:
+            stored = decode_streams(dup["data"]) if dup["data"] else None
+            richer = _richness(act.streams.height, act.streams) > _richness(stored_n, stored)
         sets, params = _merge(s, richer)
         if richer:
             sets, params = sets + ", hr_hist = ?", [*params, hr_hist.tobytes()]
