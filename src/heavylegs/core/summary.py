@@ -8,6 +8,7 @@ GoldenCheetah's thresholded gain; 3 m is a common choice for barometric data).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -76,6 +77,11 @@ def _finite_max(values: np.ndarray) -> float | None:
     return float(values[keep].max()) if keep.any() else None
 
 
+#: the stream columns a summary reads
+SUMMARY_COLUMNS = ("elapsed_s", "distance_m", "speed_mps", "heart_rate_bpm", "altitude_m",
+                   "lat_deg", "lon_deg", "cadence_spm")
+
+
 def summarize(streams: pl.DataFrame, *, start: datetime, sport: str,
               reported: ActivitySummary | None = None, **extra: object) -> ActivitySummary:
     """Summary of one activity from its streams.
@@ -84,18 +90,27 @@ def summarize(streams: pl.DataFrame, *, start: datetime, sport: str,
     the streams cannot give them (no distance channel, no samples); ``extra`` sets
     descriptive fields such as ``name``, ``device`` or ``utc_offset_s``.
     """
-    elapsed = _values(streams, "elapsed_s")
-    distance = _values(streams, "distance_m")
-    speed = _values(streams, "speed_mps")
-    hr = _values(streams, "heart_rate_bpm")
-    altitude = _values(streams, "altitude_m")
+    columns = {name: _values(streams, name) for name in SUMMARY_COLUMNS}
+    return summarize_columns(columns, start=start, sport=sport, reported=reported, **extra)
+
+
+def summarize_columns(columns: Mapping[str, np.ndarray], *, start: datetime, sport: str,
+                      reported: ActivitySummary | None = None, **extra: object
+                      ) -> ActivitySummary:
+    """``summarize`` of the stream columns ``SUMMARY_COLUMNS`` as float arrays (NaN where
+    the frame has null): what an importer holding them as numpy calls, no frame read back."""
+    elapsed = columns["elapsed_s"]
+    distance = columns["distance_m"]
+    speed = columns["speed_mps"]
+    hr = columns["heart_rate_bpm"]
+    altitude = columns["altitude_m"]
     finite_elapsed = elapsed[np.isfinite(elapsed)]
     elapsed_total = float(finite_elapsed.max()) if finite_elapsed.size else 0.0
     dist = _finite_max(distance)
     gain, loss = elevation_gain_loss(altitude)
     has_alt = np.isfinite(altitude).sum() >= 2
-    lat = _values(streams, "lat_deg")
-    lon = _values(streams, "lon_deg")
+    lat = columns["lat_deg"]
+    lon = columns["lon_deg"]
     both = np.isfinite(lat) & np.isfinite(lon)
     computed = ActivitySummary(
         start=start,
@@ -107,7 +122,7 @@ def summarize(streams: pl.DataFrame, *, start: datetime, sport: str,
         max_hr_bpm=_finite_max(hr),
         elev_gain_m=gain if has_alt else None,
         elev_loss_m=loss if has_alt else None,
-        avg_cadence_spm=_finite_mean(_values(streams, "cadence_spm")),
+        avg_cadence_spm=_finite_mean(columns["cadence_spm"]),
         lat_deg=float(lat[both][0]) if both.any() else None,
         lon_deg=float(lon[both][0]) if both.any() else None,
     )

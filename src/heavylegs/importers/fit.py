@@ -31,7 +31,7 @@ import numpy as np
 from garmin_fit_sdk.profile import Profile
 
 from heavylegs.core.model import ActivitySummary, ParsedActivity
-from heavylegs.core.summary import summarize
+from heavylegs.core.summary import summarize_columns
 from heavylegs.errors import CorruptFile, ImportFailed, NotAnActivity
 from heavylegs.importers import family, fastfit, fit_columns, guarded, one_line
 from heavylegs.importers.fastfit.assemble import decode_scan
@@ -433,9 +433,10 @@ def _activity(session: Mapping[object, object], records: Columns, notes: list[st
         start = first
     reported = _reported(session, start, sport, per_leg) if session.get("total_elapsed_time") \
         is not None else None
-    frame = fit_columns.stream_frame(_columns(records, per_leg), times)
-    summary = summarize(frame, start=start, sport=sport, reported=reported,
-                        sub_sport=sub_sport, **extra)
+    data, times = fit_columns.stream_columns(_columns(records, per_leg), times)
+    frame = fit_columns.frame_of(data, times)
+    summary = summarize_columns(data, start=start, sport=sport, reported=reported,
+                                sub_sport=sub_sport, **extra)
     return ParsedActivity(summary=_device_totals(summary, session), streams=frame,
                           warnings=tuple(notes))
 

@@ -102,22 +102,34 @@ def exact_copies(records: Columns) -> np.ndarray:
     return copies
 
 
-def stream_frame(columns: Mapping[str, np.ndarray], times: np.ndarray) -> pl.DataFrame:
-    """The canonical stream frame from sample columns and their datetime64 UTC times."""
-    data = {name: np.asarray(values, dtype=float) for name, values in columns.items()}
-    if "heart_rate_bpm" in data:  # 0 and 255 are sensors' "no reading"
-        hr = data["heart_rate_bpm"]
-        data["heart_rate_bpm"] = np.where((hr <= 0) | (hr >= 255), np.nan, hr)
-    unknown = set(data) - set(stream_schema.COLUMNS)
+def stream_columns(columns: Mapping[str, np.ndarray], times: np.ndarray
+                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The stream frame's float columns (schema order from ``elapsed_s``, NaN for missing,
+    absent channels all NaN) and its times in ``TIME_UNIT``, from sample columns and their
+    datetime64 UTC times: exactly the values ``stream_frame`` holds, as numpy arrays."""
+    unknown = set(columns) - set(stream_schema.COLUMNS)
     if unknown:
         raise KeyError(f"not stream columns: {sorted(unknown)}")
     times = times.astype(TIME_UNIT)
     elapsed = ((times - times.min()) / np.timedelta64(1, "s") if times.size
                else np.array([], dtype=float))
-    series = [pl.Series("timestamp", times, dtype=stream_schema.SCHEMA["timestamp"]),
-              pl.Series("elapsed_s", elapsed, dtype=pl.Float64)]
-    for name in stream_schema.COLUMNS[2:]:  # built in schema order and types: no re-cast
-        values = data.get(name)
-        series.append(pl.Series(name, [None] * times.size, dtype=pl.Float64) if values is None
-                      else pl.Series(name, values, dtype=pl.Float64, nan_to_null=True))
-    return pl.DataFrame(series)
+    data = {"elapsed_s": elapsed}
+    for name in stream_schema.COLUMNS[2:]:
+        values = columns.get(name)
+        data[name] = (np.full(times.size, np.nan) if values is None
+                      else np.asarray(values, dtype=float))
+    hr = data["heart_rate_bpm"]  # 0 and 255 are sensors' "no reading"
+    data["heart_rate_bpm"] = np.where((hr <= 0) | (hr >= 255), np.nan, hr)
+    return data, times
+
+
+def frame_of(data: Mapping[str, np.ndarray], times: np.ndarray) -> pl.DataFrame:
+    """The stream frame of ``stream_columns``' output (NaN becomes null)."""
+    series = [pl.Series("timestamp", times, dtype=stream_schema.SCHEMA["timestamp"])]
+    series += [pl.Series(name, data[name], nan_to_null=True) for name in stream_schema.COLUMNS[1:]]
+    return pl.DataFrame(series)  # float64 arrays in schema order: no re-cast
+
+
+def stream_frame(columns: Mapping[str, np.ndarray], times: np.ndarray) -> pl.DataFrame:
+    """The canonical stream frame from sample columns and their datetime64 UTC times."""
+    return frame_of(*stream_columns(columns, times))
