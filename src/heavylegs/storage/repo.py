@@ -87,9 +87,14 @@ def content_hash(frame: pl.DataFrame) -> bytes:
     encoding holds them: the same for a frame and ``decode_streams(encode_streams(frame))``."""
     digest = hashlib.sha256()
     for series in compact_streams(frame).iter_columns():
-        digest.update(f"{series.name}:{series.dtype}:{series.len()}\n".encode())
-        digest.update(np.packbits(series.is_null().to_numpy()).tobytes())
-        digest.update(series.to_physical().fill_null(0).to_numpy().tobytes())
+        nulls = series.null_count()
+        digest.update(f"{series.name}:{series.dtype}:{series.len()}:{nulls}\n".encode())
+        if nulls == series.len():  # an absent channel: nothing more to tell
+            continue
+        if nulls:
+            digest.update(np.packbits(series.is_null().to_numpy()).tobytes())
+            series = series.fill_null(0)
+        digest.update(series.to_physical().to_numpy().tobytes())
     return digest.digest()
 
 
