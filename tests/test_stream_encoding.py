@@ -83,3 +83,20 @@ def test_equally_long_copies_merge_to_the_same_stream_in_any_order(tmp_path: Pat
     assert first.equals(_store(tmp_path / "ba", [b, a]))
     assert first.equals(_store(tmp_path / "ab-old", [a, b], old_first=True))
     assert first.equals(_store(tmp_path / "ba-old", [b, a], old_first=True))
+
+
+def test_of_equally_long_copies_the_one_with_more_values_wins(tmp_path: Path) -> None:
+    def store(order: list[bool]) -> pl.DataFrame:
+        conn = open_database(tmp_path / "".join(map(str, map(int, order))))
+        for n, with_power in enumerate(order):
+            frame = _frame(400, 140.0)
+            if with_power:
+                frame = frame.with_columns(power_w=pl.Series(np.full(400, 250.0)))
+            bundle = Bundle(activities=[ParsedActivity(
+                ActivitySummary(start=START, sport="running", elapsed_s=399.0), frame)])
+            repo.save_bundle(conn, Unit(f"{n}.fit", f"{n:064d}", 1, lambda b=bundle: b), bundle,
+                             [np.zeros(3)])
+        return repo.stream_of(conn, 1)
+
+    for order in ([True, False], [False, True]):
+        assert store(order)["power_w"].null_count() == 0

@@ -128,12 +128,16 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
-def _richness(n_samples: int, frame: pl.DataFrame | None) -> tuple[int, bytes]:
+def _richness(n_samples: int, frame: pl.DataFrame | None) -> tuple[int, int, bytes]:
     """How two copies of one activity are ranked: more samples first, then (a tie, as two
-    devices recording every second give) the streams' content hash, so that which copy
-    wins never depends on which was imported first, nor on the encoding a workspace
-    stored the first copy in."""
-    return n_samples, content_hash(frame) if frame is not None else b""
+    devices recording every second give) more recorded values (a copy with running
+    dynamics beats one without), then the streams' content hash, so that which copy wins
+    never depends on which was imported first, nor on the encoding a workspace stored the
+    first copy in."""
+    if frame is None:
+        return n_samples, 0, b""
+    values = sum(frame.height - series.null_count() for series in frame.iter_columns())
+    return n_samples, values, content_hash(frame)
 
 
 def _merge(s: ActivitySummary, richer: bool) -> tuple[str, list[object]]:
