@@ -1,78 +1,116 @@
-"""Stream storage encodings compared on a real corpus ride (the choice in storage/repo.py).
+"""Stream storage encodings compared on every activity of the corpus' FIT files (the choice
+in storage/repo.py).
 
-Run: .venv/bin/python benchmarks/bench_streams.py
+Run: .venv/bin/python benchmarks/bench_streams.py [--rounds N]
+
+Each encoding writes and reads the stream frames of all activities the FIT importer gets
+from the distinct corpus FIT files, sensor channels as float32 as stored; the table gives
+the total stored size and the CPU seconds (user + system, polars' threads included) to
+write and to read them all, the median of the rounds.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import io
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
-RIDE = (
-    ROOT.parent
-    / "shared/corpus/dtcooper_python-fitparse/tests/files/2019-02-17-062644-ELEMNT-297E-195-0.fit"
-)
-FLOAT32 = ["speed_mps", "heart_rate_bpm", "cadence_spm", "altitude_m", "power_w", "temperature_c"]
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def load() -> pl.DataFrame:
-    from heavylegs.importers import read_activity_file
+def load() -> list[pl.DataFrame]:
+    from heavylegs.errors import HeavyLegsError
+    from heavylegs.importers.fit import parse_fit
 
-    return read_activity_file(RIDE)[0].streams
+    frames, seen = [], set()
+    for path in sorted(CORPUS.rglob("*")):
+        if path.suffix.lower() != ".fit" or not path.is_file():
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        try:
+            frames += [act.streams for act in parse_fit(data, str(path))]
+        except HeavyLegsError:
+            continue
+    return frames
 
 
-def encoders(df: pl.DataFrame) -> dict[str, tuple]:
-    def ipc(frame: pl.DataFrame, c: str):
-        def write() -> bytes:
-            b = io.BytesIO()
-            frame.write_ipc(b, compression=c)
-            return b.getvalue()
+Codec = tuple[Callable[[pl.DataFrame], bytes], Callable[[bytes], pl.DataFrame]]
 
-        return write, lambda b: pl.read_ipc(io.BytesIO(b))
 
-    def parquet(frame: pl.DataFrame, c: str):
-        def write() -> bytes:
-            b = io.BytesIO()
-            frame.write_parquet(b, compression=c)
-            return b.getvalue()
+def encodings() -> dict[str, Codec]:
+    def ipc_file(compression: str) -> Codec:
+        def write(frame: pl.DataFrame) -> bytes:
+            buf = io.BytesIO()
+            frame.write_ipc(buf, compression=compression)  # type: ignore[arg-type]
+            return buf.getvalue()
 
-        return write, lambda b: pl.read_parquet(io.BytesIO(b))
+        return write, lambda blob: pl.read_ipc(io.BytesIO(blob))
 
-    small = df.with_columns([pl.col(c).cast(pl.Float32) for c in FLOAT32])
+    def ipc_stream(compression: str) -> Codec:
+        def write(frame: pl.DataFrame) -> bytes:
+            buf = io.BytesIO()
+            frame.write_ipc_stream(buf, compression=compression)  # type: ignore[arg-type]
+            return buf.getvalue()
+
+        return write, lambda blob: pl.read_ipc_stream(io.BytesIO(blob))
+
+    def parquet(compression: str) -> Codec:
+        def write(frame: pl.DataFrame) -> bytes:
+            buf = io.BytesIO()
+            frame.write_parquet(buf, compression=compression)  # type: ignore[arg-type]
+            return buf.getvalue()
+
+        return write, lambda blob: pl.read_parquet(io.BytesIO(blob))
+
     return {
-        "ipc-zstd f32 (chosen)": ipc(small, "zstd"),
-        "ipc-zstd f64": ipc(df, "zstd"),
-        "ipc-lz4 f32": ipc(small, "lz4"),
-        "parquet-zstd f32": parquet(small, "zstd"),
-        "ipc uncompressed f64": ipc(df, "uncompressed"),
+        "IPC stream, zstd (chosen)": ipc_stream("zstd"),
+        "IPC file, zstd (before)": ipc_file("zstd"),
+        "IPC stream, lz4": ipc_stream("lz4"),
+        "IPC file, lz4": ipc_file("lz4"),
+        "IPC stream, uncompressed": ipc_stream("uncompressed"),
+        "Parquet, zstd": parquet("zstd"),
     }
 
 
-def main(rounds: int = 7) -> None:
-    if not RIDE.exists():
-        sys.exit(f"corpus file not found: {RIDE}")
-    df = load()
-    print(f"{RIDE.name}: {df.height} samples; median of {rounds} rounds")
-    for name, (write, read) in encoders(df).items():
-        tw, tr = [], []
-        for _ in range(rounds):
-            t = time.perf_counter()
-            blob = write()
-            tw.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            read(blob)
-            tr.append(time.perf_counter() - t)
-        print(
-            f"{name:24s} {len(blob) / 1024:8.1f} KiB {len(blob) / df.height:6.1f} B/sample "
-            f"write {statistics.median(tw) * 1e3:6.2f} ms  read {statistics.median(tr) * 1e3:6.2f} ms"
-        )
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        print(f"shared corpus not found at {CORPUS}: skipped")
+        return 0
+    from heavylegs.storage.repo import compact_streams
+
+    frames = [compact_streams(frame) for frame in load()]
+    print(f"{len(frames)} activities, {sum(f.height for f in frames):,} samples; "
+          f"median of {args.rounds} rounds, CPU seconds for all")
+    for name, (write, read) in encodings().items():
+        writes, reads = [], []
+        for _ in range(args.rounds):
+            started = time.process_time()
+            blobs = [write(frame) for frame in frames]
+            writes.append(time.process_time() - started)
+            started = time.process_time()
+            for blob in blobs:
+                read(blob)
+            reads.append(time.process_time() - started)
+        size = sum(map(len, blobs))
+        print(f"{name:28s} {size / 1e6:6.2f} MB  write {statistics.median(writes):.3f} s  "
+              f"read {statistics.median(reads):.3f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

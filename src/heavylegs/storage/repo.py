@@ -6,24 +6,26 @@ devices record). ``decode_streams`` also reads the earlier encoding, an Arrow IP
 with zstd (``arrow-ipc-zstd/1``, told apart by its ``ARROW1`` magic), so old workspaces
 read as before.
 
-Chosen on the 159 activities of the corpus' FIT files (419,144 samples; polars 2.1, CPU
-seconds for all of them, benchmarks/bench_streams.py):
+Chosen on the 168 activities of the corpus' distinct FIT files (425,013 samples; polars
+2.1, CPU seconds to write or read them all, median of 5 rounds at load ~7:
+``benchmarks/bench_streams.py``):
 
-==========================  =======  ==========  =========
-encoding                    stored   write CPU   read CPU
-==========================  =======  ==========  =========
-IPC stream, zstd (chosen)   7.2 MB   0.11 s      0.05 s
-IPC file, zstd (before)     7.3 MB   0.16 s      0.09-0.14 s
-IPC stream, lz4             13.1 MB  0.08 s      0.04 s
-IPC file, lz4               13.3 MB  0.13-0.15 s 0.08-0.14 s
-IPC stream, uncompressed    32.6 MB  0.04 s      0.02 s
-==========================  =======  ==========  =========
+==========================  ========  =========  ========
+encoding                    stored    write CPU  read CPU
+==========================  ========  =========  ========
+IPC stream, zstd (chosen)   7.28 MB   0.103 s    0.044 s
+IPC file, zstd (before)     7.42 MB   0.135 s    0.081 s
+IPC stream, lz4             13.36 MB  0.067 s    0.038 s
+IPC file, lz4               13.50 MB  0.094 s    0.079 s
+IPC stream, uncompressed    33.02 MB  0.022 s    0.013 s
+Parquet, zstd               7.51 MB   0.235 s    0.107 s
+==========================  ========  =========  ========
 
 The same bytes compressed the same way: the stream form skips the file form's footer and
-the lazy "sink" machinery polars writes a file through, which is most of its fixed cost
-per activity (~0.3 ms of ~1 ms). lz4 or no compression would save another 0.03-0.07 s per
-160 activities at 1.8-4.5x the disk, which a workspace of years of activities should not
-pay (zstd: ~17 bytes a sample). polars exposes no zstd level for IPC.
+the lazy "sink" machinery polars writes and reads a file through, most of its fixed cost
+per activity. lz4 or no compression would save another 0.04-0.08 s per 170 activities at
+1.8-4.5x the disk, which a workspace holding years of activities should not pay (zstd:
+~17 bytes a sample). polars exposes no zstd level for IPC.
 """
 
 from __future__ import annotations
