@@ -130,16 +130,25 @@ def _summary_values(s: ActivitySummary) -> list[object]:
     return [getattr(s, c) for c in SUMMARY_COLUMNS]
 
 
-def _richness(n_samples: int, frame: pl.DataFrame | None) -> tuple[int, int, bytes]:
-    """How two copies of one activity are ranked: more samples first, then (a tie, as two
-    devices recording every second give) more recorded values (a copy with running
-    dynamics beats one without), then the streams' content hash, so that which copy wins
-    never depends on which was imported first, nor on the encoding a workspace stored the
-    first copy in."""
+def _values_count(frame: pl.DataFrame | None) -> int:
     if frame is None:
-        return n_samples, 0, b""
-    values = sum(frame.height - series.null_count() for series in frame.iter_columns())
-    return n_samples, values, content_hash(frame)
+        return 0
+    return sum(frame.height - series.null_count() for series in frame.iter_columns())
+
+
+def _outranks(frame: pl.DataFrame, stored_n: int, stored_blob: bytes | None) -> bool:
+    """Whether ``frame`` is the richer of two copies of one activity: more samples first,
+    then (a tie, as two devices recording every second give) more recorded values (a copy
+    with running dynamics beats one without), then the larger content hash, so that which
+    copy wins never depends on which was imported first, nor on the encoding a workspace
+    stored the first copy in. The stored copy is decoded only on a tie of samples."""
+    if frame.height != stored_n:
+        return frame.height > stored_n
+    stored = decode_streams(stored_blob) if stored_blob else None
+    mine, theirs = _values_count(frame), _values_count(stored)
+    if mine != theirs:
+        return mine > theirs
+    return content_hash(frame) > (content_hash(stored) if stored is not None else b"")
 
 
 def _merge(s: ActivitySummary, richer: bool) -> tuple[str, list[object]]:
@@ -179,12 +188,7 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
     dup = _find_duplicate(conn, s, sha256)
     if dup is not None:
         activity_id = int(dup["id"])
-        stored_n = dup["n_samples"] or 0
-        if act.streams.height != stored_n:  # the common case: no hash needed
-            richer = act.streams.height > stored_n  # keep the richest stream
-        else:
-            stored = decode_streams(dup["data"]) if dup["data"] else None
-            richer = _richness(act.streams.height, act.streams) > _richness(stored_n, stored)
+        richer = _outranks(act.streams, dup["n_samples"] or 0, dup["data"])  # keep the richest
         sets, params = _merge(s, richer)
         if richer:
             sets, params = sets + ", hr_hist = ?", [*params, hr_hist.tobytes()]
