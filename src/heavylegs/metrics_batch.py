@@ -38,7 +38,7 @@ from heavylegs.core.model import ParsedActivity
 from heavylegs.storage import repo
 
 PENDING = "pending"  # profile_key of a row whose profile-dependent metrics are not computed yet
-CACHE_BYTES = 16 * 1024 * 1024  # streams a batch keeps for its end (the 158 corpus FIT files: ~13 MB)
+CACHE_BYTES = 16 * 1024 * 1024  # streams a batch keeps for its end (the 158 corpus FIT files: 15.0 MB, 4 of 159 decoded)
 
 
 def _digest(blob: bytes) -> bytes:
