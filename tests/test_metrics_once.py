@@ -52,7 +52,7 @@ def test_batch_metrics_equal_those_of_import_then_refresh(tmp_path: Path, monkey
     for old_path in (True, False):
         with monkeypatch.context() as m:
             if old_path:
-                m.setattr(api, "_can_move", lambda profile: False)
+                m.setattr(metrics_batch, "can_move", lambda profile: False)
             m.setattr(metrics_batch, "CACHE_BYTES", cache)
             with Workspace(tmp_path / f"home-{old_path}") as ws:
                 if fixed:

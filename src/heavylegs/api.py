@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from heavylegs import dates, engine, explain, triage, zones
+from heavylegs import dates, engine, explain, metrics_batch, triage, zones
 from heavylegs.causes.base import Context
 from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
@@ -179,7 +179,6 @@ class Workspace(Views):
             self._default_sport = None
 
     def _import_files(self, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
-        from heavylegs.importers import dispatch
 
         files, missing = discover(Path(p) for p in paths)
         report = ImportReport(failed=list(missing))
@@ -187,7 +186,7 @@ class Workspace(Views):
         self._streams = StreamCache()
         try:
             self._import_each(files, report, profile, progress)
-            if (report.imported or self._metrics_pending()) and not report.stopped:
+            if (report.imported or metrics_batch.any_pending(self.conn)) and not report.stopped:
                 try:
                     self.sync_offsets()
                     self.refresh_metrics()
@@ -220,12 +219,6 @@ class Workspace(Views):
             if progress:
                 progress(i + 1, len(files), done_bytes, str(path))
 
-    def _metrics_pending(self) -> bool:
-        """Whether an activity's metrics are pending (an import stopped before its end)."""
-        return self.conn.execute(
-            "SELECT 1 FROM activities a LEFT JOIN activity_metrics m ON m.activity_id = a.id "
-            "WHERE m.activity_id IS NULL OR m.profile_key = ? LIMIT 1", (PENDING,)).fetchone() is not None
-
     def refresh_metrics(self, progress: Progress | None = None) -> int:
         """Compute, from the stored streams, the metrics of every activity whose metrics are
         pending (metrics_batch.py) or were computed with profile values that differ from
@@ -241,7 +234,7 @@ class Workspace(Views):
         todo = stale + [int(r[0]) for r in missing]
         for start in range(0, len(todo), METRICS_CHUNK):
             chunk = todo[start:start + METRICS_CHUNK]
-            values = self._computed_metrics(chunk, profile, self._streams)
+            values = metrics_batch.computed(self.conn, chunk, profile, self._streams)
             try:
                 with transaction(self.conn):
                     for act_id in chunk:
@@ -251,21 +244,6 @@ class Workspace(Views):
             if progress:
                 progress(start + len(chunk), len(todo), 0, str(chunk[-1]))
         return len(todo)
-
-    def _computed_metrics(self, ids: Sequence[int], profile: Profile, cache: StreamCache | None = None
-                          ) -> dict[int, dict[str, float | None]]:
-        """The metrics of the given activities computed now from their stored streams (from
-        ``cache`` where it holds them): what ``refresh_metrics`` stores."""
-        from heavylegs.core.metrics import METRICS, compute
-
-        sports = dict(self.conn.execute("SELECT a.id, a.sport FROM activities a JOIN json_each(?) j "
-                                        "ON j.value = a.id", (json.dumps(list(ids)),)).fetchall())
-        found = {}
-        for act_id in ids:
-            streams = cache.streams(self.conn, act_id) if cache is not None else repo.stream_of(self.conn, act_id)
-            found[act_id] = (compute(streams, profile, sports[act_id]) if streams is not None
-                             else dict.fromkeys(METRICS))
-        return found
 
     def _import_one(self, path: Path, data: bytes | Source, report: ImportReport, profile: Profile) -> None:
         from heavylegs.importers import dispatch
@@ -315,7 +293,9 @@ class Workspace(Views):
                 replace(a, summary=replace(a.summary, sport=sport)) if a.summary.sport == UNKNOWN_SPORT else a
                 for a in bundle.activities])
         hists = [streams_hr_hist(a) for a in bundle.activities]
-        metrics = self._new_metrics(bundle.activities, profile or self.profile())
+        profile = profile or self.profile()  # pending in an import (metrics_batch.py), unless fixed
+        metrics = metrics_batch.new_metrics(bundle.activities, profile, _metrics_key(profile),
+                                            pending=self._streams is not None)
         before = self.conn.total_changes
         written: list[tuple[int, int, bytes]] = []
         try:
@@ -335,18 +315,6 @@ class Workspace(Views):
             report.unchanged += 1
         else:
             report.imported += 1
-
-    def _new_metrics(self, activities: list[ParsedActivity], profile: Profile
-                     ) -> list[tuple[str, dict[str, float | None]]]:
-        """What is stored with new activities: in an import whose profile can move (an
-        estimated value the metrics depend on), pending rows computed at its end
-        (metrics_batch.py); else their metrics, computed now."""
-        from heavylegs.core import metrics
-
-        if self._streams is not None and _can_move(profile):
-            return [(PENDING, metrics.profile_free(a.streams)) for a in activities]
-        key = _metrics_key(profile)
-        return [(key, metrics.compute(a.streams, profile, a.summary.sport)) for a in activities]
 
     # -- daily log ----------------------------------------------------------------------
     def log_row(self, day: date) -> dict[str, object]:
@@ -613,19 +581,9 @@ class Workspace(Views):
         return acts.join(frame, on="id", how="left", maintain_order="left")
 
     def _metrics_frame(self, keys: list[str], ids: list[int]) -> pl.DataFrame:
-        """``id`` and the metrics ``keys`` of the given activities. The rule for pending
-        metrics (metrics_batch.py): a pending row, or an activity without one, is computed
-        here in memory from its stored streams with the current profile (what the end of
-        an import stores), never read as it is; nothing is written."""
-        frame = queries.metrics(self.conn, keys, ids)
-        done = frame.filter(pl.col("profile_key") != PENDING).drop("profile_key")
-        pending = sorted(set(ids) - set(done["id"].to_list()))
-        if not pending:
-            return done
-        computed = self._computed_metrics(pending, self.profile())
-        extra = pl.DataFrame([pl.Series("id", pending, dtype=pl.Int64)] + [
-            pl.Series(k, [computed[i][k] for i in pending], dtype=pl.Float64, strict=False) for k in keys])
-        return pl.concat([done, extra])
+        """``id`` and the metrics ``keys`` of the given activities, pending ones computed in
+        memory with the current profile (metrics_batch.py: the rule for readers)."""
+        return metrics_batch.read(self.conn, keys, ids, self.profile)
 
     def daily_table(self, day: date | None = None) -> pl.DataFrame:
         return self.context(day).daily
@@ -710,11 +668,6 @@ def _same_key(a: str, b: str) -> bool:
     return True
 
 
-def _can_move(profile: Profile) -> bool:
-    """Whether data can move the profile values the metrics depend on (one is estimated)."""
-    from heavylegs.core.metric_keys import PROFILE_KEY_FIELDS
-
-    return any(f in profile.estimated for f in PROFILE_KEY_FIELDS)
 
 
 def _check_sport(sport: str) -> None:

@@ -27,15 +27,17 @@ pending row, whatever the batch).
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from heavylegs.core import streams as stream_schema
 from heavylegs.core.model import ParsedActivity
-from heavylegs.storage import repo
+from heavylegs.core.profile import Profile
+from heavylegs.storage import queries, repo
 
 PENDING = "pending"  # profile_key of a row whose profile-dependent metrics are not computed yet
 CACHE_BYTES = 16 * 1024 * 1024  # streams a batch keeps for its end (the 158 corpus FIT files: 15.0 MB, 4 of 159 decoded)
@@ -117,3 +119,62 @@ class StreamCache:
         if kept is not None and _digest(blob) == kept.digest:
             return kept.frame
         return repo.decode_streams(blob)
+
+
+Metrics = dict[str, float | None]
+
+
+def new_metrics(activities: Sequence[ParsedActivity], profile: Profile, key: str, *, pending: bool
+                ) -> list[tuple[str, Metrics]]:
+    """The metrics rows stored with new activities: pending rows when ``pending`` (an
+    import, computed at its end) and the profile can move (a value the metrics depend on
+    is estimated); else the metrics, computed now with ``profile`` (its ``key``)."""
+    from heavylegs.core import metrics
+
+    if pending and can_move(profile):
+        return [(PENDING, metrics.profile_free(a.streams)) for a in activities]
+    return [(key, metrics.compute(a.streams, profile, a.summary.sport)) for a in activities]
+
+
+def can_move(profile: Profile) -> bool:
+    """Whether data can move the profile values the metrics depend on (one is estimated)."""
+    from heavylegs.core.metric_keys import PROFILE_KEY_FIELDS
+
+    return any(f in profile.estimated for f in PROFILE_KEY_FIELDS)
+
+
+def any_pending(conn: sqlite3.Connection) -> bool:
+    """Whether an activity's metrics are pending (or missing: an import stopped before its end)."""
+    return conn.execute("SELECT 1 FROM activities a LEFT JOIN activity_metrics m ON m.activity_id = a.id "
+                        "WHERE m.activity_id IS NULL OR m.profile_key = ? LIMIT 1", (PENDING,)).fetchone() is not None
+
+
+def computed(conn: sqlite3.Connection, ids: Sequence[int], profile: Profile,
+             cache: StreamCache | None = None) -> dict[int, Metrics]:
+    """The metrics of the given activities computed now from their stored streams (from
+    ``cache`` where it holds them): what ``Workspace.refresh_metrics`` stores."""
+    from heavylegs.core.metrics import METRICS, compute
+
+    sports = dict(conn.execute("SELECT a.id, a.sport FROM activities a JOIN json_each(?) j ON j.value = a.id",
+                               (json.dumps(list(ids)),)).fetchall())
+    found = {}
+    for act_id in ids:
+        streams = cache.streams(conn, act_id) if cache is not None else repo.stream_of(conn, act_id)
+        found[act_id] = compute(streams, profile, sports[act_id]) if streams is not None else dict.fromkeys(METRICS)
+    return found
+
+
+def read(conn: sqlite3.Connection, keys: list[str], ids: list[int], profile: Callable[[], Profile]) -> pl.DataFrame:
+    """``id`` and the metrics ``keys`` of the given activities, for readers. The rule: a
+    pending row, or an activity without a row, is never read as it is: its metrics are
+    computed here in memory from its stored streams with ``profile()`` (the current one,
+    which the end of an import stores them with); nothing is written."""
+    frame = queries.metrics(conn, keys, ids)
+    done = frame.filter(pl.col("profile_key") != PENDING).drop("profile_key")
+    pending = sorted(set(ids) - set(done["id"].to_list()))
+    if not pending:
+        return done
+    found = computed(conn, pending, profile())
+    extra = pl.DataFrame([pl.Series("id", pending, dtype=pl.Int64)] + [
+        pl.Series(k, [found[i][k] for i in pending], dtype=pl.Float64, strict=False) for k in keys])
+    return pl.concat([done, extra])

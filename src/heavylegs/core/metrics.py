@@ -37,7 +37,14 @@ import numpy as np
 import polars as pl
 
 from heavylegs.core.metric_keys import METRICS, PROFILE_KEY_FIELDS
-from heavylegs.core.metrics_base import Samples, clean_heart_rate, column, prepare, timeline, weighted_mean
+from heavylegs.core.metrics_base import (
+    Samples,
+    clean_heart_rate,
+    column,
+    prepare,
+    timeline,
+    weighted_mean,
+)
 from heavylegs.core.metrics_form import form_metrics
 from heavylegs.core.metrics_hr import hr_metrics, peak_hr
 from heavylegs.core.metrics_pace import halves, pace_zones, rtss
