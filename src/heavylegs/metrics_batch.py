@@ -53,23 +53,20 @@ def readable(frame: pl.DataFrame) -> pl.DataFrame | None:
     float32: ``compute`` widens them itself), all-null columns left out (``compute`` reads
     an absent column as all-NaN), ``timestamp`` only where ``elapsed_s`` has gaps (the only
     time ``compute`` reads it). None when nothing is left (decoded instead)."""
+    import numpy as np
+
     from heavylegs.core.metrics_base import READ_COLUMNS
 
-    kept = []
+    kept: dict[str, pl.Series] = {}
     for name in READ_COLUMNS:
         if name not in frame.columns or frame[name].null_count() == frame.height:
             continue
-        series = frame[name]
-        if name in repo.FLOAT32_CHANNELS:
-            series = series.cast(pl.Float32)
-        else:
-            series = series.cast(stream_schema.SCHEMA[name], strict=False)
-        kept.append(series)
-    slim = pl.DataFrame(kept)
-    if "timestamp" in slim.columns and "elapsed_s" in slim.columns:
-        elapsed = slim["elapsed_s"]
-        if elapsed.null_count() == 0 and elapsed.is_finite().all():
-            slim = slim.drop("timestamp")
+        dtype = pl.Float32 if name in repo.FLOAT32_CHANNELS else stream_schema.SCHEMA[name]
+        kept[name] = frame[name].cast(dtype, strict=False)
+    elapsed = kept.get("elapsed_s")
+    if elapsed is not None and elapsed.null_count() == 0 and np.isfinite(elapsed.to_numpy()).all():
+        kept.pop("timestamp", None)  # Series methods, not expressions: no query engine
+    slim = pl.DataFrame(list(kept.values()))
     return slim if slim.width and slim.height == frame.height else None
 
 
