@@ -203,3 +203,29 @@ def test_kept_streams_read_as_the_stored_ones(tmp_path: Path) -> None:
             assert metrics.compute(kept, profile, "running") == metrics.compute(stored, profile, "running")
             checked += 1
     assert checked >= 6
+
+
+def test_stream_cache_stays_in_budget_and_never_serves_a_replaced_stream(tmp_path: Path) -> None:
+    from heavylegs.importers import dispatch
+
+    path = FIT_FILES / "garmin-fenix-5-run.fit"
+    other = FIT_FILES / "garmin-fenix-5-walk.fit"
+    with Workspace(tmp_path / "home") as ws:
+        ws.import_paths([path, other])
+        ids = [int(r[0]) for r in ws.conn.execute("SELECT id FROM activities ORDER BY id")]
+        acts = []
+        for p in (path, other):
+            with dispatch.open_file(p) as source:
+                acts += [a for u in dispatch.units_for(p, source) for a in u.parse().activities]
+        blobs = [repo.stream_blob(ws.conn, i) for i in ids]
+        size = metrics_batch.readable(acts[0].streams).estimated_size()  # type: ignore[union-attr]
+        cache = metrics_batch.StreamCache(budget=size)  # room for the first only
+        cache.add(acts, [(0, ids[0], blobs[0]), (1, ids[1], blobs[1])])  # type: ignore[list-item]
+        assert list(cache.kept) == [ids[0]] and cache.used == size
+        kept = cache.kept[ids[0]].frame
+        assert cache.streams(ws.conn, ids[0]) is kept and cache.used == 0  # served once, then freed
+        cache.add(acts, [(0, ids[0], blobs[0])])  # type: ignore[list-item]
+        ws.conn.execute("UPDATE streams SET data = ? WHERE activity_id = ?", (blobs[1], ids[0]))
+        served = cache.streams(ws.conn, ids[0])  # another process stored another copy
+        assert acts[0].streams.height != acts[1].streams.height
+        assert served is not None and served.height == acts[1].streams.height
