@@ -179,7 +179,6 @@ class Workspace(Views):
             self._default_sport = None
 
     def _import_files(self, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
-
         files, missing = discover(Path(p) for p in paths)
         report = ImportReport(failed=list(missing))
         profile = self.profile()  # one resolution per batch: metrics of new activities use it
@@ -666,8 +665,6 @@ def _same_key(a: str, b: str) -> bool:
         elif va != vb:
             return False
     return True
-
-
 
 
 def _check_sport(sport: str) -> None:

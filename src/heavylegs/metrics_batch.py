@@ -20,7 +20,7 @@ as metrics. ``Workspace.tables`` (``why``, ``report``, the web pages, the team d
 streams with the current profile, which is what the import's end stores; nothing is
 written, so a read-only workspace answers the same. An import interrupted before its end
 (a kill, a full disk, an error) leaves pending rows, never wrong ones: the next import,
-``profile set`` or ``sport set`` completes them (``refresh_metrics`` computes every
+``profile set`` or ``activities set-sport`` completes them (``refresh_metrics`` computes every
 pending row, whatever the batch).
 """
 
