@@ -21,7 +21,9 @@ streams with the current profile, which is what the import's end stores; nothing
 written, so a read-only workspace answers the same. An import interrupted before its end
 (a kill, a full disk, an error) leaves pending rows, never wrong ones: the next import,
 ``profile set`` or ``activities set-sport`` completes them (``refresh_metrics`` computes every
-pending row, whatever the batch).
+pending row, whatever the batch). Rows computed with an older profile (stale: the
+profile moved by ``METRICS_TOLERANCE_BPM`` or more since) are read as they are, as before
+this module: an import's end, ``profile set`` or ``activities set-sport`` refreshes them.
 """
 
 from __future__ import annotations
