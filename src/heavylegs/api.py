@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from heavylegs import dates, engine, explain, triage, zones
+from heavylegs import dates, engine, explain, metrics_batch, triage, zones
 from heavylegs.causes.base import Context
 from heavylegs.core import daily, gear
 from heavylegs.core.load import HR_BINS, hr_histogram
@@ -31,6 +31,7 @@ from heavylegs.errors import (
     NotEnoughData,
     StorageError,
 )
+from heavylegs.metrics_batch import PENDING, StreamCache
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import offsets, open_database, queries, repo
 from heavylegs.storage.db import default_home, storage_error, transaction
@@ -119,6 +120,7 @@ class Workspace(Views):
         self.system_zone = zones.system_zone(os.environ) if system_zone == SYSTEM_ZONE else system_zone
         self.conn = open_database(self.home, create=create)
         self._default_sport: str | None = None  # import_paths(sport=...) while it runs
+        self._streams: StreamCache | None = None  # import_paths' new streams while it runs
         self.sync_offsets()
 
     def close(self) -> None:
@@ -165,7 +167,9 @@ class Workspace(Views):
         """Import files, folders: each file one transaction, idempotent by content hash.
         ``sport`` is given to activities whose file names none (a GPX without <type>).
         Metrics of stored activities are refreshed at the end if the (estimated) profile
-        moved enough to change them."""
+        moved enough to change them; those of new activities are computed once, at the
+        end, with the profile the batch's data gives (metrics_batch.py: until then they
+        are pending, and readers compute them in memory)."""
         if sport is not None:
             _check_sport(sport)
         self._default_sport = sport
@@ -175,11 +179,27 @@ class Workspace(Views):
             self._default_sport = None
 
     def _import_files(self, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
-        from heavylegs.importers import dispatch
-
         files, missing = discover(Path(p) for p in paths)
         report = ImportReport(failed=list(missing))
         profile = self.profile()  # one resolution per batch: metrics of new activities use it
+        self._streams = StreamCache()
+        try:
+            self._import_each(files, report, profile, progress)
+            if (report.imported or metrics_batch.any_pending(self.conn)) and not report.stopped:
+                try:
+                    self.sync_offsets()
+                    self.refresh_metrics()
+                except StorageError as exc:
+                    report.stopped = str(exc)
+                    report.failed.append((str(self.home), f"metrics not refreshed: {exc}"))
+        finally:
+            self._streams = None
+        return report
+
+    def _import_each(self, files: list[Path], report: ImportReport, profile: Profile,
+                     progress: Progress | None) -> None:
+        from heavylegs.importers import dispatch
+
         done_bytes = 0
         for i, path in enumerate(files):
             try:  # opened, not read: a multi-GB export is read member by member from disk
@@ -197,39 +217,31 @@ class Workspace(Views):
                 break
             if progress:
                 progress(i + 1, len(files), done_bytes, str(path))
-        if report.imported and not report.stopped:
-            try:
-                self.sync_offsets()
-                self.refresh_metrics()
-            except StorageError as exc:
-                report.stopped = str(exc)
-                report.failed.append((str(self.home), f"metrics not refreshed: {exc}"))
-        return report
 
     def refresh_metrics(self, progress: Progress | None = None) -> int:
-        """Recompute, from the stored streams, the metrics of every activity whose metrics
-        were computed with profile values that differ from today's (user-set changes, or
-        estimates that moved by ``METRICS_TOLERANCE_BPM`` or more). Returns how many."""
-        from heavylegs.core.metrics import METRICS, compute
-
+        """Compute, from the stored streams, the metrics of every activity whose metrics are
+        pending (metrics_batch.py) or were computed with profile values that differ from
+        today's (user-set changes, or estimates that moved by ``METRICS_TOLERANCE_BPM`` or
+        more); stored a chunk per transaction. Returns how many."""
         profile = self.profile()
         key = _metrics_key(profile)
         stored = queries.metrics(self.conn, [])
-        stale_keys = {k for k in stored["profile_key"].unique().to_list() if not _same_key(k, key)}
+        stale_keys = {k for k in stored["profile_key"].unique().to_list() if k == PENDING or not _same_key(k, key)}
         stale = stored.filter(pl.col("profile_key").is_in(list(stale_keys)))["id"].to_list()
         missing = self.conn.execute("SELECT a.id FROM activities a LEFT JOIN activity_metrics m "
                                     "ON m.activity_id = a.id WHERE m.activity_id IS NULL").fetchall()
         todo = stale + [int(r[0]) for r in missing]
-        sports = dict(self.conn.execute("SELECT id, sport FROM activities").fetchall())
-        for n, act_id in enumerate(todo, start=1):
-            streams = repo.stream_of(self.conn, act_id)
-            values = compute(streams, profile, sports[act_id]) if streams is not None else dict.fromkeys(METRICS)
+        for start in range(0, len(todo), METRICS_CHUNK):
+            chunk = todo[start:start + METRICS_CHUNK]
+            values = metrics_batch.computed(self.conn, chunk, profile, self._streams)
             try:
-                repo.save_metrics(self.conn, act_id, key, values)
+                with transaction(self.conn):
+                    for act_id in chunk:
+                        repo.save_metrics(self.conn, act_id, key, values[act_id])
             except sqlite3.Error as exc:
                 raise storage_error(self.home, exc) from exc
             if progress:
-                progress(n, len(todo), 0, str(act_id))
+                progress(start + len(chunk), len(todo), 0, str(chunk[-1]))
         return len(todo)
 
     def _import_one(self, path: Path, data: bytes | Source, report: ImportReport, profile: Profile) -> None:
@@ -280,19 +292,20 @@ class Workspace(Views):
                 replace(a, summary=replace(a.summary, sport=sport)) if a.summary.sport == UNKNOWN_SPORT else a
                 for a in bundle.activities])
         hists = [streams_hr_hist(a) for a in bundle.activities]
-        from heavylegs.core.metrics import compute
-
-        profile = profile or self.profile()
-        key = _metrics_key(profile)
-        metrics = [(key, compute(a.streams, profile, a.summary.sport)) for a in bundle.activities]
+        profile = profile or self.profile()  # pending in an import (metrics_batch.py), unless fixed
+        metrics = metrics_batch.new_metrics(bundle.activities, profile, _metrics_key(profile),
+                                            pending=self._streams is not None)
         before = self.conn.total_changes
+        written: list[tuple[int, int, bytes]] = []
         try:
-            saved = repo.save_bundle(self.conn, unit, bundle, hists, metrics)
+            saved = repo.save_bundle(self.conn, unit, bundle, hists, metrics, written)
         except sqlite3.Error as exc:
             raise storage_error(self.home, exc) from exc
         if saved is None:  # another process stored it meanwhile (and reported its problems)
             report.unchanged += 1
             return
+        if self._streams is not None:
+            self._streams.add(bundle.activities, written)
         report.warnings += [w if w.startswith(unit.name) else f"{unit.name}: {w}" for w in bundle.warnings]
         report.failed += [(unit.name, e) for e in bundle.errors]
         if not (bundle.activities or bundle.log_rows or bundle.daily_values or bundle.gear):
@@ -542,7 +555,7 @@ class Workspace(Views):
             split = datetime(first.year, first.month, first.day, tzinfo=UTC).isoformat()
         older = (queries.activities_with_hists(self.conn, until_utc=split, columns=daily.LOAD_COLUMNS)
                  if split else None)
-        recent = _with_metrics(self.conn, queries.activities_with_hists(self.conn, split))
+        recent = self._with_metrics(queries.activities_with_hists(self.conn, split))
         acts = recent if older is None else pl.concat([older, recent], how="diagonal").select(recent.columns)
         gear_rows = queries.gear(self.conn)
         gear_frame = pl.DataFrame([tuple(r[c] for c in engine.GEAR_SCHEMA) for r in gear_rows],
@@ -557,6 +570,19 @@ class Workspace(Views):
             log, values = queries.log_frame(self.conn), queries.daily_values(self.conn)
         return engine.Tables(activities=acts, log=log, values=values, profile=queries.profile(self.conn),
                              gear=gear_frame)
+
+    def _with_metrics(self, acts: pl.DataFrame) -> pl.DataFrame:
+        """Activities joined with their metrics (the activity's own totals win where both exist)."""
+        from heavylegs.core.metric_keys import METRICS
+
+        keys = [k for k in METRICS if k not in acts.columns]
+        frame = self._metrics_frame(keys, acts["id"].to_list())
+        return acts.join(frame, on="id", how="left", maintain_order="left")
+
+    def _metrics_frame(self, keys: list[str], ids: list[int]) -> pl.DataFrame:
+        """``id`` and the metrics ``keys`` of the given activities, pending ones computed in
+        memory with the current profile (metrics_batch.py: the rule for readers)."""
+        return metrics_batch.read(self.conn, keys, ids, self.profile)
 
     def daily_table(self, day: date | None = None) -> pl.DataFrame:
         return self.context(day).daily
@@ -594,6 +620,7 @@ compose = engine.compose  # the engine's pure part (engine.py)
 
 
 METRICS_TOLERANCE_BPM = 3.0
+METRICS_CHUNK = 64  # metrics stored per transaction by refresh_metrics
 CONTEXT_DAYS = engine.CONTEXT_DAYS
 
 
@@ -638,16 +665,6 @@ def _same_key(a: str, b: str) -> bool:
         elif va != vb:
             return False
     return True
-
-
-def _with_metrics(conn: sqlite3.Connection, acts: pl.DataFrame) -> pl.DataFrame:
-    """Activities joined with their metrics (the activity's own totals win where both exist)."""
-    from heavylegs.core.metric_keys import METRICS
-
-    keys = [k for k in METRICS if k not in acts.columns]
-    frame = queries.metrics(conn, keys, acts["id"].to_list()).drop("profile_key")
-    joined = acts.join(frame, on="id", how="left", maintain_order="left")
-    return joined
 
 
 def _check_sport(sport: str) -> None:

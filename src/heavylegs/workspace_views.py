@@ -27,6 +27,7 @@ class Views:
         def latest_day(self) -> date: ...
         def profile(self, day: date | None = None) -> Profile: ...
         def shoes(self) -> list[gear.Shoe]: ...
+        def _metrics_frame(self, keys: list[str], ids: list[int]) -> pl.DataFrame: ...
 
     def daily_range(self, first: date | None = None, last: date | None = None,
                     log_columns: list[str] | None = None) -> pl.DataFrame:
@@ -106,7 +107,7 @@ class Views:
         row = activities_rows(frame)[0]
         first = frame.row(0, named=True)
         row.update({k: first[k] for k in ("elev_gain_m", "elev_loss_m", "avg_cadence_spm", "max_hr_bpm", "local_date")})
-        metrics = queries.metrics(self.conn, list(METRICS), [activity_id]).drop("profile_key", "id")
+        metrics = self._metrics_frame(list(METRICS), [activity_id]).drop("id")  # pending: computed
         row["metrics"] = metrics.row(0, named=True) if metrics.height else {}
         shoes = self.shoes()
         row["gear"] = None

@@ -37,9 +37,16 @@ import numpy as np
 import polars as pl
 
 from heavylegs.core.metric_keys import METRICS, PROFILE_KEY_FIELDS
-from heavylegs.core.metrics_base import Samples, prepare, weighted_mean
+from heavylegs.core.metrics_base import (
+    Samples,
+    clean_heart_rate,
+    column,
+    prepare,
+    timeline,
+    weighted_mean,
+)
 from heavylegs.core.metrics_form import form_metrics
-from heavylegs.core.metrics_hr import hr_metrics
+from heavylegs.core.metrics_hr import hr_metrics, peak_hr
 from heavylegs.core.metrics_pace import halves, pace_zones, rtss
 from heavylegs.core.metrics_settings import MIN_DATA
 from heavylegs.core.metrics_terrain import descent_steep
@@ -47,7 +54,7 @@ from heavylegs.core.model import RUNNING_SPORTS
 from heavylegs.core.profile import Profile
 from heavylegs.core.summary import elevation_gain_loss
 
-__all__ = ["METRICS", "PROFILE_KEY_FIELDS", "compute"]
+__all__ = ["METRICS", "PROFILE_KEY_FIELDS", "compute", "profile_free"]
 
 FOOT_SPORTS = RUNNING_SPORTS | {"walking", "hiking"}
 Result = dict[str, float | None]
@@ -78,6 +85,20 @@ def _running(s: Samples, profile: Profile, overrides: Mapping[str, float]) -> Re
     result.update(pace_zones(s, profile.threshold_pace_s_km, overrides))
     result.update(halves(s, overrides))
     return result
+
+
+def profile_free(streams: pl.DataFrame, *, overrides: Mapping[str, float] | None = None
+                 ) -> dict[str, float | None]:
+    """The one metric no profile value enters and the profile's estimate reads
+    (``hr_max_5s_bpm``, the observed maximum heart rate), as ``compute`` gives it, at a
+    fraction of its cost: what an import stores for an activity whose other metrics wait
+    for the batch's end (metrics_batch.py)."""
+    o = overrides or {}
+    order, _, dt, recorded = timeline(streams, o)
+    if float(dt[recorded].sum()) < MIN_DATA.value(o):
+        return {"hr_max_5s_bpm": None}
+    hr = clean_heart_rate(column(streams, "heart_rate_bpm")[order], o)[:-1]
+    return {"hr_max_5s_bpm": peak_hr(hr, dt, recorded, o)}
 
 
 def compute(streams: pl.DataFrame, profile: Profile, sport: str, *,

@@ -36,6 +36,8 @@ from heavylegs.core.metrics_terrain import grade_factor, interval_grades
 
 FORM_CHANNELS = ("cadence_spm", "stance_time_ms", "vertical_oscillation_mm",
                  "stance_balance_pct", "temperature_c", "power_w")
+CHANNELS = ("speed_mps", "distance_m", "altitude_m", "heart_rate_bpm", *FORM_CHANNELS)
+READ_COLUMNS = ("elapsed_s", "timestamp", *CHANNELS)  # every stream column ``prepare`` reads
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -168,19 +170,24 @@ def _moving(recorded: np.ndarray, speed: np.ndarray, cadence: np.ndarray, min_sp
     return recorded & np.where(np.isfinite(speed), speed >= min_speed, by_cadence)
 
 
-def prepare(streams: pl.DataFrame, overrides: Mapping[str, float]) -> Samples:
-    """Time-ordered sample intervals of ``streams`` (rows without a time are dropped)."""
+def timeline(streams: pl.DataFrame, overrides: Mapping[str, float]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of ``streams`` in time order (rows without a time dropped), their seconds,
+    and the intervals' ``dt`` and ``recorded`` (as ``Samples`` holds them)."""
     t = seconds(streams)
-    keep = np.isfinite(t)
-    order = np.flatnonzero(keep)
+    order = np.flatnonzero(np.isfinite(t))
     if order.size > 1 and np.any(np.diff(t[order]) < 0):
         order = order[np.argsort(t[order], kind="stable")]
     t = t[order]
-    raw = {name: column(streams, name)[order] for name in
-           ("speed_mps", "distance_m", "altitude_m", "heart_rate_bpm", *FORM_CHANNELS)}
     dt = np.diff(t) if t.size > 1 else np.zeros(0)
     recorded = (dt > 0) & (dt <= PAUSE_GAP.value(overrides))
-    dt = np.where(recorded, dt, 0.0)
+    return order, t, np.where(recorded, dt, 0.0), recorded
+
+
+def prepare(streams: pl.DataFrame, overrides: Mapping[str, float]) -> Samples:
+    """Time-ordered sample intervals of ``streams`` (rows without a time are dropped)."""
+    order, t, dt, recorded = timeline(streams, overrides)
+    raw = {name: column(streams, name)[order] for name in CHANNELS}
     speed = _interval_speed(raw["speed_mps"], raw["distance_m"], dt)
     distance, has_distance = _sample_distance(raw["distance_m"], t, speed, dt)
     channels = {name: raw[name][:-1] for name in FORM_CHANNELS}

@@ -97,6 +97,13 @@ def hr_metrics(s: Samples, profile: Profile, overrides: Mapping[str, float]) -> 
     above = moving_hr & (np.where(moving_hr, s.hr, 0.0) > profile.lthr)
     has_lthr = profile.lthr > 0 and moving_hr.any()
     result["time_above_lthr_s"] = _time(s.dt, above) if has_lthr else None
-    peak = rolling_mean(s.hr, s.dt, s.recorded, HR_PEAK_WINDOW.value(overrides), full=True)
-    result["hr_max_5s_bpm"] = float(np.nanmax(peak)) if np.isfinite(peak).any() else None
+    result["hr_max_5s_bpm"] = peak_hr(s.hr, s.dt, s.recorded, overrides)
     return result
+
+
+def peak_hr(hr: np.ndarray, dt: np.ndarray, recorded: np.ndarray, overrides: Mapping[str, float]
+            ) -> float | None:
+    """``hr_max_5s_bpm``: the highest ``HR_PEAK_WINDOW`` rolling mean of the (cleaned) heart
+    rate per interval; no profile value enters it."""
+    peak = rolling_mean(hr, dt, recorded, HR_PEAK_WINDOW.value(overrides), full=True)
+    return float(np.nanmax(peak)) if np.isfinite(peak).any() else None

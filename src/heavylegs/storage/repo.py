@@ -182,7 +182,8 @@ def save_metrics(conn: sqlite3.Connection, activity_id: int, profile_key: str,
 
 
 def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedActivity,
-              hr_hist: np.ndarray, metrics: tuple[str, Mapping[str, float | None]] | None) -> int:
+              hr_hist: np.ndarray, metrics: tuple[str, Mapping[str, float | None]] | None,
+              written: list[tuple[int, int, bytes]] | None = None) -> int:
     s = act.summary
     blob = encode_streams(act.streams)
     dup = _find_duplicate(conn, s, sha256)
@@ -196,6 +197,8 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
         if richer:
             conn.execute("INSERT OR REPLACE INTO streams VALUES (?,?,?,?)",
                          (activity_id, STREAM_ENCODING, act.streams.height, blob))
+            if written is not None:
+                written.append((member, activity_id, blob))
             if metrics is not None:
                 save_metrics(conn, activity_id, *metrics)
     else:
@@ -207,6 +210,8 @@ def _save_one(conn: sqlite3.Connection, sha256: str, member: int, act: ParsedAct
         activity_id = int(cur.lastrowid or 0)
         conn.execute("INSERT INTO streams VALUES (?,?,?,?)",
                      (activity_id, STREAM_ENCODING, act.streams.height, blob))
+        if written is not None:
+            written.append((member, activity_id, blob))
         if metrics is not None:
             save_metrics(conn, activity_id, *metrics)
     conn.execute("INSERT OR IGNORE INTO activity_sources VALUES (?,?,?)", (activity_id, sha256, member))
@@ -279,13 +284,16 @@ def _save_daily_values(conn: sqlite3.Connection, sha256: str | None, values: Ite
 
 
 def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: list[np.ndarray],
-                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None) -> list[int] | None:
+                metrics: list[tuple[str, Mapping[str, float | None]]] | None = None,
+                written: list[tuple[int, int, bytes]] | None = None) -> list[int] | None:
     """Store one unit in a single transaction: its hash (unless it is a table with row
     errors, so that a re-import reports them again), activities, gear, daily-log rows and
     device values. The "already stored?" check is part of the transaction: when another
     process stored the same unit meanwhile nothing is written and None is returned (a lost
     race is "unchanged", never a UNIQUE error). Raises ``sqlite3.Error`` with its first
-    cause (a full disk stays "database or disk is full")."""
+    cause (a full disk stays "database or disk is full"). ``written`` (when given) gets
+    ``(index, activity id, blob)`` of each activity whose streams were stored (new, or
+    richer than the stored copy)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         if has_file(conn, unit.sha256):
@@ -295,7 +303,7 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
         if sha:
             _insert_file(conn, sha, unit.name, bundle.kind, unit.size)
         per_act = metrics if metrics is not None else [None] * len(bundle.activities)
-        ids = [_save_one(conn, sha or unit.sha256, i, a, h, m)
+        ids = [_save_one(conn, sha or unit.sha256, i, a, h, m, written)
                for i, (a, h, m) in enumerate(zip(bundle.activities, hr_hists, per_act, strict=True))]
         for use in bundle.gear:
             sport = bundle.activities[use.index].summary.sport
@@ -307,6 +315,11 @@ def save_bundle(conn: sqlite3.Connection, unit: Unit, bundle: Bundle, hr_hists: 
         rollback(conn)
         raise
     return ids
+
+
+def stream_blob(conn: sqlite3.Connection, activity_id: int) -> bytes | None:
+    row = conn.execute("SELECT data FROM streams WHERE activity_id = ?", (activity_id,)).fetchone()
+    return row["data"] if row else None
 
 
 def stream_of(conn: sqlite3.Connection, activity_id: int) -> pl.DataFrame | None:
