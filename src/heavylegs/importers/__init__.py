@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -27,6 +28,9 @@ from heavylegs.core import streams as stream_schema
 from heavylegs.core.model import RUNNING_SPORTS, ActivitySummary, ParsedActivity
 from heavylegs.core.summary import summarize
 from heavylegs.errors import CorruptFile, ImportFailed, UnsupportedFormat
+
+if TYPE_CHECKING:
+    from heavylegs.importers.xmlcolumns import UtcTimes
 
 __all__ = ["ACCEPTED", "detect_format", "read_activity_file"]
 
@@ -214,18 +218,18 @@ def elapsed_seconds(times: Sequence[datetime | None]) -> np.ndarray:
 
 
 def make_activity(columns: dict[str, np.ndarray | list],
-                  times: Sequence[datetime | None] | pl.Series, *,
+                  times: Sequence[datetime | None] | UtcTimes, *,
                   sport: str, warnings: Sequence[str] = (), start: datetime | None = None,
                   reported: ActivitySummary | None = None, **extra: object) -> ParsedActivity:
-    """One ParsedActivity from sample columns and their UTC times (``None`` allowed), or
-    a UTC timestamp column (``importers.xmlcolumns.utc_times``).
+    """One ParsedActivity from sample columns and their UTC times (``None`` allowed, or
+    ``importers.xmlcolumns.UtcTimes``).
 
     ``elapsed_s`` counts from the earliest sample; ``start`` defaults to its time.
     """
-    if isinstance(times, pl.Series):
-        from heavylegs.importers import xmlcolumns
+    from heavylegs.importers import xmlcolumns
 
-        first, elapsed = xmlcolumns.first_time(times), xmlcolumns.elapsed_s(times)
+    if isinstance(times, xmlcolumns.UtcTimes):
+        first, elapsed, times = times.first(), times.elapsed_s(), times.series()
     else:
         first = min((t for t in times if t is not None), default=None)
         times, elapsed = list(times), elapsed_seconds(times)

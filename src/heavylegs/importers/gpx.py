@@ -10,11 +10,11 @@ speed come from the positions (haversine) when the file does not give them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 import numpy as np
-import polars as pl
 from lxml import etree
 
 from heavylegs.core.model import ParsedActivity
@@ -25,12 +25,15 @@ from heavylegs.importers import (
     path_distance_m,
     speed_from_distance,
     steps_per_minute,
+    xmlfast,
 )
-from heavylegs.importers.xmlcolumns import TagMap, elapsed_s, floats, has_time, utc_times
+from heavylegs.importers.xmlcolumns import TagMap, UtcTimes, floats, utc_times
+from heavylegs.importers.xmlfast import Samples
 from heavylegs.importers.xmlsafe import (
     declared_offset,
     local_name,
     parse_time,
+    parse_xml,
     read_xml,
     zone_warnings,
 )
@@ -59,23 +62,10 @@ _POINT_CHILDREN = {"ele": "ele", "time": "time", "speed": "speed", "extensions":
 _COLUMNS = ("lat", "lon", "ele", "hr", "cad", "temp", "power", "speed")
 
 
-class _Points:
-    """Track points in file order: what each carries, as text (see ``_read_point``)."""
-
-    def __init__(self) -> None:
-        self.found: list[dict[str, str | None]] = []
-        self.segment: list[int] = []
-        # Per document: a tag's meaning, worked out once per distinct tag.
-        self._child = TagMap(_POINT_CHILDREN.get)
-        self._extension = TagMap(lambda name: _EXTENSION_VALUES.get(name.lower()))
-
-    def read(self, points: Iterable[etree._Element], segment: int) -> None:
-        before = len(self.found)
-        self.found += [_read_point(point, self._child, self._extension) for point in points]
-        self.segment += [segment] * (len(self.found) - before)
-
-    def texts(self, key: str) -> list[str | None]:
-        return [found.get(key) for found in self.found]
+def _point_reader() -> Callable[[etree._Element], dict[str, str | None]]:
+    """``_read_point`` with this document's tag maps (a tag's meaning, worked out once)."""
+    return functools.partial(_read_point, child_kind=TagMap(_POINT_CHILDREN.get),
+                             extension=TagMap(lambda name: _EXTENSION_VALUES.get(name.lower())))
 
 
 def _read_point(point: etree._Element, child_kind: TagMap, extension: TagMap
@@ -99,15 +89,25 @@ def _read_point(point: etree._Element, child_kind: TagMap, extension: TagMap
 
 @guarded
 def parse_gpx(data: bytes, path: str) -> list[ParsedActivity]:
-    """The one activity in a GPX document (an ``ImportFailed`` if it holds no points)."""
+    """The one activity in a GPX document (an ``ImportFailed`` if it holds no points).
+    Runs of like track points are read by regex (``xmlfast``) when the document allows."""
+    fast = xmlfast.split(data, "trkseg", "trkpt", _point_reader())
+    if fast is not None:
+        try:
+            root, problem = parse_xml(fast.skeleton, path)
+        except ImportFailed:
+            problem = "unreadable"
+        if problem is None:
+            return _read_gpx(root, path, [], fast)
     return read_xml(data, path, lambda root, warnings: _read_gpx(root, path, warnings))
 
 
-def _read_gpx(root: etree._Element, path: str, warnings: list[str]) -> list[ParsedActivity]:
+def _read_gpx(root: etree._Element, path: str, warnings: list[str],
+              fast: xmlfast.Fast | None = None) -> list[ParsedActivity]:
     if local_name(root.tag) != "gpx":
         raise ImportFailed(path, f"root element is <{local_name(root.tag)}>, not <gpx>")
-    points, kind = _collect(root)
-    if not points.found:
+    points, kind = _collect(root, fast)
+    if not points:
         raise ImportFailed(path, "the GPX has no track or route points (only waypoints or "
                                  "nothing): not a recorded activity")
     sport, sport_note = _sport(root)
@@ -119,13 +119,13 @@ def _read_gpx(root: etree._Element, path: str, warnings: list[str]) -> list[Pars
     return [_activity(points, times, sport, warnings, start, root)]
 
 
-def _collect(root: etree._Element) -> tuple[_Points, str]:
-    points = _Points()
+def _collect(root: etree._Element, fast: xmlfast.Fast | None) -> tuple[Samples, str]:
+    points = Samples(_point_reader(), fast)
     segment = 0
     for track_segment in root.iterfind("{*}trk/{*}trkseg"):
         segment += 1
         points.read(track_segment.iterchildren("{*}trkpt"), segment)
-    if points.found:
+    if points:
         return points, "track"
     for route in root.iterfind("{*}rte"):
         segment += 1
@@ -143,9 +143,9 @@ def _sport(root: etree._Element) -> tuple[str, str | None]:
                        "(`heavylegs activities set-sport ID running`, or import with --sport running)")
 
 
-def _start(times: pl.Series, root: etree._Element, path: str, warnings: list[str]
+def _start(times: UtcTimes, root: etree._Element, path: str, warnings: list[str]
            ) -> datetime | None:
-    if has_time(times):
+    if times.any():
         return None
     declared = parse_time(root.findtext("{*}metadata/{*}time") or root.findtext("{*}time"))
     if declared is None:
@@ -155,7 +155,7 @@ def _start(times: pl.Series, root: etree._Element, path: str, warnings: list[str
     return declared
 
 
-def _activity(points: _Points, times: pl.Series, sport: str, warnings: list[str],
+def _activity(points: Samples, times: UtcTimes, sport: str, warnings: list[str],
               start: datetime | None, root: etree._Element) -> ParsedActivity:
     values = {key: floats(points.texts(key)) for key in _COLUMNS}
     lat, lon = values["lat"], values["lon"]
@@ -165,7 +165,7 @@ def _activity(points: _Points, times: pl.Series, sport: str, warnings: list[str]
     distance = path_distance_m(lat, lon, segment)
     speed = values["speed"]
     if not np.isfinite(speed).any():
-        speed = speed_from_distance(elapsed_s(times), distance, segment)
+        speed = speed_from_distance(times.elapsed_s(), distance, segment)
     cadence, cadence_note = steps_per_minute(values["cad"], sport)
     columns = {"distance_m": distance, "speed_mps": speed, "heart_rate_bpm": values["hr"],
                "cadence_spm": cadence, "altitude_m": values["ele"], "lat_deg": lat,

@@ -9,9 +9,9 @@ shapes are fast, never different.
 >>> floats(["1.5", None, "", "nan", "1e999", "x"]).tolist()
 [1.5, nan, nan, nan, nan, nan]
 >>> times = utc_times(["2024-05-01T06:00:00Z", "2024-05-01T08:00:01.5+02:00"])
->>> [t.isoformat() for t in times], elapsed_s(times).tolist()
+>>> [t.isoformat() for t in times.series()], times.elapsed_s().tolist()
 (['2024-05-01T06:00:00+00:00', '2024-05-01T06:00:01.500000+00:00'], [0.0, 1.5])
->>> first_time(times).isoformat(), first_time(utc_times(["", None])) is None
+>>> times.first().isoformat(), utc_times(["", None]).first() is None
 ('2024-05-01T06:00:00+00:00', True)
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -58,13 +59,48 @@ def floats(texts: Sequence[str | None]) -> np.ndarray:
     return values
 
 
-def utc_times(texts: Sequence[str | None]) -> pl.Series:
-    """``[parse_time(t) for t in texts]`` as a UTC microsecond column (null: unreadable)."""
+@dataclass(frozen=True)
+class UtcTimes:
+    """Sample times as microseconds since 1970 UTC; ``valid`` is False where a sample has
+    no (readable) time. numpy throughout: polars expressions cost ~1 ms each to plan."""
+
+    micros: np.ndarray
+    valid: np.ndarray
+
+    def any(self) -> bool:
+        """Whether any sample has a time."""
+        return bool(self.valid.any())
+
+    def first(self) -> datetime | None:
+        """The earliest time (aware UTC), or ``None``."""
+        if not self.valid.any():
+            return None
+        return _EPOCH + timedelta(microseconds=int(self.micros[self.valid].min()))
+
+    def elapsed_s(self) -> np.ndarray:
+        """Seconds since the earliest time (``nan`` where a sample has none): exactly
+        what ``importers.elapsed_seconds`` gives for the same times."""
+        if not self.valid.any():
+            return np.full(self.micros.shape, np.nan)
+        seconds = (self.micros - self.micros[self.valid].min()) / 1e6
+        seconds[~self.valid] = np.nan
+        return seconds
+
+    def series(self) -> pl.Series:
+        """The ``timestamp`` stream column (null where a sample has no time)."""
+        stamps = pl.Series("timestamp", self.micros).cast(_TIMESTAMP)
+        missing = np.flatnonzero(~self.valid)
+        return stamps.scatter(missing, None) if missing.size else stamps
+
+
+def utc_times(texts: Sequence[str | None]) -> UtcTimes:
+    """``[parse_time(t) for t in texts]``, as one ``UtcTimes``."""
     micros = _uniform_micros(texts)
     if micros is not None:
-        return pl.Series("timestamp", micros).cast(_TIMESTAMP)
-    parsed = [parse_time(t) for t in texts]
-    return pl.Series("timestamp", [_micros(t) for t in parsed], dtype=pl.Int64).cast(_TIMESTAMP)
+        return UtcTimes(micros, np.ones(micros.shape, dtype=bool))
+    parsed = [_micros(parse_time(t)) for t in texts]
+    return UtcTimes(np.array([m or 0 for m in parsed], dtype=np.int64),
+                    np.array([m is not None for m in parsed], dtype=bool))
 
 
 def _micros(moment: datetime | None) -> int | None:
@@ -91,27 +127,3 @@ def _uniform_micros(texts: Sequence[str | None]) -> np.ndarray | None:
         sign = -1 if suffix[0] == "-" else 1
         micros = micros - sign * (int(suffix[1:3]) * 3600 + int(suffix[4:6]) * 60) * 1_000_000
     return micros
-
-
-def has_time(times: pl.Series) -> bool:
-    """Whether any sample has a time."""
-    return times.null_count() < times.len()
-
-
-def first_time(times: pl.Series) -> datetime | None:
-    """The earliest time (aware UTC), or ``None``."""
-    earliest = times.to_physical().min()
-    return None if earliest is None else _EPOCH + timedelta(microseconds=earliest)
-
-
-def elapsed_s(times: pl.Series) -> np.ndarray:
-    """Seconds since the earliest time (``nan`` where a sample has none): what
-    ``importers.elapsed_seconds`` gives for the same times."""
-    micros = times.to_physical()
-    earliest = micros.min()
-    if earliest is None:
-        return np.full(times.len(), np.nan)
-    # numpy divides (polars may multiply by 1e-6: a last-bit difference)
-    seconds = (micros.fill_null(earliest).to_numpy() - earliest) / 1e6
-    seconds[micros.is_null().to_numpy()] = np.nan
-    return seconds
