@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
+from operator import itemgetter
 
 from lxml import etree
 
@@ -110,13 +111,16 @@ def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fas
     """The skeleton and runs of ``data`` (every non-empty ``container`` a run of
     ``point`` elements), or ``None`` when the fast path does not apply."""
     text = strip_prefix(data).decode("latin-1")  # byte for byte; values are ASCII
-    if "<!" in text or text.count("<?") > text.startswith("<?xml"):
+    if _declarations(text):
         return None
     pieces, runs, position = [], [], 0
     for name, open_end in _start_tags(text, container):
-        end = text.find(f"</{name}", open_end)
+        closing = re.compile(rf"</{re.escape(name)}[ \t\r\n]*>").search(text, open_end)
+        if closing is None:
+            return None
+        end = closing.start()
         body = text[open_end:end]
-        if end < 0 or not body or body.isspace():
+        if not body or body.isspace():
             continue
         found = _run(body, point, read_point, len(runs))
         if found is None:
@@ -128,6 +132,18 @@ def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fas
     if not runs:
         return None
     return Fast(("".join(pieces) + text[position:]).encode("latin-1"), runs)
+
+
+def _declarations(text: str) -> bool:
+    """Whether ``text`` has a comment, CDATA, DOCTYPE or processing instruction (other
+    than the XML declaration). ``!`` and ``?`` are rare, so found fast (``<`` is not)."""
+    for mark in "!?":
+        at = text.find(mark)
+        while at >= 0:
+            if at and text[at - 1] == "<" and not (at == 1 and text.startswith("<?xml")):
+                return True
+            at = text.find(mark, at + 1)
+    return False
 
 
 def _start_tags(text: str, name: str) -> Iterator[tuple[str, int]]:
@@ -143,20 +159,15 @@ def _start_tags(text: str, name: str) -> Iterator[tuple[str, int]]:
 def _run(body: str, point: str, read_point: ReadPoint, number: int) -> tuple[Run, str] | None:
     """The run in a container's ``body`` and what the skeleton keeps of it."""
     first = _first_point(body, point)
-    if first is None:
+    made = first and _pattern(first[2])
+    if not made:
         return None
     begin, end, tokens = first
-    made = _pattern(tokens)
-    if made is None:
-        return None
     pattern, template, captures = made
-    gap = re.compile("[ \t\n]*").match(body, end).group(0)
-    block = re.compile(pattern)
-    whole = _SPACE + f"(?:{_uncaptured(pattern)})(?:{re.escape(gap)}(?:{_uncaptured(pattern)}))*" + _SPACE
-    if len(gap) > 256 or re.fullmatch(whole, body) is None:
+    rows = re.compile(f"({_SPACE}){pattern}").findall(body)
+    if not _tiled(body, rows, fixed=end - begin - sum(map(len, rows[0][1:]))):
         return None
-    rows = block.findall(body)
-    columns = list(zip(*rows, strict=True)) if rows and isinstance(rows[0], tuple) else [tuple(rows)]
+    columns = [list(map(itemgetter(i), rows)) for i in range(1, len(rows[0]))]
     if any("" in column for column in columns):
         return None
     sources = _sources(tokens, template, captures, read_point)
@@ -164,8 +175,16 @@ def _run(body: str, point: str, read_point: ReadPoint, number: int) -> tuple[Run
         return None
     name = tokens[0][2]
     kept = f'{body[:begin]}<{name} {RUN_ATTRIBUTE}="{number}"{body[begin + len(name) + 1:end]}'
-
     return Run(len(rows), columns, sources), kept
+
+
+def _tiled(body: str, rows: list[tuple[str, ...]], fixed: int) -> bool:
+    """Whether the matches (whitespace, then a point of ``fixed`` literal characters
+    plus its captures) cover ``body`` from its start with no hole, up to whitespace.
+    Matches never overlap, so their lengths add up to the end of the last one only when
+    nothing lies between them; else what follows the sum ends in that point's ``>``."""
+    covered = len(rows) * fixed + sum(map(len, chain.from_iterable(rows)))
+    return re.fullmatch(_SPACE, body[covered:]) is not None
 
 
 def _first_point(body: str, point: str) -> tuple[int, int, list[tuple[str, ...]]] | None:
@@ -232,10 +251,6 @@ def _is_leaf_text(tokens: list[tuple[str, ...]], index: int) -> bool:
     before, after = tokens[index - 1], tokens[index + 1] if index + 1 < len(tokens) else None
     return bool(before[2] and not before[1] and not before[5] and after and after[1]
                 and after[2] == before[2])
-
-
-def _uncaptured(pattern: str) -> str:
-    return pattern.replace(f"({_VALUE})", _VALUE)
 
 
 def _sources(tokens: list[tuple[str, ...]], template: str, captures: int,
