@@ -31,8 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, repeat
-from operator import itemgetter
+from itertools import repeat
 
 from lxml import etree
 
@@ -43,7 +42,7 @@ _NAME = r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
 _ATTRIBUTE = re.compile(rf"(\s+)({_NAME})(\s*=\s*)([\"'])([^\"'<&]*)\4")
 _TOKEN = re.compile(rf"<(/?)({_NAME})((?:\s+{_NAME}\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)"
                     r"(\s*)(/?)>|([^<]+)")
-_VALUE = "[\\t\\n !#-%(-;=?-\\\\^-~]{0,64}"  # printable ASCII but " & ' < > ], plus tab, LF
+_VALUE = "[\\t\\n !#-%(-;=?-\\\\^-~]{1,64}"  # printable ASCII but " & ' < > ], plus tab, LF
 _SPACE = "[ \\t\\r\\n]{0,256}"
 _PLACEHOLDER = "HLX{}"
 MAX_TEMPLATE_TOKENS = 200
@@ -108,8 +107,8 @@ class Samples:
 
 
 def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fast | None:
-    """The skeleton and runs of ``data`` (every non-empty ``container`` a run of
-    ``point`` elements), or ``None`` when the fast path does not apply."""
+    """The skeleton and runs of ``data`` (the points of every ``container`` written
+    like the one in its middle), or ``None`` when the fast path does not apply."""
     text = strip_prefix(data).decode("latin-1")  # byte for byte; values are ASCII
     if _declarations(text):
         return None
@@ -122,12 +121,10 @@ def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fas
         body = text[open_end:end]
         if not body or body.isspace():
             continue
-        found = _run(body, point, read_point, len(runs))
-        if found is None:
+        kept = _runs(body, point, read_point, runs)
+        if kept is None:
             return None
-        run, kept = found
         pieces += [text[position:open_end], kept]
-        runs.append(run)
         position = end
     if not runs:
         return None
@@ -156,41 +153,48 @@ def _start_tags(text: str, name: str) -> Iterator[tuple[str, int]]:
             yield text[begin + 1:match.start()] + name, match.end()
 
 
-def _run(body: str, point: str, read_point: ReadPoint, number: int) -> tuple[Run, str] | None:
-    """The run in a container's ``body`` and what the skeleton keeps of it."""
-    first = _first_point(body, point)
-    made = first and _pattern(first[2])
-    if not made:
+def _runs(body: str, point: str, read_point: ReadPoint, runs: list[Run]) -> str | None:
+    """The skeleton's version of a container's ``body``: each stretch of points written
+    like the template cut to its first point, tagged with the number of its ``Run``
+    (appended to ``runs``); other points (holes) stay as they are, for lxml."""
+    template = _template(body, point)
+    layout = template and _layout(template)
+    if not layout or not layout.captures:
         return None
-    begin, end, tokens = first
-    pattern, template, captures = made
-    rows = re.compile(f"({_SPACE}){pattern}").findall(body)
-    if not _tiled(body, rows, fixed=end - begin - sum(map(len, rows[0][1:]))):
-        return None
-    columns = [list(map(itemgetter(i), rows)) for i in range(1, len(rows[0]))]
-    if any("" in column for column in columns):
-        return None
-    sources = _sources(tokens, template, captures, read_point)
+    sources = _sources(template, layout, read_point)
     if sources is None:
         return None
-    name = tokens[0][2]
-    kept = f'{body[:begin]}<{name} {RUN_ATTRIBUTE}="{number}"{body[begin + len(name) + 1:end]}'
-    return Run(len(rows), columns, sources), kept
+    parts = re.compile(f"({_SPACE}){layout.pattern()}").split(body)
+    stride = layout.captures + 2  # a hole, then each match's space and captures
+    holes, count = parts[::stride], len(parts) // stride
+    starts = [0, *[i for i in range(1, count) if holes[i]], count]
+    columns = [parts[2 + c::stride] for c in range(layout.captures)]
+    name = template[0][2]
+    kept = []
+    for begin, end in zip(starts, starts[1:], strict=False):
+        if begin == end:
+            continue
+        first = layout.text(parts[2 + begin * stride:2 + begin * stride + layout.captures])
+        tag = f'<{name} {RUN_ATTRIBUTE}="{len(runs)}"'
+        kept += [holes[begin], parts[1 + begin * stride], tag, first[len(name) + 1:]]
+        runs.append(Run(end - begin, [c[begin:end] for c in columns], sources))
+    return "".join(kept) + holes[count]
 
 
-def _tiled(body: str, rows: list[tuple[str, ...]], fixed: int) -> bool:
-    """Whether the matches (whitespace, then a point of ``fixed`` literal characters
-    plus its captures) cover ``body`` from its start with no hole, up to whitespace.
-    Matches never overlap, so their lengths add up to the end of the last one only when
-    nothing lies between them; else what follows the sum ends in that point's ``>``."""
-    covered = len(rows) * fixed + sum(map(len, chain.from_iterable(rows)))
-    return re.fullmatch(_SPACE, body[covered:]) is not None
+def _template(body: str, point: str) -> list[tuple[str, ...]] | None:
+    """The tokens of the point that the others are matched against: the one in the
+    middle of ``body`` (a first point often lacks a value), else the first."""
+    first = _first_point(body, point)
+    if first is None:
+        return None
+    middle = body.find(f"<{first[0][2]}", len(body) // 2)
+    return (middle > 0 and _first_point(body[middle:], point)) or first
 
 
-def _first_point(body: str, point: str) -> tuple[int, int, list[tuple[str, ...]]] | None:
-    """Where the first element of ``body`` (a ``point``) begins and ends, and its tokens:
-    (raw, closing, name, attributes, space, self-closing, text)."""
-    begin = re.compile("[ \t\n]*").match(body).end()
+def _first_point(body: str, point: str) -> list[tuple[str, ...]] | None:
+    """The tokens of the first element of ``body`` (a ``point``): (raw, closing, name,
+    attributes, space, self-closing, text) each."""
+    begin = re.compile("[ \t\r\n]*").match(body).end()
     tokens: list[tuple[str, ...]] = []
     depth, position = 0, begin
     while len(tokens) < MAX_TEMPLATE_TOKENS:
@@ -205,46 +209,57 @@ def _first_point(body: str, point: str) -> tuple[int, int, list[tuple[str, ...]]
             depth += -1 if closing else 1
         position = match.end()
         if depth == 0:
-            return begin, position, tokens
+            return tokens
     return None
 
 
-def _pattern(tokens: list[tuple[str, ...]]) -> tuple[str, str, int] | None:
-    """The regex of points written like ``tokens``, the point's text with capture ``i``
-    replaced by the placeholder ``HLXi``, and the number of captures."""
-    parts, template = [], []
+@dataclass(frozen=True)
+class _Layout:
+    """How one point is written: the text between its captures (``literals``, one more
+    than the captures), so the regex, the placeholder text and any point's text follow."""
+
+    literals: list[str]
+
+    @property
+    def captures(self) -> int:
+        return len(self.literals) - 1
+
+    def pattern(self) -> str:
+        return f"({_VALUE})".join(map(re.escape, self.literals))
+
+    def text(self, values: Iterable[str]) -> str:
+        out = [self.literals[0]]
+        for value, literal in zip(values, self.literals[1:], strict=True):
+            out += [value, literal]
+        return "".join(out)
+
+    def placeholders(self) -> str:
+        return self.text([_PLACEHOLDER.format(i) for i in range(self.captures)])
+
+
+def _layout(tokens: list[tuple[str, ...]]) -> _Layout | None:
+    """The layout of the point written as ``tokens``: the point's attribute values and
+    each leaf element's text are captured, everything else is literal."""
+    literals, current = [], []
     for index, (raw, _, name, attributes, space, empty, text) in enumerate(tokens):
         if index == 0:
             if "xmlns" in attributes or empty:
                 return None
-            parts.append(re.escape(f"<{name}"))
-            template.append(f"<{name}")
+            current.append(f"<{name}")
             for lead, key, equals, quote, _ in _ATTRIBUTE.findall(attributes):
-                parts.append(re.escape(f"{lead}{key}{equals}{quote}") + f"({_VALUE})"
-                             + re.escape(quote))
-                template.append(f"{lead}{key}{equals}{quote}{_placeholder(parts)}{quote}")
-            parts.append(re.escape(f"{space}>"))
-            template.append(f"{space}>")
+                literals.append("".join(current) + f"{lead}{key}{equals}{quote}")
+                current = [quote]
+            current.append(f"{space}>")
         elif text and _is_leaf_text(tokens, index):
             if re.fullmatch(_VALUE, text) is None:
                 return None
-            parts.append(f"({_VALUE})")
-            template.append(_placeholder(parts))
-        elif text and text.strip(" \t\n"):
+            literals.append("".join(current))
+            current = []
+        elif text and text.strip(" \t\r\n"):
             return None
         else:
-            parts.append(re.escape(raw))
-            template.append(raw)
-    return "".join(parts), "".join(template), _captures(parts)
-
-
-def _captures(parts: list[str]) -> int:
-    return sum(part.count(f"({_VALUE})") for part in parts)
-
-
-def _placeholder(parts: list[str]) -> str:
-    """The placeholder of the capture just added to ``parts``."""
-    return _PLACEHOLDER.format(_captures(parts) - 1)
+            current.append(raw)
+    return _Layout([*literals, "".join(current)])
 
 
 def _is_leaf_text(tokens: list[tuple[str, ...]], index: int) -> bool:
@@ -253,20 +268,20 @@ def _is_leaf_text(tokens: list[tuple[str, ...]], index: int) -> bool:
                 and after[2] == before[2])
 
 
-def _sources(tokens: list[tuple[str, ...]], template: str, captures: int,
-             read_point: ReadPoint) -> dict[str, int | None] | None:
+def _sources(tokens: list[tuple[str, ...]], layout: _Layout, read_point: ReadPoint
+             ) -> dict[str, int | None] | None:
     """Which capture each value of the point reader comes from, learnt by reading the
     template with placeholders (prefixes bound to a dummy namespace: names are matched
     without it); ``None`` if a value is anything but a placeholder or absent."""
-    numbers = {_PLACEHOLDER.format(i): i for i in range(captures)}
+    numbers = {_PLACEHOLDER.format(i): i for i in range(layout.captures)}
     prefixes = {name.partition(":")[0] for _, _, name, *_ in tokens if ":" in name}
     prefixes |= {key.partition(":")[0] for _, key, *_ in _ATTRIBUTE.findall(tokens[0][3])
                  if ":" in key}
-    if not captures or prefixes & {"xml", "xmlns"}:
+    if prefixes & {"xml", "xmlns"}:
         return None
     declared = "".join(f' xmlns:{prefix}="urn:heavylegs:template"' for prefix in sorted(prefixes))
     try:
-        wrapper = etree.fromstring(f"<template{declared}>{template}</template>")
+        wrapper = etree.fromstring(f"<template{declared}>{layout.placeholders()}</template>")
     except etree.XMLSyntaxError:
         return None
     sources: dict[str, int | None] = {}
