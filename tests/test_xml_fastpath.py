@@ -202,6 +202,12 @@ def tcx_doc(changes: dict[int, str] | None = None, count: int = 60) -> str:
     return TCX_HEAD + tcx_activity(points) + TCX_TAIL
 
 
+XSI_DOC = tcx_doc({i: tcx_point(i, hr=f'<HeartRateBpm xsi:type="HeartRateInBeatsPerMinute_t">'
+                                      f"<Value>{100 + i}</Value></HeartRateBpm>")
+                   for i in range(60)}).replace(
+    "<TrainingCenterDatabase ",
+    '<TrainingCenterDatabase xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ')
+
 TCX_CASES = {
     "usual": tcx_doc(),
     "hr without Value": tcx_doc({5: tcx_point(5, hr="<HeartRateBpm>77</HeartRateBpm>")}),
@@ -214,6 +220,7 @@ TCX_CASES = {
     .replace("<Activity Sport=\"Running\">", "<Course><Name>Loop</Name>").replace("</Activity>", "</Course>"),
     "truncated": tcx_doc()[:4000],
     "crlf": tcx_doc().replace("\n", "\r\n"),
+    "typed heart rate (Garmin Training Center)": XSI_DOC,
     "continued distances": tcx_doc({i: tcx_point(i).replace(f">{i * 2.5}<", f">{1000 + i * 2.5}<")
                                     for i in range(60)}),
 }
@@ -229,6 +236,8 @@ def test_usual_tcx_takes_the_fast_path() -> None:
     fast = xmlfast.split(TCX_CASES["usual"].encode(), "Track", "Trackpoint", tcx._point_reader())
     assert fast is not None and [run.size for run in fast.runs] == [60]
     assert fast.runs[0].texts("runcad")[:2] == ["80", "81"]
+    typed = xmlfast.split(XSI_DOC.encode(), "Track", "Trackpoint", tcx._point_reader())
+    assert typed is not None and typed.runs[0].texts("hr")[:2] == ["100", "101"]
 
 
 # --- whole-column conversions against the per-value readers ---------------------------

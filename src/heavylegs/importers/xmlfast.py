@@ -275,8 +275,8 @@ def _sources(tokens: list[tuple[str, ...]], layout: _Layout, read_point: ReadPoi
     without it); ``None`` if a value is anything but a placeholder or absent."""
     numbers = {_PLACEHOLDER.format(i): i for i in range(layout.captures)}
     prefixes = {name.partition(":")[0] for _, _, name, *_ in tokens if ":" in name}
-    prefixes |= {key.partition(":")[0] for _, key, *_ in _ATTRIBUTE.findall(tokens[0][3])
-                 if ":" in key}
+    prefixes |= {key.partition(":")[0] for token in tokens
+                 for _, key, *_ in _ATTRIBUTE.findall(token[3]) if ":" in key}
     if prefixes & {"xml", "xmlns"}:
         return None
     declared = "".join(f' xmlns:{prefix}="urn:heavylegs:template"' for prefix in sorted(prefixes))
