@@ -46,6 +46,7 @@ _VALUE = "[\\t\\n !#-%(-;=?-\\\\^-~]{1,64}"  # printable ASCII but " & ' < > ], 
 _SPACE = "[ \\t\\r\\n]{0,256}"
 _PLACEHOLDER = "HLX{}"
 MAX_TEMPLATE_TOKENS = 200
+MAX_CONTAINERS = 10_000
 
 ReadPoint = Callable[[etree._Element], dict[str, str | None]]
 
@@ -112,8 +113,12 @@ def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fas
     text = strip_prefix(data).decode("latin-1")  # byte for byte; values are ASCII
     if _declarations(text):
         return None
+    if sum(text.count(container + space) for space in " \t\r\n>") > MAX_CONTAINERS:
+        return None  # each is scanned a little way (_start_tags): bound it on hostile text
     pieces, runs, position = [], [], 0
     for name, open_end in _start_tags(text, container):
+        if open_end <= position:  # nested in the one before: not a plain run
+            return None
         closing = re.compile(rf"</{re.escape(name)}[ \t\r\n]*>").search(text, open_end)
         if closing is None:
             return None
@@ -144,12 +149,13 @@ def _declarations(text: str) -> bool:
 
 
 def _start_tags(text: str, name: str) -> Iterator[tuple[str, int]]:
-    """Each start tag of a ``name`` element (any prefix, not self-closing): where it
-    begins, its qualified name and where it ends. A regex led by the literal name is
-    found fast (one led by ``<`` and a prefix is tried at every tag)."""
-    for match in re.finditer(rf"{name}(?:[ \t\r\n][^<>]*)?(?<!/)>", text):
-        begin = text.rfind("<", 0, match.start())
-        if begin >= 0 and re.fullmatch(r"<(?:[A-Za-z_][\w.\-]*:)?", text[begin:match.start()]):
+    """Each start tag of a ``name`` element (any prefix, not self-closing): its
+    qualified name and where it ends. A regex led by the literal name is found fast (one
+    led by ``<`` and a prefix is tried at every tag); the work per hit is bounded. A tag
+    missed here (a prefix over 64 characters) only leaves its points to lxml."""
+    for match in re.finditer(rf"{name}(?:[ \t\r\n][^<>]{{0,256}})?(?<!/)>", text):
+        begin = text.rfind("<", max(0, match.start() - 66), match.start())
+        if begin >= 0 and re.fullmatch(r"<(?:[A-Za-z_][\w.\-]{0,63}:)?", text[begin:match.start()]):
             yield text[begin + 1:match.start()] + name, match.end()
 
 
@@ -164,19 +170,21 @@ def _runs(body: str, point: str, read_point: ReadPoint, runs: list[Run]) -> str 
     sources = _sources(template, layout, read_point)
     if sources is None:
         return None
-    parts = re.compile(f"({_SPACE}){layout.pattern()}").split(body)
-    stride = layout.captures + 2  # a hole, then each match's space and captures
+    # Led by the point's literal start tag, so the regex engine jumps between points.
+    parts = re.compile(f"{layout.pattern()}({_SPACE})").split(body)
+    stride = layout.captures + 2  # a hole, then each match's captures and its space
     holes, count = parts[::stride], len(parts) // stride
     starts = [0, *[i for i in range(1, count) if holes[i]], count]
-    columns = [parts[2 + c::stride] for c in range(layout.captures)]
+    columns = [parts[1 + c::stride] for c in range(layout.captures)]
     name = template[0][2]
     kept = []
     for begin, end in zip(starts, starts[1:], strict=False):
         if begin == end:
             continue
-        first = layout.text(parts[2 + begin * stride:2 + begin * stride + layout.captures])
+        values = parts[1 + begin * stride:1 + begin * stride + layout.captures]
         tag = f'<{name} {RUN_ATTRIBUTE}="{len(runs)}"'
-        kept += [holes[begin], parts[1 + begin * stride], tag, first[len(name) + 1:]]
+        kept += [holes[begin], tag, layout.text(values)[len(name) + 1:],
+                 parts[end * stride - 1]]  # the last point's trailing space
         runs.append(Run(end - begin, [c[begin:end] for c in columns], sources))
     return "".join(kept) + holes[count]
 
