@@ -173,6 +173,18 @@ def test_declarations_turn_the_fast_path_off(case: str) -> None:
     assert xmlfast.split(GPX_CASES[case].encode(), "trkseg", "trkpt", gpx._point_reader()) is None
 
 
+def test_nested_or_too_many_containers_turn_the_fast_path_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    nested = gpx_doc().replace("<trkseg>", "<trkseg>\n<trkseg>", 1).replace(
+        "</trkseg>", "</trkseg></trkseg>", 1)
+    assert xmlfast.split(nested.encode(), "trkseg", "trkpt", gpx._point_reader()) is None
+    assert len(set(both_ways(monkeypatch, "nested.gpx", nested.encode()))) == 1
+    many = GPX_CASES["two segments"].encode()
+    assert xmlfast.split(many, "trkseg", "trkpt", gpx._point_reader()) is not None
+    monkeypatch.setattr(xmlfast, "MAX_CONTAINERS", 3)
+    assert xmlfast.split(many, "trkseg", "trkpt", gpx._point_reader()) is None
+
+
 TCX_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<TrainingCenterDatabase '
             'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2" '
             'xmlns:ns3="http://www.garmin.com/xmlschemas/ActivityExtension/v2">\n <Activities>\n')

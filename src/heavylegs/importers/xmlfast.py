@@ -1,22 +1,26 @@
-"""Fast GPX/TCX trackpoints: a run of points written one like the other is read by regex.
+"""Fast GPX/TCX trackpoints: points written one like the other are read by regex.
 
 Devices and apps write every trackpoint of a segment the same way (the same elements,
-in the same order, indented alike); only the numbers and times change. ``split`` finds
-each such run (the body of a ``trkseg``/``Track``), checks *all* of it against a pattern
-made from its first point (tags and whitespace literal, each element's text and the
-point's attribute values captured from a small ASCII set: no ``&``, ``<``, ``>``, ``]``,
-CR or control characters), and captures every point's values in one C-level pass.
+in the same order, indented alike); only the numbers and times change. For the body of
+each ``trkseg``/``Track``, ``split`` makes a pattern from the point in its middle: tags
+and whitespace literal, the point's attribute values and each leaf element's text
+captured from a small ASCII set (no ``&``, ``<``, ``>``, ``]``, quotes, CR or control
+characters; 1 to 64 of them). One C-level ``re.split`` pass yields every matching
+point's values and, between them, the *holes*: whatever does not match (a first point
+without heart rate, a point with an empty value...), kept as it is.
 
-What stays for lxml is a *skeleton*: the document with each run cut down to its first
-point, which is tagged with a ``_hl_run`` attribute. The skeleton is parsed with all of
-``xmlsafe``'s protections and read by the usual code; when it reaches a tagged point it
-takes the whole run's columns (``Samples``). Which capture feeds which value is learnt by
-running the format's own point reader once on the first point with placeholder texts,
-so the two paths cannot disagree on meaning. The tree of the full document is the
-skeleton's with each tagged point repeated (same structure, other texts), so the result
-is the same. Anything unusual (comments, CDATA, DOCTYPE, processing instructions, a
-point unlike the first, an empty value, a skeleton that is not well-formed) means no
-fast path: the caller reads the whole document the usual way.
+What lxml then parses is a *skeleton*: the document with each stretch of matching points
+cut to its first one, tagged with a ``_hl_run`` attribute; holes stay. The skeleton is
+parsed with all of ``xmlsafe``'s protections and read by the usual code, point by point
+for holes; a tagged point brings its whole run's columns (``Samples``). Which capture
+feeds which value is learnt by running the format's own point reader once on the
+template with placeholder texts, so the two paths cannot disagree on meaning. The cut
+points are complete elements, written like the tagged one beside them (same parent,
+structure and namespaces; plain ASCII values): the full document's tree is the
+skeleton's with those points put back, so reading it gives the same result, and an
+error in the document stays in the skeleton (every cut point was checked). Comments, CDATA, a DOCTYPE or
+processing instructions, a template the pattern cannot describe, or a skeleton lxml
+reads with a problem: no fast path, the caller reads the whole document the usual way.
 
 >>> doc = b'<gpx><trk><trkseg><pt a="1"><v>5</v></pt><pt a="2"><v>6</v></pt></trkseg></trk></gpx>'
 >>> fast = split(doc, "trkseg", "pt", lambda e: {"a": e.get("a"), "v": e[0].text})
