@@ -147,6 +147,10 @@ GPX_CASES = {
     "xmlns on a point": gpx_doc({i: gpx_point(i, attrs=f'xmlns:q="urn:q{i}" lat="48.1" lon="11.5"')
                                  for i in range(60)}),
     "one point": gpx_doc(count=1),
+    "alternating layouts": gpx_doc({i: gpx_point(i).replace("<ele>", "<speed>1</speed><ele>")
+                                    for i in range(0, 60, 2)}),
+    "layout changes once": gpx_doc({i: gpx_point(i).replace("<ele>", "<speed>1</speed><ele>")
+                                    for i in range(40, 60)}),
 }
 
 

@@ -33,7 +33,7 @@ b'<gpx><trk><trkseg><pt _hl_run="0" a="1"><v>5</v></pt></trkseg></trk></gpx>'
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -50,7 +50,10 @@ _VALUE = "[\\t\\n !#-%(-;=?-\\\\^-~]{1,64}"  # printable ASCII but " & ' < > ], 
 _SPACE = "[ \\t\\r\\n]{0,256}"
 _PLACEHOLDER = "HLX{}"
 MAX_TEMPLATE_TOKENS = 200
-MAX_CONTAINERS = 10_000
+MIN_RUN = 4  # points per run, on average, for cutting to pay
+MAX_CONTAINERS = 10_000  # hits of a container's name (start and end tags)
+_PREFIX = re.compile(r"<(?:[A-Za-z_][\w.\-]{0,63}:)?")
+_TAG_REST = re.compile(r"(?:[ \t\r\n][^<>]{0,256})?(?<!/)>")
 
 ReadPoint = Callable[[etree._Element], dict[str, str | None]]
 
@@ -117,10 +120,11 @@ def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fas
     text = strip_prefix(data).decode("latin-1")  # byte for byte; values are ASCII
     if _declarations(text):
         return None
-    if sum(text.count(container + space) for space in " \t\r\n>") > MAX_CONTAINERS:
-        return None  # each is scanned a little way (_start_tags): bound it on hostile text
+    tags = _start_tags(text, container)
+    if tags is None:
+        return None
     pieces, runs, position = [], [], 0
-    for name, open_end in _start_tags(text, container):
+    for name, open_end in tags:
         if open_end <= position:  # nested in the one before: not a plain run
             return None
         closing = re.compile(rf"</{re.escape(name)}[ \t\r\n]*>").search(text, open_end)
@@ -152,15 +156,24 @@ def _declarations(text: str) -> bool:
     return False
 
 
-def _start_tags(text: str, name: str) -> Iterator[tuple[str, int]]:
+def _start_tags(text: str, name: str) -> list[tuple[str, int]] | None:
     """Each start tag of a ``name`` element (any prefix, not self-closing): its
-    qualified name and where it ends. A regex led by the literal name is found fast (one
-    led by ``<`` and a prefix is tried at every tag); the work per hit is bounded. A tag
-    missed here (a prefix over 64 characters) only leaves its points to lxml."""
-    for match in re.finditer(rf"{name}(?:[ \t\r\n][^<>]{{0,256}})?(?<!/)>", text):
-        begin = text.rfind("<", max(0, match.start() - 66), match.start())
-        if begin >= 0 and re.fullmatch(r"<(?:[A-Za-z_][\w.\-]{0,63}:)?", text[begin:match.start()]):
-            yield text[begin + 1:match.start()] + name, match.end()
+    qualified name and where it ends; ``None`` past ``MAX_CONTAINERS`` hits of the name
+    (hostile text: each costs a bounded look around). Led by the literal name, the regex
+    engine jumps between hits (one led by ``<`` and a prefix is tried at every tag). A
+    tag missed here (a prefix over 64 characters) only leaves its points to lxml."""
+    found = []
+    for hits, match in enumerate(re.finditer(rf"{name}[ \t\r\n>]", text)):
+        if hits >= MAX_CONTAINERS:
+            return None
+        start = match.start()
+        begin = text.rfind("<", max(0, start - 66), start)
+        if begin < 0 or not _PREFIX.fullmatch(text, begin, start):
+            continue
+        rest = _TAG_REST.match(text, start + len(name))
+        if rest:
+            found.append((text[begin + 1:start] + name, rest.end()))
+    return found
 
 
 def _runs(body: str, point: str, read_point: ReadPoint, runs: list[Run]) -> str | None:
@@ -179,6 +192,8 @@ def _runs(body: str, point: str, read_point: ReadPoint, runs: list[Run]) -> str 
     stride = layout.captures + 2  # a hole, then each match's captures and its space
     holes, count = parts[::stride], len(parts) // stride
     starts = [0, *[i for i in range(1, count) if holes[i]], count]
+    if len(starts) > 2 and (len(starts) - 1) * MIN_RUN > count:  # layouts alternate
+        return body
     columns = [parts[1 + c::stride] for c in range(layout.captures)]
     name = template[0][2]
     kept = []
