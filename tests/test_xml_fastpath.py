@@ -287,3 +287,30 @@ def test_utc_times_equal_parse_time_per_value(texts: list[str | None]) -> None:
     assert times.first() == origin
     elapsed = [math.nan if t is None else (t - origin).total_seconds() for t in expected]
     assert np.array_equal(times.elapsed_s(), np.array(elapsed, dtype=float), equal_nan=True)
+
+
+# --- random damage: whatever a broken file holds, both paths read it alike -------------
+
+SNIPPETS = [b"<", b">", b"&", b"&amp;", b"]]>", b"\x00", b"\r\n", b" ", b"\xff", b"\"", b"'",
+            b"<trkpt>", b"</trkpt>", b"<Trackpoint>", b"</Track>", b"<!--", b"-->", b"1e9",
+            b"<ele>", b"</ele>", b"xmlns:x='u'", b"\xc3\xa9", b"_hl_run=\"0\" "]
+
+
+@pytest.mark.parametrize("kind", ["gpx", "tcx"])
+def test_damaged_documents_read_the_same_either_way(kind: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(15)
+    base = (GPX_CASES if kind == "gpx" else TCX_CASES)["usual"].encode()
+    for _ in range(60):
+        data = bytearray(base)
+        for _ in range(int(rng.integers(1, 4))):
+            at = int(rng.integers(0, len(data)))
+            action = int(rng.integers(0, 3))
+            if action == 0:
+                data[at:at] = SNIPPETS[int(rng.integers(0, len(SNIPPETS)))]
+            elif action == 1:
+                del data[at:at + int(rng.integers(1, 40))]
+            else:
+                data[at] = int(rng.integers(0, 256))
+        fast, slow = both_ways(monkeypatch, f"damaged.{kind}", bytes(data))
+        assert fast == slow, bytes(data)
