@@ -147,6 +147,10 @@ GPX_CASES = {
     "xmlns on a point": gpx_doc({i: gpx_point(i, attrs=f'xmlns:q="urn:q{i}" lat="48.1" lon="11.5"')
                                  for i in range(60)}),
     "one point": gpx_doc(count=1),
+    "the run attribute in the file": gpx_doc({0: gpx_point(0, attrs='_hl_run="0" lat="1" lon="2"')
+                                              .replace("<gpxtpx:hr>120</gpxtpx:hr>", "")}),
+    "reference in a point attribute": gpx_doc({i: gpx_point(i, attrs='lat="4&#56;" lon="2"')
+                                               for i in range(0, 60, 7)}),
     "alternating layouts": gpx_doc({i: gpx_point(i).replace("<ele>", "<speed>1</speed><ele>")
                                     for i in range(0, 60, 2)}),
     "layout changes once": gpx_doc({i: gpx_point(i).replace("<ele>", "<speed>1</speed><ele>")

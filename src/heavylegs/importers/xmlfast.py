@@ -118,7 +118,7 @@ def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fas
     """The skeleton and runs of ``data`` (the points of every ``container`` written
     like the one in its middle), or ``None`` when the fast path does not apply."""
     text = strip_prefix(data).decode("latin-1")  # byte for byte; values are ASCII
-    if _declarations(text):
+    if _declarations(text) or RUN_ATTRIBUTE in text:  # a file's own would pass for ours
         return None
     tags = _start_tags(text, container)
     if tags is None:
@@ -273,6 +273,8 @@ def _layout(tokens: list[tuple[str, ...]]) -> _Layout | None:
             if "xmlns" in attributes or empty:
                 return None
             current.append(f"<{name}")
+            if "".join(m.group(0) for m in _ATTRIBUTE.finditer(attributes)) != attributes:
+                return None  # an attribute value with a reference or markup
             for lead, key, equals, quote, _ in _ATTRIBUTE.findall(attributes):
                 literals.append("".join(current) + f"{lead}{key}{equals}{quote}")
                 current = [quote]
