@@ -92,19 +92,18 @@ class Samples:
         return len(self.segment)
 
     def read(self, points: Iterable[etree._Element], segment: int) -> None:
-        before = len(self.segment)
+        added = 0
         for point in points:
             run = self._fast and point.get(RUN_ATTRIBUTE)
             if run:
                 self._chunks.append(self._fast.runs[int(run)])
+                added += self._chunks[-1].size
                 continue
             if not self._chunks or not isinstance(self._chunks[-1], list):
                 self._chunks.append([])
             self._chunks[-1].append(self._read_point(point))
-        self.segment += [segment] * (self._size() - before)
-
-    def _size(self) -> int:
-        return sum(c.size if isinstance(c, Run) else len(c) for c in self._chunks)
+            added += 1
+        self.segment += [segment] * added
 
     def texts(self, key: str) -> list[str | None]:
         out: list[str | None] = []
