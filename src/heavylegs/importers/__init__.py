@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -27,6 +28,9 @@ from heavylegs.core import streams as stream_schema
 from heavylegs.core.model import RUNNING_SPORTS, ActivitySummary, ParsedActivity
 from heavylegs.core.summary import summarize
 from heavylegs.errors import CorruptFile, ImportFailed, UnsupportedFormat
+
+if TYPE_CHECKING:
+    from heavylegs.importers.xmlcolumns import UtcTimes
 
 __all__ = ["ACCEPTED", "detect_format", "read_activity_file"]
 
@@ -213,26 +217,38 @@ def elapsed_seconds(times: Sequence[datetime | None]) -> np.ndarray:
                      for t in times])
 
 
-def make_activity(columns: dict[str, np.ndarray | list], times: Sequence[datetime | None], *,
+def make_activity(columns: dict[str, np.ndarray | list],
+                  times: Sequence[datetime | None] | UtcTimes, *,
                   sport: str, warnings: Sequence[str] = (), start: datetime | None = None,
                   reported: ActivitySummary | None = None, **extra: object) -> ParsedActivity:
-    """One ParsedActivity from sample columns and their UTC times (``None`` allowed).
+    """One ParsedActivity from sample columns and their UTC times (``None`` allowed, or
+    ``importers.xmlcolumns.UtcTimes``).
 
     ``elapsed_s`` counts from the earliest sample; ``start`` defaults to its time.
     """
-    start = start or min((t for t in times if t is not None), default=None)
+    from heavylegs.importers import xmlcolumns
+
+    if isinstance(times, xmlcolumns.UtcTimes):
+        first, elapsed, times = times.first(), times.elapsed_s(), times.series()
+    else:
+        first = min((t for t in times if t is not None), default=None)
+        times, elapsed = list(times), elapsed_seconds(times)
+    start = start or first
     if start is None:
         raise ValueError("an activity needs a start time")
     data = {name: _series(name, values) for name, values in columns.items()}
     if "heart_rate_bpm" in data:  # 0 and 255 are sensors' "no reading"
         hr = data["heart_rate_bpm"]
-        data["heart_rate_bpm"] = hr.set((hr <= 0) | (hr >= 255), None)
-    frame = stream_schema.from_columns({"timestamp": list(times),
-                                        "elapsed_s": _series("elapsed_s", elapsed_seconds(times)),
-                                        **data})
+        no_reading = (hr <= 0) | (hr >= 255)
+        if no_reading.any():
+            data["heart_rate_bpm"] = hr.set(no_reading, None)
+    frame = stream_schema.from_columns({"timestamp": times,
+                                        "elapsed_s": _series("elapsed_s", elapsed), **data})
     summary = summarize(frame, start=start, sport=sport, reported=reported, **extra)
     return ParsedActivity(summary=summary, streams=frame, warnings=tuple(warnings))
 
 
 def _series(name: str, values: np.ndarray | Sequence[float | None]) -> pl.Series:
+    if isinstance(values, np.ndarray) and values.dtype == np.float64:  # nan → null
+        return pl.Series(name, values, nan_to_null=True)
     return pl.Series(name, values, dtype=pl.Float64, strict=False).fill_nan(None)

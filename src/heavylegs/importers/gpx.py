@@ -10,7 +10,8 @@ speed come from the positions (haversine) when the file does not give them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 import numpy as np
@@ -19,20 +20,21 @@ from lxml import etree
 from heavylegs.core.model import ParsedActivity
 from heavylegs.errors import ImportFailed
 from heavylegs.importers import (
-    elapsed_seconds,
     guarded,
     make_activity,
     path_distance_m,
     speed_from_distance,
     steps_per_minute,
-    to_array,
+    xmlfast,
 )
+from heavylegs.importers.xmlcolumns import TagMap, UtcTimes, floats, utc_times
+from heavylegs.importers.xmlfast import Samples
 from heavylegs.importers.xmlsafe import (
     declared_offset,
     local_name,
     parse_time,
+    parse_xml,
     read_xml,
-    to_float,
     zone_warnings,
 )
 
@@ -56,71 +58,78 @@ _SPORTS = {
 }
 
 
-@dataclass
-class _Points:
-    """Track points as columns, in file order."""
-
-    times: list[datetime | None] = field(default_factory=list)
-    segment: list[int] = field(default_factory=list)
-    values: dict[str, list[float | None]] = field(default_factory=lambda: {
-        key: [] for key in ("lat", "lon", "ele", "hr", "cad", "temp", "power", "speed")})
-
-    def add(self, point: etree._Element, segment: int) -> None:
-        found = _read_point(point)
-        self.times.append(parse_time(found.pop("time", None)))
-        self.segment.append(segment)
-        for key, column in self.values.items():
-            column.append(to_float(found.get(key)))
+_POINT_CHILDREN = {"ele": "ele", "time": "time", "speed": "speed", "extensions": "extensions"}
+_COLUMNS = ("lat", "lon", "ele", "hr", "cad", "temp", "power", "speed")
 
 
-def _read_point(point: etree._Element) -> dict[str, str | None]:
+def _point_reader() -> Callable[[etree._Element], dict[str, str | None]]:
+    """``_read_point`` with this document's tag maps (a tag's meaning, worked out once)."""
+    return functools.partial(_read_point, child_kind=TagMap(_POINT_CHILDREN.get),
+                             extension=TagMap(lambda name: _EXTENSION_VALUES.get(name.lower())))
+
+
+def _read_point(point: etree._Element, child_kind: TagMap, extension: TagMap
+                ) -> dict[str, str | None]:
+    """``lat``/``lon`` attributes; the last ``ele``, ``time`` and ``speed`` children; each
+    extension value (any depth, any namespace) from the first element with text."""
     found = {"lat": point.get("lat"), "lon": point.get("lon")}
     for child in point:
-        name = local_name(child.tag)
-        if name == "extensions":
+        kind = child_kind[child.tag]
+        if kind == "extensions":
             for element in child.iter():
-                key = _EXTENSION_VALUES.get(local_name(element.tag).lower())
-                if key and element.text and key not in found:
-                    found[key] = element.text
-        elif name in ("ele", "time", "speed"):
-            found[name] = child.text
+                key = extension[element.tag]
+                if key and key not in found:
+                    text = element.text
+                    if text:
+                        found[key] = text
+        elif kind:
+            found[kind] = child.text
     return found
 
 
 @guarded
 def parse_gpx(data: bytes, path: str) -> list[ParsedActivity]:
-    """The one activity in a GPX document (an ``ImportFailed`` if it holds no points)."""
+    """The one activity in a GPX document (an ``ImportFailed`` if it holds no points).
+    Runs of like track points are read by regex (``xmlfast``) when the document allows."""
+    fast = xmlfast.split(data, "trkseg", "trkpt", _point_reader())
+    if fast is not None:
+        try:
+            root, problem = parse_xml(fast.skeleton, path)
+        except ImportFailed:
+            problem = "unreadable"
+        if problem is None:
+            return _read_gpx(root, path, [], fast)
     return read_xml(data, path, lambda root, warnings: _read_gpx(root, path, warnings))
 
 
-def _read_gpx(root: etree._Element, path: str, warnings: list[str]) -> list[ParsedActivity]:
+def _read_gpx(root: etree._Element, path: str, warnings: list[str],
+              fast: xmlfast.Fast | None = None) -> list[ParsedActivity]:
     if local_name(root.tag) != "gpx":
         raise ImportFailed(path, f"root element is <{local_name(root.tag)}>, not <gpx>")
-    points, kind = _collect(root)
-    if not points.times:
+    points, kind = _collect(root, fast)
+    if not points:
         raise ImportFailed(path, "the GPX has no track or route points (only waypoints or "
                                  "nothing): not a recorded activity")
     sport, sport_note = _sport(root)
     warnings += ([sport_note] if sport_note else []) + zone_warnings(root, "time")
     if kind == "route":
         warnings.append("no track in the file; read its route instead")
-    start = _start(points, root, path, warnings)
-    return [_activity(points, sport, warnings, start, root)]
+    times = utc_times(points.texts("time"))
+    start = _start(times, root, path, warnings)
+    return [_activity(points, times, sport, warnings, start, root)]
 
 
-def _collect(root: etree._Element) -> tuple[_Points, str]:
-    points = _Points()
+def _collect(root: etree._Element, fast: xmlfast.Fast | None) -> tuple[Samples, str]:
+    points = Samples(_point_reader(), fast)
     segment = 0
     for track_segment in root.iterfind("{*}trk/{*}trkseg"):
         segment += 1
-        for point in track_segment.iterfind("{*}trkpt"):
-            points.add(point, segment)
-    if points.times:
+        points.read(track_segment.iterchildren("{*}trkpt"), segment)
+    if points:
         return points, "track"
     for route in root.iterfind("{*}rte"):
         segment += 1
-        for point in route.iterfind("{*}rtept"):
-            points.add(point, segment)
+        points.read(route.iterchildren("{*}rtept"), segment)
     return points, "route"
 
 
@@ -134,9 +143,9 @@ def _sport(root: etree._Element) -> tuple[str, str | None]:
                        "(`heavylegs activities set-sport ID running`, or import with --sport running)")
 
 
-def _start(points: _Points, root: etree._Element, path: str, warnings: list[str]
+def _start(times: UtcTimes, root: etree._Element, path: str, warnings: list[str]
            ) -> datetime | None:
-    if any(t is not None for t in points.times):
+    if times.any():
         return None
     declared = parse_time(root.findtext("{*}metadata/{*}time") or root.findtext("{*}time"))
     if declared is None:
@@ -146,9 +155,9 @@ def _start(points: _Points, root: etree._Element, path: str, warnings: list[str]
     return declared
 
 
-def _activity(points: _Points, sport: str, warnings: list[str], start: datetime | None,
-              root: etree._Element) -> ParsedActivity:
-    values = {key: to_array(column) for key, column in points.values.items()}
+def _activity(points: Samples, times: UtcTimes, sport: str, warnings: list[str],
+              start: datetime | None, root: etree._Element) -> ParsedActivity:
+    values = {key: floats(points.texts(key)) for key in _COLUMNS}
     lat, lon = values["lat"], values["lon"]
     bad = (np.abs(lat) > 90) | (np.abs(lon) > 180)
     lat[bad] = lon[bad] = np.nan
@@ -156,7 +165,7 @@ def _activity(points: _Points, sport: str, warnings: list[str], start: datetime 
     distance = path_distance_m(lat, lon, segment)
     speed = values["speed"]
     if not np.isfinite(speed).any():
-        speed = speed_from_distance(elapsed_seconds(points.times), distance, segment)
+        speed = speed_from_distance(times.elapsed_s(), distance, segment)
     cadence, cadence_note = steps_per_minute(values["cad"], sport)
     columns = {"distance_m": distance, "speed_mps": speed, "heart_rate_bpm": values["hr"],
                "cadence_spm": cadence, "altitude_m": values["ele"], "lat_deg": lat,
@@ -165,7 +174,7 @@ def _activity(points: _Points, sport: str, warnings: list[str], start: datetime 
             or root.findtext("{*}rte/{*}name"))
     device = root.get("creator")
     offset = declared_offset(root.findtext(".//{*}trkpt/{*}time") or root.findtext(".//{*}rtept/{*}time"))
-    return make_activity(columns, points.times, sport=sport, start=start, utc_offset_s=offset,
+    return make_activity(columns, times, sport=sport, start=start, utc_offset_s=offset,
                          warnings=warnings + ([cadence_note] if cadence_note else []),
                          name=name.strip() if name else None,
                          device=device.strip() if device else None)

@@ -9,7 +9,8 @@ planned route: imported (with a warning) only where its points carry times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 import numpy as np
@@ -18,18 +19,20 @@ from lxml import etree
 from heavylegs.core.model import ActivitySummary, ParsedActivity
 from heavylegs.errors import ImportFailed
 from heavylegs.importers import (
-    elapsed_seconds,
     guarded,
     make_activity,
     path_distance_m,
     speed_from_distance,
     steps_per_minute,
-    to_array,
+    xmlfast,
 )
+from heavylegs.importers.xmlcolumns import TagMap, UtcTimes, floats, utc_times
+from heavylegs.importers.xmlfast import Samples
 from heavylegs.importers.xmlsafe import (
     declared_offset,
     local_name,
     parse_time,
+    parse_xml,
     read_xml,
     to_float,
     zone_warnings,
@@ -44,69 +47,83 @@ _KEYS = ("lat", "lon", "ele", "dist", "hr", "cad", "runcad", "speed", "power")
 CONTINUED_DISTANCE_M = 100.0
 
 
-@dataclass
-class _Track:
-    """Trackpoints of one activity as columns; ``segment`` numbers the Track elements."""
-
-    times: list[datetime | None] = field(default_factory=list)
-    segment: list[int] = field(default_factory=list)
-    values: dict[str, list[float | None]] = field(
-        default_factory=lambda: {key: [] for key in _KEYS})
-
-    def add(self, point: etree._Element, segment: int) -> None:
-        found = _read_trackpoint(point)
-        self.times.append(parse_time(found.pop("time", None)))
-        self.segment.append(segment)
-        for key, column in self.values.items():
-            column.append(to_float(found.get(key)))
+_CHILDREN = {"Time": "time", **_SIMPLE, "Position": "position", "HeartRateBpm": "heart",
+             "Extensions": "extensions"}
 
 
-def _read_trackpoint(point: etree._Element) -> dict[str, str | None]:
+def _point_reader() -> Callable[[etree._Element], dict[str, str | None]]:
+    """``_read_trackpoint`` with this document's tag maps (a tag's meaning, once)."""
+    return functools.partial(_read_trackpoint, child_kind=TagMap(_CHILDREN.get),
+                             position=TagMap(_POSITION.get),
+                             extension=TagMap(lambda name: _EXTENSION.get(name.lower())))
+
+
+def _read_trackpoint(point: etree._Element, child_kind: TagMap, position: TagMap,
+                     extension: TagMap) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for child in point:
-        name = local_name(child.tag)
-        if name == "Time":
-            found["time"] = child.text
-        elif name in _SIMPLE:
-            found[_SIMPLE[name]] = child.text
-        elif name == "Position":
+        kind = child_kind[child.tag]
+        if kind is None:
+            continue
+        if kind == "position":
             for part in child:
-                key = _POSITION.get(local_name(part.tag))
+                key = position[part.tag]
                 if key:
                     found[key] = part.text
-        elif name == "HeartRateBpm":
-            found["hr"] = child.findtext("{*}Value") or child.text
-        elif name == "Extensions":
+        elif kind == "heart":
+            found["hr"] = _value(child) or child.text
+        elif kind == "extensions":
             for element in child.iter():
-                key = _EXTENSION.get(local_name(element.tag).lower())
+                key = extension[element.tag]
                 if key and element.text:
                     found.setdefault(key, element.text)
+        else:
+            found[kind] = child.text
     return found
+
+
+def _value(element: etree._Element) -> str | None:
+    """``element.findtext("{*}Value")``: the first ``Value`` child's text (``''`` when it
+    has none), ``None`` without one."""
+    for child in element:
+        if isinstance(child.tag, str) and local_name(child.tag) == "Value":
+            return child.text or ""
+    return None
 
 
 @guarded
 def parse_tcx(data: bytes, path: str) -> list[ParsedActivity]:
-    """Every activity in a TCX document (an ``ImportFailed`` when there is none)."""
+    """Every activity in a TCX document (an ``ImportFailed`` when there is none).
+    Runs of like trackpoints are read by regex (``xmlfast``) when the document allows."""
+    fast = xmlfast.split(data, "Track", "Trackpoint", _point_reader())
+    if fast is not None:
+        try:
+            root, problem = parse_xml(fast.skeleton, path)
+        except ImportFailed:
+            problem = "unreadable"
+        if problem is None:
+            return _read_tcx(root, path, [], fast)
     return read_xml(data, path, lambda root, warnings: _read_tcx(root, path, warnings))
 
 
-def _read_tcx(root: etree._Element, path: str, warnings: list[str]) -> list[ParsedActivity]:
+def _read_tcx(root: etree._Element, path: str, warnings: list[str],
+              fast: xmlfast.Fast | None = None) -> list[ParsedActivity]:
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise ImportFailed(path, f"root element is <{local_name(root.tag)}>, not "
                                  "<TrainingCenterDatabase>")
     warnings += zone_warnings(root, "Time")
     activities = list(root.iter("{*}Activity"))
     if activities:
-        return _read_all(activities, path, warnings)
+        return _read_all(activities, path, warnings, fast)
     courses = list(root.iter("{*}Course"))
     if courses:
-        return _read_courses(courses, path, warnings)
+        return _read_courses(courses, path, warnings, fast)
     raise ImportFailed(path, "the TCX holds no activity (no <Activity> or <Course>)")
 
 
-def _read_all(activities: list[etree._Element], path: str, warnings: list[str]
-              ) -> list[ParsedActivity]:
-    parsed = [_read_activity(a, warnings) for a in activities]
+def _read_all(activities: list[etree._Element], path: str, warnings: list[str],
+              fast: xmlfast.Fast | None) -> list[ParsedActivity]:
+    parsed = [_read_activity(a, warnings, fast) for a in activities]
     found = [p for p in parsed if p is not None]
     if not found:
         raise ImportFailed(path, "the TCX activities have no time: no trackpoint time, "
@@ -114,10 +131,11 @@ def _read_all(activities: list[etree._Element], path: str, warnings: list[str]
     return found
 
 
-def _read_courses(courses: list[etree._Element], path: str, warnings: list[str]
-                  ) -> list[ParsedActivity]:
+def _read_courses(courses: list[etree._Element], path: str, warnings: list[str],
+                  fast: xmlfast.Fast | None) -> list[ParsedActivity]:
     note = "a course (planned route) imported as an activity: check it was really run"
-    parsed = [_read_activity(course, [*warnings, note], timed_only=True) for course in courses]
+    parsed = [_read_activity(course, [*warnings, note], fast, timed_only=True)
+              for course in courses]
     found = [p for p in parsed if p is not None]
     if not found:
         raise ImportFailed(path, "the TCX holds a course (a planned route) without times, "
@@ -125,16 +143,15 @@ def _read_courses(courses: list[etree._Element], path: str, warnings: list[str]
     return found
 
 
-def _read_activity(activity: etree._Element, warnings: list[str], timed_only: bool = False
-                   ) -> ParsedActivity | None:
-    track = _Track()
+def _read_activity(activity: etree._Element, warnings: list[str], fast: xmlfast.Fast | None,
+                   timed_only: bool = False) -> ParsedActivity | None:
+    track = Samples(_point_reader(), fast)
     for number, element in enumerate(activity.iterfind("{*}Lap/{*}Track"), start=1):
-        for point in element.iterfind("{*}Trackpoint"):
-            track.add(point, number)
+        track.read(element.iterchildren("{*}Trackpoint"), number)
     for number, element in enumerate(activity.iterfind("{*}Track"), start=10_000):
-        for point in element.iterfind("{*}Trackpoint"):  # courses keep Track beside Lap
-            track.add(point, number)
-    timed = any(t is not None for t in track.times)
+        track.read(element.iterchildren("{*}Trackpoint"), number)  # courses: Track beside Lap
+    times = utc_times(track.texts("time"))
+    timed = times.any()
     sport, notes = _sport(activity), list(warnings)
     if sport is None:
         sport = "running"
@@ -143,7 +160,7 @@ def _read_activity(activity: etree._Element, warnings: list[str], timed_only: bo
     if (timed_only and not timed) or (not timed and reported is None):
         return None
     start = None if timed or reported is None else reported.start
-    return _activity(track, sport, notes, reported, start, activity)
+    return _activity(track, times, sport, notes, reported, start, activity)
 
 
 def _sport(activity: etree._Element) -> str | None:
@@ -192,15 +209,15 @@ def _distance(given: np.ndarray, lat: np.ndarray, lon: np.ndarray, segment: np.n
     return given
 
 
-def _activity(track: _Track, sport: str, warnings: list[str],
+def _activity(track: Samples, times: UtcTimes, sport: str, warnings: list[str],
               reported: ActivitySummary | None, start: datetime | None,
               activity: etree._Element) -> ParsedActivity:
-    values = {key: to_array(column) for key, column in track.values.items()}
+    values = {key: floats(track.texts(key)) for key in _KEYS}
     segment = np.array(track.segment, dtype=int)
     distance = _distance(values["dist"], values["lat"], values["lon"], segment, warnings)
     speed = values["speed"]
     if not np.isfinite(speed).any():
-        speed = speed_from_distance(elapsed_seconds(track.times), distance, segment)
+        speed = speed_from_distance(times.elapsed_s(), distance, segment)
     raw_cadence = values["runcad"] if np.isfinite(values["runcad"]).any() else values["cad"]
     cadence, cadence_note = steps_per_minute(raw_cadence, sport)
     columns = {"distance_m": distance, "speed_mps": speed, "heart_rate_bpm": values["hr"],
@@ -210,7 +227,7 @@ def _activity(track: _Track, sport: str, warnings: list[str],
     # Courses have a name; an activity recorded from a workout names it in Training/Plan.
     name = activity.findtext("{*}Name") or activity.findtext("{*}Training/{*}Plan/{*}Name")
     offset = declared_offset(activity.findtext("{*}Id") or activity.findtext(".//{*}Trackpoint/{*}Time"))
-    return make_activity(columns, track.times, sport=sport, start=start, reported=reported, utc_offset_s=offset,
+    return make_activity(columns, times, sport=sport, start=start, reported=reported, utc_offset_s=offset,
                          warnings=warnings + ([cadence_note] if cadence_note else []),
                          device=creator.strip() if creator else None,
                          name=name.strip() if name else None)
