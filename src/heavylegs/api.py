@@ -23,6 +23,7 @@ from heavylegs.core.load import HR_BINS, hr_histogram
 from heavylegs.core.model import ParsedActivity
 from heavylegs.core.profile import KEYS as PROFILE_KEYS
 from heavylegs.core.profile import Profile, normalize, parse_setting, resolve
+from heavylegs.discovery import ACTIVITY_SUFFIXES, discover  # noqa: F401 - part of this module's API
 from heavylegs.errors import (
     HeavyLegsError,
     ImportFailed,
@@ -41,10 +42,10 @@ if TYPE_CHECKING:
 
     from heavylegs.importers.bundle import Unit
     from heavylegs.importers.source import Source
+    from heavylegs.parallel_import import Worker
 
 from heavylegs.workspace_views import Views  # noqa: E402 - the web dashboard's read views (a mixin)
 
-ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".csv", ".zip", ".xml")
 Progress = Callable[[int, int, int, str], None]  # files done, files total, bytes done, path
 SYSTEM_ZONE = "<system>"  # Workspace(system_zone=...): read TZ and /etc/localtime
 
@@ -70,29 +71,26 @@ class ImportReport:
             body["stopped"] = self.stopped
         return body
 
-
-def _is_candidate(path: Path) -> bool:
-    """A file worth importing from a folder. Of XML files only an Apple Health export.xml;
-    an unzipped Apple export's workout-routes/*.gpx are read with export.xml, not alone."""
-    name = path.name.lower().removesuffix(".gz")
-    if path.name.startswith(".") or not name.endswith(ACTIVITY_SUFFIXES):
-        return False
-    if name.endswith(".xml"):
-        return name == "export.xml"
-    return not (path.parent.name == "workout-routes" and (path.parent.parent / "export.xml").exists())
+    @classmethod
+    def from_json(cls, body: dict) -> ImportReport:
+        """The inverse of :meth:`to_json` (a parallel import's worker sends its reports so)."""
+        return cls(imported=int(body["imported"]), unchanged=int(body["unchanged"]),
+                   failed=[(f["path"], f["error"]) for f in body["failed"]],
+                   warnings=list(body["warnings"]), skipped=[(f["path"], f["why"]) for f in body["skipped"]],
+                   stopped=body.get("stopped"))
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to import: explicit files as given, folders walked for known suffixes."""
-    found, missing = [], []
-    for p in paths:
-        if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.is_file() and _is_candidate(f))
-        elif p.is_file():
-            found.append(p)
-        else:
-            missing.append((str(p), "no such file or folder"))
-    return found, missing
+def merge_reports(missing: Sequence[tuple[str, str]], reports: Sequence[ImportReport]) -> ImportReport:
+    """One report from per-file reports (in file order), after the paths found missing."""
+    out = ImportReport(failed=list(missing))
+    for r in reports:
+        out.imported += r.imported
+        out.unchanged += r.unchanged
+        out.failed += r.failed
+        out.warnings += r.warnings
+        out.skipped += r.skipped
+        out.stopped = out.stopped or r.stopped
+    return out
 
 
 def streams_hr_hist(act: ParsedActivity) -> np.ndarray:
@@ -121,6 +119,7 @@ class Workspace(Views):
         self.conn = open_database(self.home, create=create)
         self._default_sport: str | None = None  # import_paths(sport=...) while it runs
         self._streams: StreamCache | None = None  # import_paths' new streams while it runs
+        self._stored_ids: set[int] = set()  # activities whose streams this import stored
         self.sync_offsets()
 
     def close(self) -> None:
@@ -170,59 +169,130 @@ class Workspace(Views):
         moved enough to change them; those of new activities are computed once, at the
         end, with the profile the batch's data gives (metrics_batch.py: until then they
         are pending, and readers compute them in memory)."""
+        files, missing = discover(Path(p) for p in paths)
+        return self.import_files(files, missing, progress, sport)
+
+    def import_files(self, files: Sequence[Path], missing: Sequence[tuple[str, str]] = (),
+                     progress: Progress | None = None, sport: str | None = None, *,
+                     share: Sequence[int] | None = None, workers: Sequence[Worker] = (),
+                     finish: bool = True,
+                     on_file: Callable[[int, ImportReport], None] | None = None) -> ImportReport:
+        """Import ``files`` (discovered already; ``missing`` are reported as failed). With
+        ``share`` only those indices are read here, and ``workers`` (parallel_import.py)
+        read the rest in other processes: their reports are merged in file order and a
+        worker that stopped has its unread files read here. ``finish=False`` (a worker)
+        leaves metrics pending and local times to the process that finishes; ``on_file``
+        is called with each file's index and report as it is done."""
         if sport is not None:
             _check_sport(sport)
         self._default_sport = sport
+        per_file: dict[int, ImportReport] = {}
         try:
-            return self._import_files(paths, progress)
+            self._read_share(files, range(len(files)) if share is None else share, per_file, progress,
+                             workers, on_file)
         finally:
             self._default_sport = None
-
-    def _import_files(self, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
-        files, missing = discover(Path(p) for p in paths)
-        report = ImportReport(failed=list(missing))
-        profile = self.profile()  # one resolution per batch: metrics of new activities use it
-        self._streams = StreamCache()
-        try:
-            self._import_each(files, report, profile, progress)
-            if (report.imported or metrics_batch.any_pending(self.conn)) and not report.stopped:
-                try:
-                    self.sync_offsets()
-                    self.refresh_metrics()
-                except StorageError as exc:
-                    report.stopped = str(exc)
-                    report.failed.append((str(self.home), f"metrics not refreshed: {exc}"))
-        finally:
-            self._streams = None
+        report = merge_reports(missing, [per_file[i] for i in sorted(per_file)])
+        if not finish:  # a worker: the process that finishes tells it when to compute its metrics
+            return report
+        if (report.imported or metrics_batch.any_pending(self.conn)) and not report.stopped:
+            try:
+                if workers:  # each process computes the metrics of what it stored
+                    self._metrics_in_parallel(workers)
+                self.sync_offsets()
+                self.refresh_metrics()  # what is left: all of it without workers
+            except StorageError as exc:
+                report.stopped = str(exc)
+                report.failed.append((str(self.home), f"metrics not refreshed: {exc}"))
+        for w in workers:  # nothing for them to do (or the import stopped)
+            w.abandon()
+        self.end_import()
         return report
 
-    def _import_each(self, files: list[Path], report: ImportReport, profile: Profile,
-                     progress: Progress | None) -> None:
+    def stored_ids(self) -> set[int]:
+        """The activities whose streams this process stored in the import running."""
+        return set(self._stored_ids)
+
+    def end_import(self) -> None:
+        self._streams = None
+        self._stored_ids = set()
+
+    def _metrics_in_parallel(self, workers: Sequence[Worker]) -> None:
+        """With every file stored (so every process estimates the same profile), the
+        workers and this process each compute the pending metrics of the activities they
+        stored; a worker that fails leaves its share to the final refresh."""
+        for w in workers:
+            w.go()
+        try:
+            self.refresh_metrics(only=self._stored_ids)
+        finally:
+            for w in workers:
+                w.wait()
+
+    def _read_share(self, files: Sequence[Path], share: Iterable[int], per_file: dict[int, ImportReport],
+                    progress: Progress | None, workers: Sequence[Worker],
+                    on_file: Callable[[int, ImportReport], None] | None = None) -> None:
+        profile = self.profile()  # one resolution per batch: metrics of new activities use it
+        self._streams = StreamCache()
+        done_bytes = mine = 0  # bytes and files read here
+
+        def tick(path: Path) -> None:
+            if progress:
+                progress(mine + sum(w.done for w in workers), len(files), done_bytes, str(path))
+
+        try:
+            for i in share:
+                mine += 1
+                per_file[i] = ImportReport()
+                done_bytes += self._import_path(files[i], per_file[i], profile)
+                if on_file:
+                    on_file(i, per_file[i])
+                for w in workers:
+                    w.poll()
+                tick(files[i])
+                if per_file[i].stopped or any(w.stopped for w in workers):  # a full disk: stop all
+                    return
+            for w in workers:
+                w.wait(tick, stored=True)
+                if w.stopped:
+                    return
+                for i in w.unread():  # the worker stopped early: nothing is lost, its files are read here
+                    mine += 1
+                    per_file[i] = ImportReport()
+                    done_bytes += self._import_path(files[i], per_file[i], profile)
+                    tick(files[i])
+                    if per_file[i].stopped:
+                        return
+        finally:
+            for w in workers:  # what each worker reported; one that has not stored its share is stopped
+                if not w.stored:
+                    w.abandon()
+                per_file.update(w.got)  # type: ignore[arg-type]
+
+    def _import_path(self, path: Path, report: ImportReport, profile: Profile) -> int:
+        """Read and store one file into ``report``; returns its size in bytes."""
         from heavylegs.importers import dispatch
 
-        done_bytes = 0
-        for i, path in enumerate(files):
-            try:  # opened, not read: a multi-GB export is read member by member from disk
-                source = dispatch.open_file(path)
-            except OSError as exc:
-                report.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
-                continue
-            try:
-                with source:  # its units are parsed before it closes (and its temporary files go)
-                    done_bytes += source.size
-                    self._import_one(path, source, report, profile)
-            except StorageError as exc:  # a full disk: stop, keep what was stored, say so
-                report.stopped = str(exc)
-                report.failed.append((str(path), f"not stored: {exc}"))
-                break
-            if progress:
-                progress(i + 1, len(files), done_bytes, str(path))
+        try:  # opened, not read: a multi-GB export is read member by member from disk
+            source = dispatch.open_file(path)
+        except OSError as exc:
+            report.failed.append((str(path), f"cannot read ({exc.strerror or exc})"))
+            return 0
+        try:
+            with source:  # its units are parsed before it closes (and its temporary files go)
+                self._import_one(path, source, report, profile)
+                return source.size
+        except StorageError as exc:  # a full disk: stop, keep what was stored, say so
+            report.stopped = str(exc)
+            report.failed.append((str(path), f"not stored: {exc}"))
+            return 0
 
-    def refresh_metrics(self, progress: Progress | None = None) -> int:
+    def refresh_metrics(self, progress: Progress | None = None, only: set[int] | None = None) -> int:
         """Compute, from the stored streams, the metrics of every activity whose metrics are
         pending (metrics_batch.py) or were computed with profile values that differ from
         today's (user-set changes, or estimates that moved by ``METRICS_TOLERANCE_BPM`` or
-        more); stored a chunk per transaction. Returns how many."""
+        more); stored a chunk per transaction; ``only`` limits it to those activities.
+        Returns how many."""
         profile = self.profile()
         key = _metrics_key(profile)
         stored = queries.metrics(self.conn, [])
@@ -231,6 +301,8 @@ class Workspace(Views):
         missing = self.conn.execute("SELECT a.id FROM activities a LEFT JOIN activity_metrics m "
                                     "ON m.activity_id = a.id WHERE m.activity_id IS NULL").fetchall()
         todo = stale + [int(r[0]) for r in missing]
+        if only is not None:  # a share of a parallel import (parallel_import.py)
+            todo = [i for i in todo if i in only]
         for start in range(0, len(todo), METRICS_CHUNK):
             chunk = todo[start:start + METRICS_CHUNK]
             values = metrics_batch.computed(self.conn, chunk, profile, self._streams)
@@ -306,6 +378,7 @@ class Workspace(Views):
             return
         if self._streams is not None:
             self._streams.add(bundle.activities, written)
+        self._stored_ids.update(act_id for _, act_id, _ in written)
         report.warnings += [w if w.startswith(unit.name) else f"{unit.name}: {w}" for w in bundle.warnings]
         report.failed += [(unit.name, e) for e in bundle.errors]
         if not (bundle.activities or bundle.log_rows or bundle.daily_values or bundle.gear):

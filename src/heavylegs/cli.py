@@ -12,7 +12,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,12 @@ def _parse_date(value: str | None, field: str = "--date") -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(field, value, "a date as YYYY-MM-DD") from None
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not accepted: a whole number of 1 or more")
+    return int(value)
 
 
 def _home(args: argparse.Namespace) -> Path:
@@ -138,9 +144,11 @@ def progress_columns() -> tuple[Any, ...]:
             TimeRemainingColumn())
 
 
-def import_with_progress(ws: Workspace, paths: list[Path], sport: str | None = None) -> ImportReport:
+def import_with_progress(ws: Workspace, files: list[Path], missing: list[tuple[str, str]],
+                         sport: str | None = None, share: list[int] | None = None,
+                         workers: Sequence[Any] = ()) -> ImportReport:
     if not sys.stderr.isatty():
-        return ws.import_paths(paths, sport=sport)
+        return ws.import_files(files, missing, sport=sport, share=share, workers=workers)
     from rich.progress import Progress
 
     with Progress(*progress_columns(), console=err(), transient=True) as bar:
@@ -149,7 +157,7 @@ def import_with_progress(ws: Workspace, paths: list[Path], sport: str | None = N
         def tick(done: int, total: int, nbytes: int, path: str) -> None:
             bar.update(task, completed=done, total=total)
 
-        return ws.import_paths(paths, progress=tick, sport=sport)
+        return ws.import_files(files, missing, tick, sport, share=share, workers=workers)
 
 
 def _prepare_answer(ws: Workspace) -> None:
@@ -163,20 +171,31 @@ def _prepare_answer(ws: Workspace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    def run(ws: Workspace) -> int:
-        report = import_with_progress(ws, [Path(p) for p in args.paths], args.sport)
-        if report.imported:
-            _prepare_answer(ws)
-        return _print_report(report, args.json, args.verbose)
+    from heavylegs import discovery, parallel_import
+
     # Each file makes tens of thousands of short-lived acyclic objects that reference
     # counting frees; the cyclic collector's passes over them cost ~8 % of an import's CPU.
     # It still runs, ~70x less often, so memory stays bounded.
     before = gc.get_threshold()
     gc.set_threshold(50_000, 20, 20)
+    files, missing = discovery.discover(Path(p) for p in args.paths)
+    jobs = parallel_import.jobs_for(len(files), args.jobs)
+    shares = parallel_import.plan(parallel_import.file_sizes(files), jobs)
+    # Forked now, before polars or any thread is loaded; each worker stores its share.
+    workers = parallel_import.start(_home(args), files, shares[1:], args.sport) if jobs > 1 else []
+
+    def run(ws: Workspace) -> int:
+        report = import_with_progress(ws, files, missing, args.sport, shares[0] if workers else None, workers)
+        if report.imported:
+            _prepare_answer(ws)
+        return _print_report(report, args.json, args.verbose)
+
     try:
         return _run(args, run)
     finally:
         gc.set_threshold(*before)
+        for w in workers:  # the workspace could not be opened: the workers stop too
+            w.abandon()
 
 
 def cmd_activities(args: argparse.Namespace) -> int:
@@ -463,6 +482,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="show every warning and error")
     p.add_argument("--sport", metavar="SPORT", help="the sport of activities whose file names none "
                    "(a GPX without <type>), e.g. running")
+    p.add_argument("--jobs", type=_positive_int, metavar="N", help="processes reading files at once "
+                   "(default: the CPUs, at most 4; HEAVYLEGS_IMPORT_JOBS sets it too)")
 
     p = command("activities", cmd_activities, "List stored activities; `activities delete` and "
                 "`activities set-sport` change them.")
