@@ -33,7 +33,7 @@ def outcome(path: str, data: bytes | None = None) -> str:
     try:
         activities = read_activity_file(path, data)
     except ImportFailed as error:
-        return f"ERROR {type(error).__name__}: {error}"
+        return f"ERROR {type(error).__name__}: {error}".replace(str(DATA.parent.parent) + "/", "")
     parts = []  # as benchmarks/xml_parse_check.py digests
     for activity in activities:
         frame = activity.streams
