@@ -37,7 +37,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
 from heavylegs.core import streams as stream_schema
@@ -47,6 +46,8 @@ from heavylegs.core.wellness import DailyValue
 from heavylegs.storage.db import rollback
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from heavylegs.importers.bundle import Bundle, Unit
 
 STREAM_ENCODING = "arrow-ipc-stream-zstd/2"
@@ -87,6 +88,8 @@ def decode_streams(blob: bytes) -> pl.DataFrame:
 def content_hash(frame: pl.DataFrame) -> bytes:
     """SHA-256 of a stream frame's stored values (names, types, nulls, values), whatever
     encoding holds them: the same for a frame and ``decode_streams(encode_streams(frame))``."""
+    import numpy as np  # not at import: `why` reads the workspace without numpy
+
     digest = hashlib.sha256()
     for series in compact_streams(frame).iter_columns():
         nulls = series.null_count()
