@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
+FORMATS = "fit-tcx"  # each run FIT (80 %, sim.simulate.FIT_SHARE) or TCX, a seeded draw per run
 CONFIGS = (("one process", "local", 1), ("local, 2 workers", "local", 2), ("spark local[2]", "spark", 2))
 
 
@@ -39,7 +40,7 @@ def make_root(n: int, weeks: int) -> Path:
 
     from heavylegs import sim
 
-    root = OUT / f"team-{n}x{weeks}w" / "root"
+    root = OUT / f"team-{n}x{weeks}w-{FORMATS}" / "root"
     stamp = root.parent / "complete"
     if stamp.exists():
         return root
@@ -49,7 +50,7 @@ def make_root(n: int, weeks: int) -> Path:
     for i in range(n):
         scenario = sim.Scenario(seed=10_000 + i, start=end - timedelta(days=7 * weeks - 1), weeks=weeks,
                                 kind=("novice", "recreational", "advanced")[i % 3],
-                                injections=injections[i % len(injections)], formats="mixed")
+                                injections=injections[i % len(injections)], formats=FORMATS)
         result = sim.simulate(scenario)
         folder = root / f"athlete-{i:05d}"
         sim.write_files(result, folder)
