@@ -37,8 +37,9 @@ class Summary:
     files_unchanged: int
     answered: int
     errors: int
-    decode_s: float = 0.0  # wall seconds of decoding (local: the pool's wall time times decoding's CPU share)
+    decode_s: float = 0.0  # wall seconds of decoding (local: the pool's wall times decoding's share of task time)
     explain_s: float = 0.0  # wall seconds of explaining and writing the outputs
+    busy: float | None = None  # local: the workers' task seconds / (pool wall x workers); 1.0 = none idle
 
 
 @dataclass
@@ -167,12 +168,13 @@ def run(root: Path, out: Path, day: date | None, latest: date, workers: int = 2,
     outputs.write_answers(rows, out, files=False)  # the per-athlete files are the workers'
     outputs.write_errors(errors, out)
     finished = time.perf_counter()
-    cpu_decode, cpu_explain = sum(d.decode_s for d in done), sum(d.explain_s for d in done)
-    share = cpu_decode / (cpu_decode + cpu_explain) if done and cpu_decode + cpu_explain > 0 else 1.0
+    task_decode, task_explain = sum(d.decode_s for d in done), sum(d.explain_s for d in done)
+    share = task_decode / (task_decode + task_explain) if task_decode + task_explain > 0 else 1.0
     pool_s = pooled_at - started
     return Summary(len(names), sum(d.decoded for d in done), sum(d.unchanged for d in done),
                    sum(1 for r in rows if r["answer"]), len(errors),
-                   pool_s * share, pool_s * (1 - share) + finished - pooled_at)
+                   pool_s * share, pool_s * (1 - share) + finished - pooled_at,
+                   (task_decode + task_explain) / (pool_s * max(1, workers)) if pool_s > 0 else None)
 
 
 def _drop_gone(out: Path, names: set[str]) -> None:

@@ -3,7 +3,10 @@
 * Decoding: Spark's ``binaryFile`` source over ROOT, repartitioned by athlete, then
   ``mapInArrow`` runs the project's importers (decode.py) on each athlete's files and emits
   each canonical table as Arrow IPC; each table is then written by Spark's Parquet writer
-  to ``OUT/tables/<table>/``.
+  to ``OUT/tables/<table>/``. Only athletes with a new, changed or removed file (by
+  binaryFile's length and modification time against the last run's manifest) are decoded;
+  each gets back the workspace its last run left (kept as a tar in work/decoded), so the
+  importers parse only the files that workspace does not know (by content hash).
 * Explaining: the Parquet tables are read by Spark, each athlete's rows packed per table
   (``mapInArrow``, no shuffle), and ``groupBy(athlete).applyInArrow`` calls the pure
   engine (engine.py) on each athlete's rows of every table.
@@ -52,6 +55,9 @@ def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark 
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
             .config("spark.sql.shuffle.partitions", str(max(2, _cores(master))))
             .config("spark.ui.showConsoleProgress", "false")
+            # each Python worker runs one task on one core: no thread pools of their own
+            .config("spark.executorEnv.POLARS_MAX_THREADS", "1")
+            .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
             .getOrCreate())
 
 
@@ -119,6 +125,7 @@ def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
 
 
 def _decoded(athlete: str, tmp: Path) -> pa.RecordBatch:
+    (tmp / "in").mkdir(exist_ok=True)  # (none left: every file of the athlete was removed)
     got = decode.decode(athlete, tmp / "in", tmp / "cache", shown_as=athlete)
     rows = [(athlete, name, _ipc(frame)) for name, frame in got.frames.items()]
     errs = pl.DataFrame(got.errors, schema={"path": pl.String, "reason": pl.String}, orient="row")
