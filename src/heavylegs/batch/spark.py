@@ -270,7 +270,7 @@ def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
     if previous is not None:  # their workspaces from the last run (rel "" sorts first)
         caches = previous.filter(F.col("table") == CACHE).join(changed, "athlete", "left_semi")
         todo = todo.unionByName(caches.select("athlete", F.lit("").alias("rel"), F.col("ipc").alias("content")))
-    packed = (todo.repartition(_partitions(spark), "athlete").sortWithinPartitions("athlete", "rel")
+    packed = (todo.repartition(_partitions(spark, changed.count()), "athlete").sortWithinPartitions("athlete", "rel")
               .mapInArrow(decode_partition, PACKED))
     if previous is not None:  # athletes whose files did not change keep their decoded rows
         packed = packed.unionByName(previous.join(changed, "athlete", "left_anti").select(*packed.columns))
@@ -279,10 +279,11 @@ def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
     _replace(spark, f"{dst}/work/inputs.next", f"{dst}/work/inputs")
 
 
-def _partitions(spark) -> int:  # noqa: ANN001
-    """Decoding tasks: 4 per core, so that athletes of unequal size even out across cores
-    (a hash partition of a few hundred athletes is uneven; Python workers are reused)."""
-    return 4 * spark.sparkContext.defaultParallelism
+def _partitions(spark, athletes: int) -> int:  # noqa: ANN001
+    """Decoding tasks: one per athlete up to 16 per core. Small tasks let Spark's scheduler
+    even out athletes of unequal size across cores (a few large hash partitions leave one
+    core working alone at the end); Python workers are reused between tasks."""
+    return max(1, min(athletes, 16 * spark.sparkContext.defaultParallelism))
 
 
 def _replace(spark, src: str, dst: str) -> None:  # noqa: ANN001
