@@ -161,7 +161,7 @@ def main() -> int:
             r = json.loads(done.stdout.strip().splitlines()[-1])
             walls[label] = r["wall_s"]
             print(f"  {label:18s} | {r['wall_s']:7.1f} | {r['files'] / r['decode_s']:14.1f} | "
-                  f"{r['athletes'] / r['explain_s']:15.2f} | {r['cpu_s']:6.0f} | "
+                  f"{r['athletes'] / r['explain_s']:15.2f} | {r['cpu_s']:6.1f} | "
                   f"{r['cpu_s'] / (r['wall_s'] * workers):18.2f} | {r['peak_tree_mb']:11.0f} | "
                   f"{r['peak_rss_mb']:7.0f} | {r['answered']}/{r['athletes']}", flush=True)
         if len(walls) == 3:
