@@ -91,6 +91,28 @@ def _stale(cache: Path, folder: Path, files: list[Path]) -> bool:
     return any(p not in now and not any(p.startswith(n) for n in now) for p in stored)  # (archive members)
 
 
+def cache_bytes(folder: Path) -> bytes:
+    """An athlete's cache folder (their workspace) as tar bytes, to keep elsewhere."""
+    import io
+    import tarfile
+
+    sink = io.BytesIO()
+    with tarfile.open(fileobj=sink, mode="w") as tar:
+        for f in sorted(folder.iterdir()) if folder.is_dir() else []:
+            tar.add(f, arcname=f.name)
+    return sink.getvalue()
+
+
+def restore_cache(data: bytes, folder: Path) -> None:
+    """The cache folder :func:`cache_bytes` gave, unpacked into ``folder``."""
+    import io
+    import tarfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
+        tar.extractall(folder, filter="data")
+
+
 def _read(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 

@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
@@ -115,7 +114,7 @@ def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
                     for part in ("in", "cache"):
                         shutil.rmtree(Path(tmp) / part, ignore_errors=True)
                 if rel == "":
-                    _untar(content, Path(tmp) / "cache")
+                    decode.restore_cache(content, Path(tmp) / "cache")
                     continue
                 target = Path(tmp) / "in" / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,22 +131,7 @@ def _decoded(athlete: str, tmp: Path) -> pa.RecordBatch:
     errs = errs.with_columns(athlete=pl.lit(athlete))
     counts = pl.DataFrame({"athlete": [athlete], "decoded": [got.decoded], "unchanged": [got.unchanged]})
     return _packed([*rows, (athlete, ERRORS, _ipc(errs)), (athlete, COUNTS, _ipc(counts)),
-                    (athlete, CACHE, _tar(tmp / "cache"))])
-
-
-def _tar(folder: Path) -> bytes:
-    """An athlete's workspace folder as tar bytes (kept in OUT/work for the next run)."""
-    sink = io.BytesIO()
-    with tarfile.open(fileobj=sink, mode="w") as tar:
-        for f in sorted(folder.iterdir()) if folder.is_dir() else []:
-            tar.add(f, arcname=f.name)
-    return sink.getvalue()
-
-
-def _untar(data: bytes, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
-        tar.extractall(folder, filter="data")
+                    (athlete, CACHE, decode.cache_bytes(tmp / "cache"))])
 
 
 def unpack(table: str):  # noqa: ANN201
