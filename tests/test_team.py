@@ -16,7 +16,7 @@ import pytest
 from heavylegs.batch import decode, inputs, local
 from heavylegs.cli import main
 from heavylegs.dates import latest
-from team_helpers import CORRUPT, build_root, why_json_of
+from team_helpers import CORRUPT, REAL_FIT, build_root, why_json_of
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,10 @@ def test_rerun_decodes_only_new_files(root: Path, local_out: Path, tmp_path: Pat
                     copy / "fay-real-fit" / "ride.tcx")
     third = local.run(copy, out, None, latest(), workers=1, progress=False)
     assert (third.files_decoded, third.files_unchanged) == (1, 3)
+    (copy / "fay-real-fit" / "ride.tcx").unlink()  # a removed file: the athlete is rebuilt without it
+    fourth = local.run(copy, out, None, latest(), workers=2, progress=False)
+    assert (fourth.files_decoded, fourth.files_unchanged) == (3, 0)
+    assert pl.read_parquet(out / "tables" / "activities" / "*.parquet").height == 3
 
 
 def test_bad_settings_are_one_line_errors_and_the_rest_completes() -> None:
@@ -129,10 +133,21 @@ def test_spark_engine_gives_the_same_outputs(root: Path, local_out: Path, refere
         key = ["athlete", *[c for c in schema if schema[c] != pl.Binary()]]
         assert a.sort(key).equals(b.sort(key)), table
     assert (summary.files_decoded, summary.files_unchanged) == (first_total := summary.files_decoded, 0)
-    # a re-run decodes only the athletes with a new or changed file (executors keep no workspace)
-    again = spark.run(root, out, None, latest(), "local[2]", spark=spark_session)
+    # a re-run decodes only the new files: the root moved (same files), then one file added
+    moved = tmp_path / "moved"
+    shutil.copytree(root, moved)
+    again = spark.run(moved, out, None, latest(), "local[2]", spark=spark_session)
     assert (again.files_decoded, again.files_unchanged) == (0, first_total)
     assert answers(out) == got
+    shutil.copyfile(Path(__file__).parent / "data" / "activities" / "activity_5039744860.tcx",
+                    moved / "fay-real-fit" / "ride.tcx")
+    third = spark.run(moved, out, None, latest(), "local[2]", spark=spark_session)
+    assert (third.files_decoded, third.files_unchanged) == (1, first_total)
+    files = pl.read_parquet(out / "tables" / "files" / "*.parquet").filter(pl.col("athlete") == "fay-real-fit")
+    assert sorted(files["path"]) == sorted(f"fay-real-fit/{n}" for n in ("ride.tcx", *REAL_FIT))
+    now = answers(out)
+    assert now["fay-real-fit"] == why_json_of(moved / "fay-real-fit", tmp_path / "fay-home")
+    assert {a: b for a, b in now.items() if a != "fay-real-fit"} == {a: b for a, b in got.items() if a != "fay-real-fit"}
 
 
 def test_most_useful_missing_is_what_unblocks_most_causes_logged_before_labs() -> None:

@@ -44,12 +44,15 @@ def decode(athlete: str, folder: Path, cache: Path, shown_as: str | None = None)
     stamp = hashlib.sha256(repr(settings_bytes).encode()).hexdigest()
     if (cache / "settings.sha256").exists() and (cache / "settings.sha256").read_text() != stamp:
         shutil.rmtree(cache)  # profile or gear changed: rebuilt (metrics depend on them)
+    files = [p for p in discover([folder])[0] if not inputs.is_setting(folder, p)]
+    if cache.is_dir() and _stale(cache, folder, files):
+        shutil.rmtree(cache)  # a file was removed or renamed: rebuilt without it
     cache.mkdir(parents=True, exist_ok=True)
     try:
         with Workspace(cache) as ws:
             _apply_settings(ws, settings, shown, out)
             (cache / "settings.sha256").write_text(stamp)
-            files = [p for p in discover([folder])[0] if not inputs.is_setting(folder, p)]
+            (cache / FOLDER_FILE).write_text(str(folder), encoding="utf-8")
             report = ws.import_paths(files)
             out.decoded, out.unchanged = report.imported, report.unchanged
             out.errors += [(_shown(p, folder, shown), reason) for p, reason in report.failed]
@@ -57,6 +60,57 @@ def decode(athlete: str, folder: Path, cache: Path, shown_as: str | None = None)
     except HeavyLegsError as exc:
         out.errors.append((shown, f"athlete not decoded: {exc}"))
     return out
+
+
+FOLDER_FILE = "folder.txt"  # in the cache: the folder its files were imported from
+
+
+def _stale(cache: Path, folder: Path, files: list[Path]) -> bool:
+    """Whether the cache at ``cache`` holds a file no longer in ``folder`` (``files``: what
+    it holds now). The cache's paths are first moved onto ``folder`` if they were imported
+    from another place (ROOT moved; Spark's executors decode in a scratch folder)."""
+    import sqlite3
+
+    from heavylegs.storage.db import DB_NAME
+
+    db = cache / DB_NAME
+    if not db.is_file():
+        return False
+    was = (cache / FOLDER_FILE).read_text(encoding="utf-8") if (cache / FOLDER_FILE).exists() else str(folder)
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        if was != str(folder):
+            conn.execute("UPDATE files SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ?",
+                         (str(folder), len(was) + 1, len(was), was))
+        stored = [r[0] for r in conn.execute("SELECT path FROM files")]
+    except sqlite3.Error:
+        return True  # unreadable: rebuilt
+    finally:
+        conn.close()
+    now = {str(p) for p in files}
+    return any(p not in now and not any(p.startswith(n) for n in now) for p in stored)  # (archive members)
+
+
+def cache_bytes(folder: Path) -> bytes:
+    """An athlete's cache folder (their workspace) as tar bytes, to keep elsewhere."""
+    import io
+    import tarfile
+
+    sink = io.BytesIO()
+    with tarfile.open(fileobj=sink, mode="w") as tar:
+        for f in sorted(folder.iterdir()) if folder.is_dir() else []:
+            tar.add(f, arcname=f.name)
+    return sink.getvalue()
+
+
+def restore_cache(data: bytes, folder: Path) -> None:
+    """The cache folder :func:`cache_bytes` gave, unpacked into ``folder``."""
+    import io
+    import tarfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
+        tar.extractall(folder, filter="data")
 
 
 def _read(path: Path) -> bytes | None:

@@ -16,7 +16,16 @@ from heavylegs.batch import explain, roster
 ERROR_COLUMNS = ("athlete", "path", "reason")
 
 
-def write_answers(rows: list[dict[str, object]], out: Path) -> None:
+def write_answer_file(row: dict[str, object], out: Path) -> None:
+    """answers/<athlete>.json of one answer row (none when the athlete has no answer)."""
+    if row["answer"]:
+        (out / "answers").mkdir(exist_ok=True)
+        path = out / "answers" / f"{quote(str(row['athlete']), safe='')}.json"
+        path.write_text(str(row["answer"]) + "\n", encoding="utf-8")
+
+
+def write_answers(rows: list[dict[str, object]], out: Path, files: bool = True) -> None:
+    """answers.parquet/.jsonl and the roster; ``files``: answers/<athlete>.json too."""
     frame = pl.DataFrame(rows, schema=explain.ANSWER_SCHEMA, orient="row") if rows else pl.DataFrame(
         schema=explain.ANSWER_SCHEMA)
     frame.sort("athlete").write_parquet(out / "answers.parquet")
@@ -25,9 +34,8 @@ def write_answers(rows: list[dict[str, object]], out: Path) -> None:
             if r["answer"]:
                 f.write(json_line(str(r["athlete"]), str(r["answer"])) + "\n")
     (out / "answers").mkdir(exist_ok=True)
-    for r in rows:
-        if r["answer"]:
-            (out / "answers" / f"{quote(str(r['athlete']), safe='')}.json").write_text(str(r["answer"]) + "\n", encoding="utf-8")
+    for r in rows if files else ():
+        write_answer_file(r, out)
     ordered = roster.rows_from_answers(rows)
     roster.write_csv(ordered, out / "roster.csv")
     roster.write_html(ordered, out)

@@ -3,7 +3,10 @@
 * Decoding: Spark's ``binaryFile`` source over ROOT, repartitioned by athlete, then
   ``mapInArrow`` runs the project's importers (decode.py) on each athlete's files and emits
   each canonical table as Arrow IPC; each table is then written by Spark's Parquet writer
-  to ``OUT/tables/<table>/``.
+  to ``OUT/tables/<table>/``. Only athletes with a new, changed or removed file (by
+  binaryFile's length and modification time against the last run's manifest) are decoded;
+  each gets back the workspace its last run left (kept as a tar in work/decoded), so the
+  importers parse only the files that workspace does not know (by content hash).
 * Explaining: the Parquet tables are read by Spark, each athlete's rows packed per table
   (``mapInArrow``, no shuffle), and ``groupBy(athlete).applyInArrow`` calls the pure
   engine (engine.py) on each athlete's rows of every table.
@@ -34,6 +37,8 @@ from heavylegs.batch.local import Summary
 
 PACKED = "athlete string, table string, ipc binary"
 ERRORS = "errors"
+COUNTS = "counts"  # per athlete decoded this run: files parsed and files known
+CACHE = "cache"  # per athlete: their workspace (tar), so a re-run parses only new files
 SORT_COLUMNS = ("tier_rank", "rule_key", "reported_key", "heavy_key", "score_key", "confidence_key")
 
 
@@ -49,6 +54,9 @@ def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark 
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
             .config("spark.sql.shuffle.partitions", str(max(2, _cores(master))))
             .config("spark.ui.showConsoleProgress", "false")
+            # each Python worker runs one task on one core: no thread pools of their own
+            .config("spark.executorEnv.POLARS_MAX_THREADS", "1")
+            .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
             .getOrCreate())
 
 
@@ -90,17 +98,24 @@ def _spark_schema(schema: pa.Schema):  # noqa: ANN202
 
 # -- decoding -----------------------------------------------------------------------------
 def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow: rows (athlete, rel, content) sorted by athlete within the partition; each
-    athlete's files are written to a scratch folder, decoded, and its tables emitted."""
+    """mapInArrow: rows (athlete, rel, content) sorted by athlete, then rel, within the
+    partition; an empty ``rel`` is the athlete's workspace from the last run (a tar of
+    it, first). Each athlete's files are written to a scratch folder and imported into
+    that workspace (so only new files are parsed), and its tables emitted."""
     with tempfile.TemporaryDirectory(prefix="heavylegs-decode-") as tmp:
         current: str | None = None
         for batch in batches:
-            for athlete, rel, content in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
+            columns = (batch.column(name).to_pylist() for name in ("athlete", "rel", "content"))
+            for athlete, rel, content in zip(*columns, strict=True):
                 if athlete != current:
                     if current is not None:
                         yield _decoded(current, Path(tmp))
                     current = athlete
-                    shutil.rmtree(Path(tmp) / "in", ignore_errors=True)
+                    for part in ("in", "cache"):
+                        shutil.rmtree(Path(tmp) / part, ignore_errors=True)
+                if rel == "":
+                    decode.restore_cache(content, Path(tmp) / "cache")
+                    continue
                 target = Path(tmp) / "in" / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
@@ -109,13 +124,14 @@ def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
 
 
 def _decoded(athlete: str, tmp: Path) -> pa.RecordBatch:
-    cache = tmp / "cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    got = decode.decode(athlete, tmp / "in", cache, shown_as=athlete)
+    (tmp / "in").mkdir(exist_ok=True)  # (none left: every file of the athlete was removed)
+    got = decode.decode(athlete, tmp / "in", tmp / "cache", shown_as=athlete)
     rows = [(athlete, name, _ipc(frame)) for name, frame in got.frames.items()]
     errs = pl.DataFrame(got.errors, schema={"path": pl.String, "reason": pl.String}, orient="row")
-    errs = errs.with_columns(athlete=pl.lit(athlete), decoded=pl.lit(got.decoded), unchanged=pl.lit(got.unchanged))
-    return _packed([*rows, (athlete, ERRORS, _ipc(errs))])
+    errs = errs.with_columns(athlete=pl.lit(athlete))
+    counts = pl.DataFrame({"athlete": [athlete], "decoded": [got.decoded], "unchanged": [got.unchanged]})
+    return _packed([*rows, (athlete, ERRORS, _ipc(errs)), (athlete, COUNTS, _ipc(counts)),
+                    (athlete, CACHE, decode.cache_bytes(tmp / "cache"))])
 
 
 def unpack(table: str):  # noqa: ANN201
@@ -124,7 +140,7 @@ def unpack(table: str):  # noqa: ANN201
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            for data in batch.column(2).to_pylist():
+            for data in batch.column("ipc").to_pylist():
                 frame = _unipc(data).select(schema.names)
                 yield from frame.to_arrow().cast(schema).to_batches()
     return run
@@ -194,9 +210,8 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     src, dst = _location(root), _location(out)
     if _is_local(dst):
         Path(urlparse(dst).path if "://" in dst else dst).mkdir(parents=True, exist_ok=True)
-    n_new, n_all = _decode_stage(spark, src, dst)
-    work = f"{dst}/work/decoded"
-    decoded = spark.read.parquet(work)
+    _decode_stage(spark, src, dst)
+    decoded = spark.read.parquet(f"{dst}/work/decoded")  # partitioned by table: each read below is its own
     for table in decode.TABLES:
         rows = decoded.filter(F.col("table") == table).mapInArrow(
             unpack(table), _spark_schema(arrow_schema(decode.SCHEMAS[table])))
@@ -213,14 +228,15 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     _write_outputs(spark, results, errors, dst)
     done = time.perf_counter()
     summary = _summary(spark, dst)
-    summary.files_decoded, summary.files_unchanged = n_new, n_all - n_new
     summary.decode_s, summary.explain_s = decoded_at - started, done - decoded_at
     return summary
 
 
-def _decode_stage(spark, src: str, dst: str) -> tuple[int, int]:  # noqa: ANN001
-    """Decode the athletes whose files changed (all on a first run) into work/decoded, one
-    packed row per athlete and table; returns the files decoded and all files."""
+def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
+    """Decode the athletes with a new, changed or removed file (all on a first run) into
+    work/decoded: per athlete and table one packed row, partitioned by table. Each such
+    athlete's files go to one task with the workspace their last run left (work/decoded,
+    table CACHE), so the importers parse only the files it does not know (by content hash)."""
     from urllib.parse import urlparse
 
     from pyspark.sql import functions as F
@@ -229,20 +245,42 @@ def _decode_stage(spark, src: str, dst: str) -> tuple[int, int]:  # noqa: ANN001
     root_re = "^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/]*)?" + re.escape(root_path) + "/([^/]+)/(.+)$"
     files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(src)
              .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
-                     F.regexp_extract("path", root_re, 2).alias("rel"), "content")
+                     F.regexp_extract("path", root_re, 2).alias("rel"), "length", "modificationTime", "content")
              .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
     work = f"{dst}/work/decoded"
-    changed, n_new, n_all = _changed_athletes(spark, files, dst)
-    n = spark.sparkContext.defaultParallelism
-    packed = (files.join(changed, "athlete", "left_semi").repartition(n, "athlete")
-              .sortWithinPartitions("athlete", "rel").mapInArrow(decode_partition, PACKED))
     previous = _parquet_or_none(spark, work)
-    if previous is not None:  # athletes whose files did not change keep their decoded tables
-        packed = packed.unionByName(previous.join(changed, "athlete", "left_anti"))
-    packed.write.mode("overwrite").parquet(f"{work}.next")
-    spark.read.parquet(f"{work}.next").write.mode("overwrite").parquet(work)
-    spark.read.parquet(f"{dst}/work/inputs.next").write.mode("overwrite").parquet(f"{dst}/work/inputs")
-    return n_new, n_all
+    changed = _changed_athletes(spark, files, dst, previous is not None)
+    todo = files.join(changed, "athlete", "left_semi").select("athlete", "rel", "content")
+    if previous is not None:  # their workspaces from the last run (rel "" sorts first)
+        caches = previous.filter(F.col("table") == CACHE).join(changed, "athlete", "left_semi")
+        todo = todo.unionByName(caches.select("athlete", F.lit("").alias("rel"), F.col("ipc").alias("content")))
+    packed = (todo.repartition(_partitions(spark, changed.count()), "athlete").sortWithinPartitions("athlete", "rel")
+              .mapInArrow(decode_partition, PACKED))
+    if previous is not None:  # athletes whose files did not change keep their decoded rows
+        packed = packed.unionByName(previous.join(changed, "athlete", "left_anti").select(*packed.columns))
+    packed.write.mode("overwrite").partitionBy("table").parquet(f"{work}.next")
+    _replace(spark, f"{work}.next", work)
+    _replace(spark, f"{dst}/work/inputs.next", f"{dst}/work/inputs")
+
+
+def _partitions(spark, athletes: int) -> int:  # noqa: ANN001
+    """Decoding tasks: one per athlete up to 16 per core, more if a task would then hold
+    over 8 athletes (its files are sorted in Spark's memory: ~18 MB per athlete's half
+    year), up to 64 per core. Small tasks also let Spark's scheduler even out athletes of
+    unequal size across cores; Python workers are reused between tasks."""
+    cores = spark.sparkContext.defaultParallelism
+    return max(1, min(athletes, max(16 * cores, -(-athletes // 8)), 64 * cores))
+
+
+def _replace(spark, src: str, dst: str) -> None:  # noqa: ANN001
+    """The dataset at ``src`` renamed to ``dst`` (replacing it) on its Hadoop file system:
+    no copy of the data."""
+    jvm = spark.sparkContext._jvm
+    source, target = jvm.org.apache.hadoop.fs.Path(src), jvm.org.apache.hadoop.fs.Path(dst)
+    fs = target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    fs.delete(target, True)
+    if not fs.rename(source, target):
+        raise OSError(f"cannot rename {src} to {dst}")
 
 
 def _parquet_or_none(spark, path: str):  # noqa: ANN001, ANN202
@@ -254,40 +292,44 @@ def _parquet_or_none(spark, path: str):  # noqa: ANN001, ANN202
         return None
 
 
-def _changed_athletes(spark, files, dst: str):  # noqa: ANN001, ANN202
+def _changed_athletes(spark, files, dst: str, decoded_before: bool):  # noqa: ANN001, ANN202
     """The athletes to decode: those with any file (or setting) added, changed or removed
-    since the last run into ``dst`` (all on a first run), as a one-column frame; and the
-    counts of files to decode and of all files. The inputs' manifest (athlete, rel, sha256)
-    is written to work/inputs.next (made current after decoding)."""
+    since the last run into ``dst`` (all on a first run), as a one-column frame. The
+    inputs' manifest (athlete, rel, length, modificationTime: no file is read for it) is
+    written to work/inputs.next (made current after decoding)."""
     from pyspark.sql import functions as F
 
-    files.select("athlete", "rel", F.sha2("content", 256).alias("sha256")).write.mode("overwrite").parquet(
-        f"{dst}/work/inputs.next")
+    keys = ["athlete", "rel", "length", "modificationTime"]
+    files.select(*keys).write.mode("overwrite").parquet(f"{dst}/work/inputs.next")
     now = spark.read.parquet(f"{dst}/work/inputs.next")
     before = _parquet_or_none(spark, f"{dst}/work/inputs")
-    if before is None or _parquet_or_none(spark, f"{dst}/work/decoded") is None:
+    if before is None or not decoded_before or set(before.columns) != set(keys):
         changed = now.select("athlete").distinct()
     else:
-        keys = ["athlete", "rel", "sha256"]
         diff = now.withColumn("_now", F.lit(1)).join(before.withColumn("_was", F.lit(1)), keys, "full_outer")
         changed = diff.filter(F.col("_now").isNull() | F.col("_was").isNull()).select("athlete").distinct()
     changed.write.mode("overwrite").parquet(f"{dst}/work/changed")  # fixed before the manifest moves on
-    changed = spark.read.parquet(f"{dst}/work/changed")
-    return changed, now.join(changed, "athlete", "left_semi").count(), now.count()
+    return spark.read.parquet(f"{dst}/work/changed")
 
 
-_ERRORS_SCHEMA = "athlete string, path string, reason string, decoded long, unchanged long"
+_ERRORS_SCHEMA = "athlete string, path string, reason string"
+_COUNTS_SCHEMA = "athlete string, decoded long, unchanged long"
 
 
 def _unpack_errors(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    schema = pa.schema([("athlete", pa.string()), ("path", pa.string()), ("reason", pa.string()),
-                        ("decoded", pa.int64()), ("unchanged", pa.int64())])
+    schema = pa.schema([("athlete", pa.string()), ("path", pa.string()), ("reason", pa.string())])
     for batch in batches:
-        for data in batch.column(2).to_pylist():
+        for data in batch.column("ipc").to_pylist():
             frame = _unipc(data)
-            if frame.height == 0:  # an athlete without problems: the counts still go through
-                continue
-            yield from frame.select(schema.names).to_arrow().cast(schema).to_batches()
+            if frame.height:
+                yield from frame.select(schema.names).to_arrow().cast(schema).to_batches()
+
+
+def _unpack_counts(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    schema = pa.schema([("athlete", pa.string()), ("decoded", pa.int64()), ("unchanged", pa.int64())])
+    for batch in batches:
+        for data in batch.column("ipc").to_pylist():
+            yield from _unipc(data).select(schema.names).to_arrow().cast(schema).to_batches()
 
 
 def _write_outputs(spark, results, errors, out: str) -> None:  # noqa: ANN001
@@ -338,14 +380,21 @@ def _to_plain_files(out: Path) -> None:
 
 
 def _summary(spark, out: str) -> Summary:  # noqa: ANN001
-    """Counts for the summary line (aggregates computed by Spark)."""
+    """Counts for the summary line (aggregates computed by Spark). Files decoded: those the
+    athletes decoded this run parsed; unchanged: the files they knew, and all files of the
+    athletes not decoded this run."""
     from pyspark.sql import functions as F
 
     res = spark.read.parquet(f"{out}/work/results")
     answered = res.filter(F.col("answer").isNotNull()).count()
     athletes = res.count()
-    errs = spark.read.parquet(f"{out}/work/decoded").filter(F.col("table") == ERRORS)
-    stats = errs.mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
-    n_err = stats.filter(F.col("path").isNotNull()).count() + res.filter(F.col("error").isNotNull()).count()
-    files = spark.read.parquet(f"{out}/tables/files").count()
-    return Summary(athletes, files, 0, answered, n_err)
+    decoded = spark.read.parquet(f"{out}/work/decoded")
+    stats = decoded.filter(F.col("table") == ERRORS).mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
+    n_err = stats.count() + res.filter(F.col("error").isNotNull()).count()
+    counts = decoded.filter(F.col("table") == COUNTS).mapInArrow(_unpack_counts, _COUNTS_SCHEMA)
+    now = spark.read.parquet(f"{out}/work/changed").withColumn("now", F.lit(True))
+    row = (counts.join(now, "athlete", "left")
+           .agg(F.sum(F.when(F.col("now"), F.col("decoded")).otherwise(0)).alias("decoded"),
+                F.sum(F.when(F.col("now"), F.col("unchanged")).otherwise(F.col("decoded") + F.col("unchanged")))
+                .alias("unchanged")).first())
+    return Summary(athletes, int(row["decoded"] or 0), int(row["unchanged"] or 0), answered, n_err)

@@ -14,7 +14,8 @@ Public API:
 - ``runner(kind, seed) -> RunnerProfile``: a plausible novice, recreational or advanced
   runner, with habits (strength work, food logging, periods, shoes, a blood test).
 - ``Scenario(seed, start, weeks, kind, injections, params, formats)``; formats 'gpx',
-  'tcx', 'fit' or 'mixed' (FIT for runners with a dynamics pod, else GPX or TCX).
+  'tcx', 'fit', 'mixed' (FIT for runners with a dynamics pod, else GPX or TCX) or
+  'fit-tcx' (each run FIT with probability ``FIT_SHARE`` = 0.8, else TCX).
 - ``simulate(scenario) -> SimResult``: ``.runner``, ``.plan`` (one ``Day`` a day: the
   truth), ``.states`` (true load, fitness, fatigue, sleep), ``.log`` (``LogRow``s),
   ``.activities`` (``SimActivity``: recorded samples; ``.streams()`` gives the

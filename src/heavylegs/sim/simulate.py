@@ -24,7 +24,8 @@ from heavylegs.sim.route import runner_loops
 from heavylegs.sim.runs import SimActivity, build_run
 from heavylegs.sim.wellness import DayState, LogRow, daily_log
 
-FILE_FORMATS: tuple[str, ...] = ("gpx", "tcx", "fit", "mixed")
+FILE_FORMATS: tuple[str, ...] = ("gpx", "tcx", "fit", "mixed", "fit-tcx")
+FIT_SHARE = 0.8  # fit-tcx: the share of runs written as FIT (the rest TCX)
 MAX_WEEKS = 104
 
 
@@ -40,8 +41,9 @@ class Scenario:
     kind: str = "recreational"  # the runner: novice, recreational or advanced
     injections: tuple[str, ...] = ()
     params: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    formats: str = "mixed"  # run files: 'gpx', 'tcx', 'fit' or 'mixed'; mixed: FIT for
-    # runners with a dynamics pod, otherwise GPX or TCX at random
+    formats: str = "mixed"  # run files: 'gpx', 'tcx', 'fit', 'mixed' or 'fit-tcx'; mixed: FIT
+    # for runners with a dynamics pod, otherwise GPX or TCX at random; fit-tcx: each run FIT
+    # (FIT_SHARE, as modern watches write) or else TCX, a seeded draw per run
 
     def __post_init__(self) -> None:
         if not isinstance(self.seed, int) or self.seed < 0:
@@ -114,6 +116,8 @@ def simulate(scenario: Scenario, runs: bool = True) -> SimResult:
 
 
 def _file_format(scenario: Scenario, r: RunnerProfile, day: Day) -> str:
+    if scenario.formats == "fit-tcx":
+        return "fit" if stream(scenario.seed, "fit-tcx", day.index).random() < FIT_SHARE else "tcx"
     if scenario.formats != "mixed":
         return scenario.formats
     if r.dynamics_pod:
