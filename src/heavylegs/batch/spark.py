@@ -97,16 +97,23 @@ def _spark_schema(schema: pa.Schema):  # noqa: ANN202
 
 
 # -- decoding -----------------------------------------------------------------------------
+def _local_path(uri: str) -> str:
+    """binaryFile's ``file:/a%20b`` as ``/a b``."""
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path) if uri.startswith("file:") else uri
+
+
 def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow: rows (athlete, rel, content) sorted by athlete, then rel, within the
-    partition; an empty ``rel`` is the athlete's workspace from the last run (a tar of
-    it, first). Each athlete's files are written to a scratch folder and imported into
+    """mapInArrow: rows (athlete, rel, content, path) sorted by athlete, then rel, within
+    the partition; an empty ``rel`` is the athlete's workspace from the last run (a tar of
+    it, first). A file's ``content`` is null where ROOT is local: it is read at ``path``. Each athlete's files are written to a scratch folder and imported into
     that workspace (so only new files are parsed), and its tables emitted."""
     with tempfile.TemporaryDirectory(prefix="heavylegs-decode-") as tmp:
         current: str | None = None
         for batch in batches:
-            columns = (batch.column(name).to_pylist() for name in ("athlete", "rel", "content"))
-            for athlete, rel, content in zip(*columns, strict=True):
+            columns = (batch.column(name).to_pylist() for name in ("athlete", "rel", "content", "path"))
+            for athlete, rel, content, path in zip(*columns, strict=True):
                 if athlete != current:
                     if current is not None:
                         yield _decoded(current, Path(tmp))
@@ -118,7 +125,10 @@ def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
                     continue
                 target = Path(tmp) / "in" / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+                if content is None:  # ROOT is on a filesystem this executor mounts: read in place
+                    target.symlink_to(_local_path(path))
+                else:
+                    target.write_bytes(content)
         if current is not None:
             yield _decoded(current, Path(tmp))
 
@@ -245,15 +255,20 @@ def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
     root_re = "^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://[^/]*)?" + re.escape(root_path) + "/([^/]+)/(.+)$"
     files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(src)
              .select(F.regexp_extract("path", root_re, 1).alias("athlete"),
-                     F.regexp_extract("path", root_re, 2).alias("rel"), "length", "modificationTime", "content")
+                     F.regexp_extract("path", root_re, 2).alias("rel"), "length", "modificationTime", "content",
+                     "path")
              .filter((F.col("athlete") != "") & ~F.col("athlete").startswith(".")))
     work = f"{dst}/work/decoded"
     previous = _parquet_or_none(spark, work)
     changed = _changed_athletes(spark, files, dst, previous is not None)
-    todo = files.join(changed, "athlete", "left_semi").select("athlete", "rel", "content")
+    # A local ROOT (or one every executor mounts) is read in place by the tasks: only paths
+    # go through the shuffle, and binaryFile never reads a file's bytes (content is pruned).
+    content = F.lit(None).cast("binary").alias("content") if _is_local(src) else F.col("content")
+    todo = files.join(changed, "athlete", "left_semi").select("athlete", "rel", content, "path")
     if previous is not None:  # their workspaces from the last run (rel "" sorts first)
         caches = previous.filter(F.col("table") == CACHE).join(changed, "athlete", "left_semi")
-        todo = todo.unionByName(caches.select("athlete", F.lit("").alias("rel"), F.col("ipc").alias("content")))
+        todo = todo.unionByName(caches.select("athlete", F.lit("").alias("rel"), F.col("ipc").alias("content"),
+                                              F.lit(None).cast("string").alias("path")))
     packed = (todo.repartition(_partitions(spark, changed.count()), "athlete").sortWithinPartitions("athlete", "rel")
               .mapInArrow(decode_partition, PACKED))
     if previous is not None:  # athletes whose files did not change keep their decoded rows
