@@ -155,3 +155,11 @@ def test_jobs_must_be_a_positive_whole_number(tmp_path: Path) -> None:
     run = hl(tmp_path / "h", "import", str(tmp_path), "--jobs", "0")
     assert run.returncode == 2
     assert "--jobs" in run.stderr and "1 or more" in run.stderr
+
+
+def test_the_workspace_is_made_before_workers_open_it(tmp_path: Path) -> None:
+    """Processes creating one database at the same instant can fail on SQLite's locks."""
+    home = tmp_path / "new"
+    assert parallel_import.ready(home) and (home / "heavylegs.sqlite").is_file()
+    assert parallel_import.ready(home)  # and an existing one is fine
+    assert parallel_import.start(home, [], [], None) == []

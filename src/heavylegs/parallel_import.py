@@ -27,6 +27,7 @@ import json
 import os
 import select
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -164,8 +165,32 @@ class Worker:
             os.close(self.fd)
 
 
+def ready(home: Path) -> bool:
+    """Create (and migrate) the workspace before any worker opens it: processes creating
+    one database at the same instant can fail on SQLite's locks (the WAL switch). False if
+    it cannot be opened for writing (the import then runs in one process and says why)."""
+    from heavylegs.errors import HeavyLegsError
+    from heavylegs.storage.db import open_database
+
+    try:
+        conn = open_database(home)
+    except HeavyLegsError:
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # a read-only workspace refuses this
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def start(home: Path, files: Sequence[Path], shares: Sequence[Sequence[int]], sport: str | None) -> list[Worker]:
-    """Fork one worker per share; each imports its share into ``home`` and reports."""
+    """Fork one worker per share; each imports its share into ``home`` and reports.
+    None when the workspace is not ready for writers (:func:`ready`)."""
+    if not shares or not ready(home):
+        return []
     workers = []
     sys.stdout.flush()
     sys.stderr.flush()

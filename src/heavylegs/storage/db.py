@@ -318,7 +318,8 @@ def open_database(home: Path, *, create: bool = True) -> sqlite3.Connection:
         home.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # switching takes every lock:
+            conn.execute("PRAGMA journal_mode = WAL")  # done once, not by each process that opens it
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         _migrate(conn)
