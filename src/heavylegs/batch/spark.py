@@ -157,19 +157,6 @@ def unpack(table: str):  # noqa: ANN201
 
 
 # -- explaining ---------------------------------------------------------------------------
-def pack(table: str):  # noqa: ANN201
-    """mapInArrow: the rows of ``table`` in a batch, one packed row per athlete in it (an
-    athlete's rows may span batches: the grouped step joins the pieces)."""
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            frame = pl.from_arrow(batch)
-            if frame.height == 0:  # type: ignore[union-attr]
-                continue
-            parts = frame.partition_by("athlete", maintain_order=True, as_dict=True)  # type: ignore[union-attr]
-            yield _packed([(str(key[0]), table, _ipc(part)) for key, part in parts.items()])
-    return run
-
-
 RESULT = pa.schema([*(pa.field(n, pa.string()) for n in ("athlete", "date", "answer")),
                     pa.field("days_since_activity", pa.int64()), pa.field("error", pa.string()),
                     *(pa.field(f"r_{c}", pa.string()) for c in roster.COLUMNS),
@@ -228,10 +215,9 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
         rows.write.mode("overwrite").parquet(f"{dst}/tables/{table}")
     errors = decoded.filter(F.col("table") == ERRORS).mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
     decoded_at = time.perf_counter()
-    groups = None
-    for table in decode.TABLES:
-        part = spark.read.parquet(f"{dst}/tables/{table}").mapInArrow(pack(table), PACKED)
-        groups = part if groups is None else groups.unionByName(part)
+    # Explained from the decoded Parquet rows (each athlete's tables, packed), not by reading
+    # OUT/tables back and packing them again: the same rows, one pass fewer over them.
+    groups = decoded.filter(F.col("table").isin(list(decode.TABLES))).select("athlete", "table", "ipc")
     results = groups.groupBy("athlete").applyInArrow(explain_group(day, latest), _spark_schema(RESULT))
     results.write.mode("overwrite").parquet(f"{dst}/work/results")
     results = spark.read.parquet(f"{dst}/work/results")
