@@ -104,11 +104,21 @@ def _local_path(uri: str) -> str:
     return unquote(urlparse(uri).path) if uri.startswith("file:") else uri
 
 
-def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """mapInArrow: rows (athlete, rel, content, path) sorted by athlete, then rel, within
-    the partition; an empty ``rel`` is the athlete's workspace from the last run (a tar of
-    it, first). A file's ``content`` is null where ROOT is local: it is read at ``path``. Each athlete's files are written to a scratch folder and imported into
-    that workspace (so only new files are parsed), and its tables emitted."""
+def decoder(cache_root: str | None = None):  # noqa: ANN201
+    """The decoding ``mapInArrow`` function. With ``cache_root`` (a local OUT) each athlete's
+    workspace stays in ``cache_root/<athlete>`` between runs, as the local engine keeps it;
+    without (HDFS/S3) it travels as a tar in the decoded rows (table ``cache``)."""
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        yield from decode_partition(batches, cache_root)
+    return run
+
+
+def decode_partition(batches: Iterator[pa.RecordBatch], cache_root: str | None = None) -> Iterator[pa.RecordBatch]:
+    """Rows (athlete, rel, content, path) sorted by athlete, then rel, within the
+    partition; an empty ``rel`` is the athlete's workspace from the last run (a tar of
+    it, first). A file's ``content`` is null where ROOT is local: it is read at ``path``.
+    Each athlete's files are put in a scratch folder and imported into that workspace (so
+    only new files are parsed), and its tables emitted."""
     with tempfile.TemporaryDirectory(prefix="heavylegs-decode-") as tmp:
         current: str | None = None
         for batch in batches:
@@ -116,7 +126,7 @@ def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
             for athlete, rel, content, path in zip(*columns, strict=True):
                 if athlete != current:
                     if current is not None:
-                        yield _decoded(current, Path(tmp))
+                        yield _decoded(current, Path(tmp), cache_root)
                     current = athlete
                     for part in ("in", "cache"):
                         shutil.rmtree(Path(tmp) / part, ignore_errors=True)
@@ -130,18 +140,19 @@ def decode_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBat
                 else:
                     target.write_bytes(content)
         if current is not None:
-            yield _decoded(current, Path(tmp))
+            yield _decoded(current, Path(tmp), cache_root)
 
 
-def _decoded(athlete: str, tmp: Path) -> pa.RecordBatch:
+def _decoded(athlete: str, tmp: Path, cache_root: str | None = None) -> pa.RecordBatch:
     (tmp / "in").mkdir(exist_ok=True)  # (none left: every file of the athlete was removed)
-    got = decode.decode(athlete, tmp / "in", tmp / "cache", shown_as=athlete)
+    cache = Path(cache_root) / quote(athlete, safe="") if cache_root else tmp / "cache"
+    got = decode.decode(athlete, tmp / "in", cache, shown_as=athlete)
     rows = [(athlete, name, _ipc(frame)) for name, frame in got.frames.items()]
     errs = pl.DataFrame(got.errors, schema={"path": pl.String, "reason": pl.String}, orient="row")
     errs = errs.with_columns(athlete=pl.lit(athlete))
     counts = pl.DataFrame({"athlete": [athlete], "decoded": [got.decoded], "unchanged": [got.unchanged]})
-    return _packed([*rows, (athlete, ERRORS, _ipc(errs)), (athlete, COUNTS, _ipc(counts)),
-                    (athlete, CACHE, decode.cache_bytes(tmp / "cache"))])
+    kept = [] if cache_root else [(athlete, CACHE, decode.cache_bytes(cache))]
+    return _packed([*rows, (athlete, ERRORS, _ipc(errs)), (athlete, COUNTS, _ipc(counts)), *kept])
 
 
 def unpack(table: str):  # noqa: ANN201
@@ -157,19 +168,6 @@ def unpack(table: str):  # noqa: ANN201
 
 
 # -- explaining ---------------------------------------------------------------------------
-def pack(table: str):  # noqa: ANN201
-    """mapInArrow: the rows of ``table`` in a batch, one packed row per athlete in it (an
-    athlete's rows may span batches: the grouped step joins the pieces)."""
-    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        for batch in batches:
-            frame = pl.from_arrow(batch)
-            if frame.height == 0:  # type: ignore[union-attr]
-                continue
-            parts = frame.partition_by("athlete", maintain_order=True, as_dict=True)  # type: ignore[union-attr]
-            yield _packed([(str(key[0]), table, _ipc(part)) for key, part in parts.items()])
-    return run
-
-
 RESULT = pa.schema([*(pa.field(n, pa.string()) for n in ("athlete", "date", "answer")),
                     pa.field("days_since_activity", pa.int64()), pa.field("error", pa.string()),
                     *(pa.field(f"r_{c}", pa.string()) for c in roster.COLUMNS),
@@ -228,10 +226,9 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
         rows.write.mode("overwrite").parquet(f"{dst}/tables/{table}")
     errors = decoded.filter(F.col("table") == ERRORS).mapInArrow(_unpack_errors, _ERRORS_SCHEMA)
     decoded_at = time.perf_counter()
-    groups = None
-    for table in decode.TABLES:
-        part = spark.read.parquet(f"{dst}/tables/{table}").mapInArrow(pack(table), PACKED)
-        groups = part if groups is None else groups.unionByName(part)
+    # Explained from the decoded Parquet rows (each athlete's tables, packed), not by reading
+    # OUT/tables back and packing them again: the same rows, one pass fewer over them.
+    groups = decoded.filter(F.col("table").isin(list(decode.TABLES))).select("athlete", "table", "ipc")
     results = groups.groupBy("athlete").applyInArrow(explain_group(day, latest), _spark_schema(RESULT))
     results.write.mode("overwrite").parquet(f"{dst}/work/results")
     results = spark.read.parquet(f"{dst}/work/results")
@@ -265,12 +262,13 @@ def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
     # go through the shuffle, and binaryFile never reads a file's bytes (content is pruned).
     content = F.lit(None).cast("binary").alias("content") if _is_local(src) else F.col("content")
     todo = files.join(changed, "athlete", "left_semi").select("athlete", "rel", content, "path")
-    if previous is not None:  # their workspaces from the last run (rel "" sorts first)
+    cache_root = _local_path(f"{dst}/work/cache") if _is_local(dst) else None
+    if previous is not None and cache_root is None:  # their workspaces from the last run (rel "" sorts first)
         caches = previous.filter(F.col("table") == CACHE).join(changed, "athlete", "left_semi")
         todo = todo.unionByName(caches.select("athlete", F.lit("").alias("rel"), F.col("ipc").alias("content"),
                                               F.lit(None).cast("string").alias("path")))
     packed = (todo.repartition(_partitions(spark, changed.count()), "athlete").sortWithinPartitions("athlete", "rel")
-              .mapInArrow(decode_partition, PACKED))
+              .mapInArrow(decoder(cache_root), PACKED))
     if previous is not None:  # athletes whose files did not change keep their decoded rows
         packed = packed.unionByName(previous.join(changed, "athlete", "left_anti").select(*packed.columns))
     packed.write.mode("overwrite").partitionBy("table").parquet(f"{work}.next")
