@@ -116,10 +116,11 @@ def test_kill_9_during_an_import_leaves_an_intact_workspace_a_rerun_completes(
                 time.sleep(0.02)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
-            assert proc.wait(30) == -signal.SIGKILL
+        code = proc.wait(30)
+        if code == -signal.SIGKILL:
             killed += 1
-        else:  # a fast machine finished the rest first: no kill this round, but a clean exit
-            assert proc.returncode == 0
+        else:  # it finished first (before the poll, or between the poll and the kill): a clean exit
+            assert code == 0
         check_intact(home)
     assert killed >= 2  # the early and the midway kill always land (31 files take seconds)
     again = hl(home, "import", str(runs), "--json")
