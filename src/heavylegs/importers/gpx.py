@@ -33,8 +33,6 @@ from heavylegs.importers.xmlsafe import (
     declared_offset,
     local_name,
     parse_time,
-    parse_xml,
-    read_xml,
     zone_warnings,
 )
 
@@ -91,15 +89,7 @@ def _read_point(point: etree._Element, child_kind: TagMap, extension: TagMap
 def parse_gpx(data: bytes, path: str) -> list[ParsedActivity]:
     """The one activity in a GPX document (an ``ImportFailed`` if it holds no points).
     Runs of like track points are read by regex (``xmlfast``) when the document allows."""
-    fast = xmlfast.split(data, "trkseg", "trkpt", _point_reader())
-    if fast is not None:
-        try:
-            root, problem = parse_xml(fast.skeleton, path)
-        except ImportFailed:
-            problem = "unreadable"
-        if problem is None:
-            return _read_gpx(root, path, [], fast)
-    return read_xml(data, path, lambda root, warnings: _read_gpx(root, path, warnings))
+    return xmlfast.read(data, path, "trkseg", "trkpt", _point_reader(), _read_gpx)
 
 
 def _read_gpx(root: etree._Element, path: str, warnings: list[str],

@@ -32,8 +32,6 @@ from heavylegs.importers.xmlsafe import (
     declared_offset,
     local_name,
     parse_time,
-    parse_xml,
-    read_xml,
     to_float,
     zone_warnings,
 )
@@ -95,15 +93,7 @@ def _value(element: etree._Element) -> str | None:
 def parse_tcx(data: bytes, path: str) -> list[ParsedActivity]:
     """Every activity in a TCX document (an ``ImportFailed`` when there is none).
     Runs of like trackpoints are read by regex (``xmlfast``) when the document allows."""
-    fast = xmlfast.split(data, "Track", "Trackpoint", _point_reader())
-    if fast is not None:
-        try:
-            root, problem = parse_xml(fast.skeleton, path)
-        except ImportFailed:
-            problem = "unreadable"
-        if problem is None:
-            return _read_tcx(root, path, [], fast)
-    return read_xml(data, path, lambda root, warnings: _read_tcx(root, path, warnings))
+    return xmlfast.read(data, path, "Track", "Trackpoint", _point_reader(), _read_tcx)
 
 
 def _read_tcx(root: etree._Element, path: str, warnings: list[str],

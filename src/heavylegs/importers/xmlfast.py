@@ -36,10 +36,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import repeat
+from typing import TypeVar
 
 from lxml import etree
 
-from heavylegs.importers.xmlsafe import strip_prefix
+from heavylegs.errors import ImportFailed
+from heavylegs.importers.xmlsafe import parse_xml, read_xml, strip_prefix
+
+T = TypeVar("T")
 
 RUN_ATTRIBUTE = "_hl_run"
 _NAME = r"[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?"
@@ -111,6 +115,22 @@ class Samples:
             out += chunk.texts(key) if isinstance(chunk, Run) else map(dict.get, chunk,
                                                                        repeat(key))
         return out
+
+
+def read(data: bytes, path: str, container: str, point: str, read_point: ReadPoint,
+         read_doc: Callable[[etree._Element, str, list[str], Fast | None], T]) -> T:
+    """``read_doc(root, path, warnings, fast)`` on the document: by the fast path (the
+    skeleton of :func:`split`, parsed whole) when the document allows, else by
+    ``xmlsafe.read_xml`` on all of it (``fast`` None)."""
+    fast = split(data, container, point, read_point)
+    if fast is not None:
+        try:
+            root, problem = parse_xml(fast.skeleton, path)
+        except ImportFailed:
+            problem = "unreadable"
+        if problem is None:
+            return read_doc(root, path, [], fast)
+    return read_xml(data, path, lambda root, warnings: read_doc(root, path, warnings, None))
 
 
 def split(data: bytes, container: str, point: str, read_point: ReadPoint) -> Fast | None:
