@@ -50,29 +50,22 @@ Codec = tuple[Callable[[pl.DataFrame], bytes], Callable[[bytes], pl.DataFrame]]
 
 
 def encodings() -> dict[str, Codec]:
-    def ipc_file(compression: str) -> Codec:
+    def codec(write_method: str, read: Callable[[io.BytesIO], pl.DataFrame], compression: str) -> Codec:
         def write(frame: pl.DataFrame) -> bytes:
             buf = io.BytesIO()
-            frame.write_ipc(buf, compression=compression)  # type: ignore[arg-type]
+            getattr(frame, write_method)(buf, compression=compression)
             return buf.getvalue()
 
-        return write, lambda blob: pl.read_ipc(io.BytesIO(blob))
+        return write, lambda blob: read(io.BytesIO(blob))
+
+    def ipc_file(compression: str) -> Codec:
+        return codec("write_ipc", pl.read_ipc, compression)
 
     def ipc_stream(compression: str) -> Codec:
-        def write(frame: pl.DataFrame) -> bytes:
-            buf = io.BytesIO()
-            frame.write_ipc_stream(buf, compression=compression)  # type: ignore[arg-type]
-            return buf.getvalue()
-
-        return write, lambda blob: pl.read_ipc_stream(io.BytesIO(blob))
+        return codec("write_ipc_stream", pl.read_ipc_stream, compression)
 
     def parquet(compression: str) -> Codec:
-        def write(frame: pl.DataFrame) -> bytes:
-            buf = io.BytesIO()
-            frame.write_parquet(buf, compression=compression)  # type: ignore[arg-type]
-            return buf.getvalue()
-
-        return write, lambda blob: pl.read_parquet(io.BytesIO(blob))
+        return codec("write_parquet", pl.read_parquet, compression)
 
     return {
         "IPC stream, zstd (chosen)": ipc_stream("zstd"),
