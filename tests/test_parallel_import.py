@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +21,7 @@ from heavylegs import parallel_import, sim
 from test_storage_safety import check_intact, count_activities, state
 
 CLI = [sys.executable, "-m", "heavylegs.cli"]
+DATA = Path(__file__).parent / "data" / "activities"
 
 
 def metrics(home: Path) -> list[tuple]:
@@ -48,6 +50,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("runs")
     scenario = sim.Scenario(seed=11, start=date(2026, 3, 2), weeks=12, kind="advanced", formats="fit")
     sim.write_files(sim.simulate(scenario), root)
+    # what a real folder also holds: a triathlon-style multisport FIT, a truncated FIT, and
+    # a red flag written in the runner's own words three days before the last run
+    for name in ("6471559601_ACTIVITY.fit", "activity-unexpected-eof.fit"):
+        shutil.copy(DATA / name, root / name)
+    (root / "notes.csv").write_text("date,notes\n2026-05-21,my left calf is swollen and painful since Sunday\n",
+                                    encoding="utf-8")
     assert sum(1 for _ in root.iterdir()) >= 2 * parallel_import.MIN_FILES_PER_JOB
     return root
 
@@ -72,6 +80,7 @@ def test_two_processes_store_and_report_what_one_does(tmp_path: Path, runs: Path
     assert not any(row[2] == "pending" for row in metrics(home))
     assert json.loads(run.stdout) == report  # counts, and warnings in file order
     assert hl(home, "why", "--json").stdout == why
+    assert json.loads(why)["triage"], "the calf written in words is a red flag, read the same either way"
     conn_pending = hl(home, "import", str(runs), "--json", "--jobs", "2")
     assert json.loads(conn_pending.stdout)["unchanged"] == report["imported"] + report["unchanged"]
 
