@@ -180,7 +180,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     gc.set_threshold(50_000, 20, 20)
     files, missing = discovery.discover(Path(p) for p in args.paths)
     jobs = parallel_import.jobs_for(len(files), args.jobs)
-    shares = parallel_import.plan(parallel_import.file_sizes(files), jobs)
+    shares = parallel_import.plan(parallel_import.file_sizes(files), jobs) if jobs > 1 else [list(range(len(files)))]
     # Forked now, before polars or any thread is loaded; each worker stores its share.
     workers = parallel_import.start(_home(args), files, shares[1:], args.sport) if jobs > 1 else []
 
