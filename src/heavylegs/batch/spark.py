@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -50,7 +51,14 @@ def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark 
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(master).appName(app)
+    builder = SparkSession.builder.master(master).appName(app)
+    if master.startswith("local"):
+        # One JVM shares this machine's cores with the Python workers, and it does little of
+        # the job's work: its tiered C2 compiler cost more CPU than it saved (N = 500: the
+        # JVM used 137 CPU s with it, 54 s with the C1 compiler alone). A cluster's
+        # executors keep the JVM's defaults.
+        builder = builder.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+    return (builder
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
             .config("spark.sql.shuffle.partitions", str(max(2, _cores(master))))
             .config("spark.ui.showConsoleProgress", "false")
@@ -230,7 +238,11 @@ def run(root: Path | str, out: Path | str, day: date | None, latest: date, maste
     # OUT/tables back and packing them again: the same rows, one pass fewer over them.
     groups = decoded.filter(F.col("table").isin(list(decode.TABLES))).select("athlete", "table", "ipc")
     results = groups.groupBy("athlete").applyInArrow(explain_group(day, latest), _spark_schema(RESULT))
-    results.write.mode("overwrite").parquet(f"{dst}/work/results")
+    # The packed rows are small (~20 kB an athlete): adaptive execution would coalesce the
+    # groups into a few tasks, uneven on the cores; a fixed 4 tasks per core keeps them even.
+    with _conf(spark, {"spark.sql.adaptive.coalescePartitions.enabled": "false",
+                       "spark.sql.shuffle.partitions": str(4 * spark.sparkContext.defaultParallelism)}):
+        results.write.mode("overwrite").parquet(f"{dst}/work/results")
     results = spark.read.parquet(f"{dst}/work/results")
     _write_outputs(spark, results, errors, dst)
     done = time.perf_counter()
@@ -244,6 +256,18 @@ def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
     work/decoded: per athlete and table one packed row, partitioned by table. Each such
     athlete's files go to one task with the workspace their last run left (work/decoded,
     table CACHE), so the importers parse only the files it does not know (by content hash)."""
+    # A local ROOT's files are not read by the listing (content is pruned): without a cap
+    # binaryFile makes a task per ~32 files (its 4 MB open cost per file), 1,800 tasks and
+    # Parquet files for 500 athletes' half years; capped, one task per core lists them.
+    # The folders are listed by one task per core too (not one per athlete folder).
+    cores = str(spark.sparkContext.defaultParallelism)
+    cap = {"spark.sql.files.maxPartitionNum": cores,
+           "spark.sql.sources.parallelPartitionDiscovery.parallelism": cores} if _is_local(src) else {}
+    with _conf(spark, cap):
+        _decode(spark, src, dst)
+
+
+def _decode(spark, src: str, dst: str) -> None:  # noqa: ANN001
     from urllib.parse import urlparse
 
     from pyspark.sql import functions as F
@@ -274,6 +298,22 @@ def _decode_stage(spark, src: str, dst: str) -> None:  # noqa: ANN001
     packed.write.mode("overwrite").partitionBy("table").parquet(f"{work}.next")
     _replace(spark, f"{work}.next", work)
     _replace(spark, f"{dst}/work/inputs.next", f"{dst}/work/inputs")
+
+
+@contextmanager
+def _conf(spark, settings: dict[str, str]) -> Iterator[None]:  # noqa: ANN001
+    """The session's SQL settings changed to ``settings`` for the block, then restored."""
+    was = {k: spark.conf.get(k, None) for k in settings}
+    for k, v in settings.items():
+        spark.conf.set(k, v)
+    try:
+        yield
+    finally:
+        for k, v in was.items():
+            if v is None:
+                spark.conf.unset(k)
+            else:
+                spark.conf.set(k, v)
 
 
 def _partitions(spark, athletes: int) -> int:  # noqa: ANN001
