@@ -172,3 +172,13 @@ def test_the_workspace_is_made_before_workers_open_it(tmp_path: Path) -> None:
     assert parallel_import.ready(home) and (home / "heavylegs.sqlite").is_file()
     assert parallel_import.ready(home)  # and an existing one is fine
     assert parallel_import.start(home, [], [], None) == []
+
+
+def test_an_unknown_sport_is_refused_before_any_reader_is_forked(tmp_path: Path, runs: Path) -> None:
+    """Enough files for two processes, and a --sport heavylegs does not know: one error line
+    naming the accepted sports, exit 2, and no workspace made (workers would have made it)."""
+    home = tmp_path / "h"
+    run = hl(home, "import", str(runs), "--jobs", "2", "--sport", "jogging")
+    assert run.returncode == 2
+    assert "sport='jogging' is not valid" in run.stderr and "trail_running" in run.stderr
+    assert not home.exists()

@@ -105,6 +105,13 @@ def test_rerun_decodes_only_new_files(root: Path, local_out: Path, tmp_path: Pat
     fourth = local.run(copy, out, None, latest(), workers=2, progress=False)
     assert (fourth.files_decoded, fourth.files_unchanged) == (3, 0)
     assert pl.read_parquet(out / "tables" / "activities" / "*.parquet").height == 3
+    shutil.copytree(copy / "fay-real-fit", copy / "gus")  # an athlete added, then gone
+    assert local.run(copy, out, None, latest(), workers=1, progress=False).athletes == 2
+    assert (out / "work" / "gus").is_dir()
+    shutil.rmtree(copy / "gus")
+    assert local.run(copy, out, None, latest(), workers=1, progress=False).athletes == 1
+    assert not (out / "work" / "gus").exists() and (out / "work" / "fay-real-fit").is_dir()
+    assert set(pl.read_parquet(out / "tables" / "files" / "*.parquet")["athlete"]) == {"fay-real-fit"}
 
 
 def test_bad_settings_are_one_line_errors_and_the_rest_completes() -> None:
@@ -148,6 +155,12 @@ def test_spark_engine_gives_the_same_outputs(root: Path, local_out: Path, refere
     now = answers(out)
     assert now["fay-real-fit"] == why_json_of(moved / "fay-real-fit", tmp_path / "fay-home")
     assert {a: b for a, b in now.items() if a != "fay-real-fit"} == {a: b for a, b in got.items() if a != "fay-real-fit"}
+    shutil.rmtree(moved / "fay-real-fit")  # an athlete gone: their rows and kept workspace too
+    assert (out / "work" / "cache" / "fay-real-fit").is_dir()
+    fourth = spark.run(moved, out, None, latest(), "local[2]", spark=spark_session)
+    assert fourth.athletes == 5 and "fay-real-fit" not in answers(out)
+    assert not (out / "work" / "cache" / "fay-real-fit").exists() and (out / "work" / "cache" / "eve-healthy").is_dir()
+    assert "fay-real-fit" not in set(pl.read_parquet(out / "tables" / "files" / "*.parquet")["athlete"])
 
 
 def test_most_useful_missing_is_what_unblocks_most_causes_logged_before_labs() -> None:

@@ -33,6 +33,7 @@ from heavylegs.errors import (
     StorageError,
 )
 from heavylegs.metrics_batch import PENDING, StreamCache
+from heavylegs.sports import check_sport
 from heavylegs.storage import answers as stored_answers
 from heavylegs.storage import offsets, open_database, queries, repo
 from heavylegs.storage.db import default_home, storage_error, transaction
@@ -184,7 +185,7 @@ class Workspace(Views):
         leaves metrics pending and local times to the process that finishes; ``on_file``
         is called with each file's index and report as it is done."""
         if sport is not None:
-            _check_sport(sport)
+            check_sport(sport)
         self._default_sport = sport
         per_file: dict[int, ImportReport] = {}
         try:
@@ -480,7 +481,7 @@ class Workspace(Views):
     def set_sport(self, activity_id: int, sport: str) -> str:
         """Give a stored activity its sport (e.g. a GPX stored as unknown that was a run);
         its metrics are recomputed. Returns the sport it had."""
-        _check_sport(sport)
+        check_sport(sport)
         row = self.conn.execute("SELECT sport FROM activities WHERE id = ?", (activity_id,)).fetchone()
         if row is None:
             raise InvalidInput("activity id", str(activity_id), "an id listed by `heavylegs activities`")
@@ -738,13 +739,6 @@ def _same_key(a: str, b: str) -> bool:
         elif va != vb:
             return False
     return True
-
-
-def _check_sport(sport: str) -> None:
-    from heavylegs.core.model import SPORT_CHOICES
-
-    if sport not in SPORT_CHOICES:
-        raise InvalidInput("sport", sport, ", ".join(SPORT_CHOICES))
 
 
 __all__ = ["Workspace", "ImportReport", "default_home", "HeavyLegsError"]

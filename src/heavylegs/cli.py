@@ -176,6 +176,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Each file makes tens of thousands of short-lived acyclic objects that reference
     # counting frees; the cyclic collector's passes over them cost ~8 % of an import's CPU.
     # It still runs, ~70x less often, so memory stays bounded.
+    if args.sport is not None:  # before any process is forked to read files
+        from heavylegs.sports import check_sport
+
+        try:
+            check_sport(args.sport)
+        except InvalidInput as exc:
+            say_error(f"error: {exc}")
+            return 2
     before = gc.get_threshold()
     gc.set_threshold(50_000, 20, 20)
     files, missing = discovery.discover(Path(p) for p in args.paths)

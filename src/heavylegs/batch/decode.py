@@ -91,6 +91,17 @@ def _stale(cache: Path, folder: Path, files: list[Path]) -> bool:
     return any(p not in now and not any(p.startswith(n) for n in now) for p in stored)  # (archive members)
 
 
+def drop_workspaces(folder: Path, keep: set[str]) -> None:
+    """The kept workspaces in ``folder`` (each in a sub-folder named after its athlete,
+    quoted) other than ``keep``'s removed. Only folders holding a workspace this module
+    made (its FOLDER_FILE) are touched."""
+    import shutil
+
+    for sub in folder.iterdir() if folder.is_dir() else []:
+        if sub.name not in keep and (sub / FOLDER_FILE).is_file():
+            shutil.rmtree(sub, ignore_errors=True)
+
+
 def cache_bytes(folder: Path) -> bytes:
     """An athlete's cache folder (their workspace) as tar bytes, to keep elsewhere."""
     import io

@@ -178,10 +178,12 @@ def run(root: Path, out: Path, day: date | None, latest: date, workers: int = 2,
 
 
 def _drop_gone(out: Path, names: set[str]) -> None:
-    """Tables of athletes whose folder is gone are removed (the job reflects ROOT)."""
+    """Tables and kept workspaces of athletes whose folder is gone are removed (the job
+    reflects ROOT)."""
     keep = {quote(n, safe="") for n in names}
     for table in decode.TABLES:
         folder = out / "tables" / table
         for f in folder.glob("*.parquet") if folder.exists() else []:
             if f.stem not in keep:
                 f.unlink()
+    decode.drop_workspaces(out / "work", keep)

@@ -54,9 +54,9 @@ def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark 
     builder = SparkSession.builder.master(master).appName(app)
     if master.startswith("local"):
         # One JVM shares this machine's cores with the Python workers, and it does little of
-        # the job's work: its tiered C2 compiler cost more CPU than it saved (N = 500: the
-        # JVM used 137 CPU s with it, 54 s with the C1 compiler alone). A cluster's
-        # executors keep the JVM's defaults.
+        # the job's work: its C2 compiler cost more CPU than it saved (N = 100: the JVM used
+        # 50 CPU s with it, 30 s with the C1 compiler alone). A cluster's executors keep
+        # the JVM's defaults.
         builder = builder.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
     return (builder
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
@@ -297,6 +297,9 @@ def _decode(spark, src: str, dst: str) -> None:  # noqa: ANN001
         packed = packed.unionByName(previous.join(changed, "athlete", "left_anti").select(*packed.columns))
     packed.write.mode("overwrite").partitionBy("table").parquet(f"{work}.next")
     _replace(spark, f"{work}.next", work)
+    if previous is not None and cache_root is not None:  # the workspaces of athletes whose folder is gone
+        gone = changed.join(files.select("athlete").distinct(), "athlete", "left_anti")
+        gone.foreachPartition(_drop_caches(cache_root))
     _replace(spark, f"{dst}/work/inputs.next", f"{dst}/work/inputs")
 
 
@@ -314,6 +317,14 @@ def _conf(spark, settings: dict[str, str]) -> Iterator[None]:  # noqa: ANN001
                 spark.conf.unset(k)
             else:
                 spark.conf.set(k, v)
+
+
+def _drop_caches(cache_root: str):  # noqa: ANN202
+    """foreachPartition: each athlete's kept workspace in ``cache_root`` removed."""
+    def run(rows) -> None:  # noqa: ANN001
+        for row in rows:
+            shutil.rmtree(Path(cache_root) / quote(row["athlete"], safe=""), ignore_errors=True)
+    return run
 
 
 def _partitions(spark, athletes: int) -> int:  # noqa: ANN001

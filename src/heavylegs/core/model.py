@@ -7,14 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import polars as pl
 
-# Sports as heavylegs names them (FIT's sport names, lower case, where one exists).
-RUNNING_SPORTS = frozenset({"running", "trail_running", "treadmill_running"})
-UNKNOWN_SPORT = "unknown"  # a file that names no sport (a GPX without <type>)
-# The sports a runner can give an activity (`activities set-sport`, `import --sport`).
-SPORT_CHOICES: tuple[str, ...] = (
-    "running", "trail_running", "treadmill_running", "walking", "hiking", "cycling", "e_biking",
-    "swimming", "rowing", "strength", "training", "cross_country_skiing", "alpine_skiing",
-    "paddling", "stand_up_paddleboarding", "windsurfing", "kitesurfing", "surfing", "other", UNKNOWN_SPORT)
+from heavylegs.sports import RUNNING_SPORTS, SPORT_CHOICES, UNKNOWN_SPORT  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True, slots=True)
