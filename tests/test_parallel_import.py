@@ -182,3 +182,29 @@ def test_an_unknown_sport_is_refused_before_any_reader_is_forked(tmp_path: Path,
     assert run.returncode == 2
     assert "sport='jogging' is not valid" in run.stderr and "trail_running" in run.stderr
     assert not home.exists()
+
+
+def test_a_sydney_runner_in_imperial_units_gets_the_same_answer_from_two_processes(
+        tmp_path: Path, runs: Path) -> None:
+    """The workspace's zone and units are set before the import: each process reads them.
+    A GPX run at 16:49 UTC on a Sunday is 03:49 on Monday in Sydney (AEDT, +11) in both."""
+    from datetime import UTC, datetime
+
+    from test_local_time import SYDNEY, run_file
+
+    folder = tmp_path / "files"
+    shutil.copytree(runs, folder)
+    run_file(folder, datetime(2026, 5, 24, 16, 49, tzinfo=UTC), "gpx", where=SYDNEY)  # AEST, +10
+    got = {}
+    for jobs in ("1", "2"):
+        home = tmp_path / f"jobs{jobs}"
+        assert hl(home, "profile", "set", "timezone=Australia/Sydney", "units=imperial").returncode == 0
+        run = hl(home, "import", str(folder), "--jobs", jobs)
+        assert run.returncode == 0, run.stderr
+        listed = json.loads(hl(home, "activities", "--json").stdout)
+        got[jobs] = (state(home), without_ids(metrics(home)), hl(home, "why", "--json").stdout,
+                     sorted(json.dumps({k: v for k, v in a.items() if k != "id"}, sort_keys=True) for a in listed),
+                     hl(home, "why").stdout)
+    assert got["1"] == got["2"]
+    assert hl(tmp_path / "jobs2", "activities", "--since", "2026-05-25").stdout.count("02:49") == 1
+    assert " mi" in got["2"][4] and " km" not in got["2"][4]
