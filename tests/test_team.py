@@ -173,3 +173,15 @@ def test_most_useful_missing_is_what_unblocks_most_causes_logged_before_labs() -
     assert most_useful_missing(entries) == "carbs_g (glycogen-depletion, low-carbohydrate)"
     assert most_useful_missing(entries[:2]) == "protein_g (low-protein)"
     assert most_useful_missing([]) == ""
+
+
+def test_the_summary_line_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "root" / "solo"
+    folder.mkdir(parents=True)
+    shutil.copyfile(Path(__file__).parent / "data" / "activities" / "activity_5039744860.tcx", folder / "ride.tcx")
+    assert main(["team", "run", str(tmp_path / "root"), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "team: 1 athlete, 1 answered, 1 file decoded, 0 unchanged, no problems"
+    (folder / "broken.fit").write_bytes(b"not a FIT file")
+    assert main(["team", "run", str(tmp_path / "root"), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"team: 1 athlete, 1 answered, 0 files decoded, 1 unchanged, 1 problem in {tmp_path / 'out' / 'errors.csv'}")

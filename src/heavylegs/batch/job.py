@@ -31,7 +31,13 @@ def run(root: Path, out: Path, day: date | None, engine: str = "local", master: 
 
         summary = local.run(root, out, day, dates.latest(), workers,
                             progress=sys.stderr.isatty() if progress is None else progress)
-    print(f"team: {summary.athletes} athletes, {summary.answered} answered, {summary.files_decoded} files "
-          f"decoded, {summary.files_unchanged} unchanged, {summary.errors} problems in {out / 'errors.csv'}")
+    problems = "no problems" if not summary.errors else (
+        f"{summary.errors} problem{'s' if summary.errors != 1 else ''} in {out / 'errors.csv'}")
+    print(f"team: {_n(summary.athletes, 'athlete')}, {summary.answered} answered, "
+          f"{_n(summary.files_decoded, 'file')} decoded, {summary.files_unchanged} unchanged, {problems}")
     print(f"roster: {out / 'roster.html'}")
     return 0
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -59,7 +59,10 @@ def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark 
         # the job's work: its C2 compiler cost more CPU than it saved (N = 100: the JVM used
         # 50 CPU s with it, 30 s with the C1 compiler alone). A cluster's executors keep
         # the JVM's defaults.
-        builder = builder.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+        # Its log shows errors only (log4j2.properties): a terminal user sees the job's summary.
+        logging = Path(__file__).with_name("log4j2.properties")
+        builder = builder.config("spark.driver.extraJavaOptions",
+                                 f"-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile={logging.as_uri()}")
     return (builder
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
             .config("spark.sql.shuffle.partitions", str(max(2, _cores(master))))
@@ -218,12 +221,12 @@ def _replace(spark, src: str, dst: str) -> None:  # noqa: ANN001
 
 
 def _parquet_or_none(spark, path: str):  # noqa: ANN001, ANN202
-    from pyspark.errors import AnalysisException
-
-    try:
-        return spark.read.parquet(path)
-    except AnalysisException:  # not written yet (a first run)
+    """The Parquet dataset at ``path``, or None where none is written yet (a first run)."""
+    jvm = spark.sparkContext._jvm
+    target = jvm.org.apache.hadoop.fs.Path(path)
+    if not target.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(target):
         return None
+    return spark.read.parquet(path)
 
 
 def _changed_athletes(spark, files, dst: str, decoded_before: bool):  # noqa: ANN001, ANN202
