@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from heavylegs import api, metrics_batch, sim
+from heavylegs import metrics_batch, sim, workspace_import
 from heavylegs.api import Workspace
 from heavylegs.core import metrics
 from heavylegs.storage import db, repo
@@ -85,11 +85,11 @@ def test_incremental_import_computes_each_new_activity_once(tmp_path: Path, monk
         if fixed:
             ws.profile_set(PROFILE)
         ws.import_paths([first])
-        key = api._metrics_key(ws.profile())
+        key = workspace_import._metrics_key(ws.profile())
         n = ws.counts()["activities"]
         calls[0] = 0
         report = ws.import_paths([second])
-        assert api._same_key(api._metrics_key(ws.profile()), key)  # a profile that does not move
+        assert workspace_import._same_key(workspace_import._metrics_key(ws.profile()), key)  # a profile that does not move
         assert report.imported == 3 and ws.counts()["activities"] == n + 3
         assert calls[0] == 3
         assert ws.refresh_metrics() == 0

@@ -95,7 +95,7 @@ class Worker:
         return len(self.got)
 
     def _take(self, data: bytes, tick: Callable[[Path], None] | None) -> None:
-        from heavylegs.api import ImportReport
+        from heavylegs.workspace_import import ImportReport
 
         self._buffer += data
         *lines, self._buffer = self._buffer.split(b"\n")

@@ -4,7 +4,7 @@ A hostile zip with 100,000 bad members, or a CSV with 10,000 bad rows, would pri
 each. :func:`fold` keeps, per file given to ``import`` (the path before the first ``!``)
 and kind of error (the reason with numbers and quoted values masked), the first
 ``SHOWN`` failures, and puts one line after them: ``... and 99,980 more like it``. The
-order of what is shown is kept. ``--json`` still lists every failure (see cli.py).
+order of what is shown is kept. ``--json`` still lists every failure (see cli_import.py).
 
 >>> failed = [(f"a.zip!{i}.fit", "named .fit but the content is not FIT") for i in range(25)]
 >>> failed += [("a.zip!x.csv", "a.zip!x.csv:3: column heaviness: '11' is out of range")]
