@@ -1,0 +1,5 @@
+"""``python -m heavylegs``: the same as the ``heavylegs`` command."""
+
+from heavylegs.cli import run
+
+run()
