@@ -57,9 +57,9 @@ def session(master: str, app: str = "heavylegs team"):  # noqa: ANN201 (pyspark 
     if master.startswith("local"):
         # One JVM shares this machine's cores with the Python workers, and it does little of
         # the job's work: its C2 compiler cost more CPU than it saved (N = 100: the JVM used
-        # 50 CPU s with it, 30 s with the C1 compiler alone). A cluster's executors keep
-        # the JVM's defaults.
-        # Its log shows errors only (log4j2.properties): a terminal user sees the job's summary.
+        # 50 CPU s with it, 30 s with the C1 compiler alone). Its log shows errors only
+        # (log4j2.properties), so a terminal user sees the job's summary. A cluster keeps
+        # the JVM's defaults and its own logging.
         logging = Path(__file__).with_name("log4j2.properties")
         builder = builder.config("spark.driver.extraJavaOptions",
                                  f"-XX:TieredStopAtLevel=1 -Dlog4j2.configurationFile={logging.as_uri()}")
