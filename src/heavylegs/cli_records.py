@@ -139,6 +139,7 @@ def cmd_gear_list(args: argparse.Namespace) -> int:
 
 def cmd_checkin(args: argparse.Namespace) -> int:
     from heavylegs import checkin as flow
+    from heavylegs import checkin_terminal as term
 
     def save(ws: Workspace) -> int:
         when = parse_date(args.date) or ws.today()
@@ -150,21 +151,21 @@ def cmd_checkin(args: argparse.Namespace) -> int:
         if args.set or args.clear:
             values = flow.parse_sets(args.set or [], args.clear)
         elif not sys.stdin.isatty():
-            say_error(flow.NOT_A_TTY)
+            say_error(term.NOT_A_TTY)
             return 2
         else:
             con = out()
             con.print(f"Check-in for {when.isoformat()}", style="bold", highlight=False)
             stored = ws.log_row(when)
             try:
-                values = flow.collect(flow.terminal_ask(con, sys.stdin.fileno()),
+                values = flow.collect(term.terminal_ask(con, sys.stdin.fileno()),
                                       lambda line: con.print(line, markup=False, highlight=False),
                                       ws.log_row(date.fromordinal(when.toordinal() - 1)), stored, ws.units())
             except (KeyboardInterrupt, EOFError):
                 say_error("\nnothing saved")
                 return 1
         hits = ws.log_set(when, values) if values else []
-        for part in flow.triage_renderables(hits, ws.units()):  # triage first, before anything else
+        for part in term.triage_renderables(hits, ws.units()):  # triage first, before anything else
             out().print(part)
         print(flow.summary(when, values, stored, ws.units()))
         if values:

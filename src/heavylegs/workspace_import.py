@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from heavylegs.core.profile import Profile
-    from heavylegs.importers.bundle import Unit
+    from heavylegs.importers.bundle import Bundle, Unit
     from heavylegs.importers.source import Source
     from heavylegs.parallel_import import Worker
 
@@ -285,53 +285,75 @@ class Imports:
         if repo.has_file(self.conn, unit.sha256):  # the fast path: never parsed
             report.unchanged += 1
             return
-        try:
-            bundle = unit.parse()
-        except NotAnActivity as exc:
-            report.skipped.append((unit.name, exc.reason))
+        bundle = _parsed(unit, report)
+        if bundle is None:
             return
-        except ImportFailed as exc:
-            report.failed.append((unit.name, exc.reason))
+        bundle = _checked(bundle, unit.name, self._default_sport)
+        before = self.conn.total_changes
+        if not self._store(unit, bundle, profile):  # another process stored it meanwhile (and reported its problems)
+            report.unchanged += 1
             return
-        except Exception as exc:  # a bug must not lose the rest of the batch
-            report.failed.append((unit.name, f"internal error while reading ({type(exc).__name__}: "
-                                             f"{exc}); please report this file"))
-            return
-        bundle, refused = dates.implausible_parts(bundle, unit.name)
-        if refused:  # counted as row errors: a file left with nothing is reported again next time
-            bundle = replace(bundle, errors=[*refused, *bundle.errors])
-        sport = self._default_sport
-        if sport:
-            from heavylegs.core.model import UNKNOWN_SPORT
+        _count_stored(unit.name, bundle, report, changed=self.conn.total_changes != before)
 
-            bundle = replace(bundle, activities=[
-                replace(a, summary=replace(a.summary, sport=sport)) if a.summary.sport == UNKNOWN_SPORT else a
-                for a in bundle.activities])
+    def _store(self, unit: Unit, bundle: Bundle, profile: Profile | None) -> bool:
+        """Store ``bundle`` with its heart-rate histograms and metrics (pending in an import)
+        in one transaction; False if another process stored the unit meanwhile."""
         hists = [streams_hr_hist(a) for a in bundle.activities]
         profile = profile or self.profile()  # pending in an import (metrics_batch.py), unless fixed
         metrics = metrics_batch.new_metrics(bundle.activities, profile, _metrics_key(profile),
                                             pending=self._streams is not None)
-        before = self.conn.total_changes
         written: list[tuple[int, int, bytes]] = []
         try:
             saved = repo.save_bundle(self.conn, unit, bundle, hists, metrics, written)
         except sqlite3.Error as exc:
             raise storage_error(self.home, exc) from exc
-        if saved is None:  # another process stored it meanwhile (and reported its problems)
-            report.unchanged += 1
-            return
+        if saved is None:
+            return False
         if self._streams is not None:
             self._streams.add(bundle.activities, written)
         self._stored_ids.update(act_id for _, act_id, _ in written)
-        report.warnings += [w if w.startswith(unit.name) else f"{unit.name}: {w}" for w in bundle.warnings]
-        report.failed += [(unit.name, e) for e in bundle.errors]
-        if not (bundle.activities or bundle.log_rows or bundle.daily_values or bundle.gear):
-            return  # nothing but rejected rows: reported as failed, not as stored
-        if self.conn.total_changes == before:  # a table with rejected rows, read again: nothing new
-            report.unchanged += 1
-        else:
-            report.imported += 1
+        return True
 
+
+def _parsed(unit: Unit, report: ImportReport) -> Bundle | None:
+    """``unit`` parsed, or None with why in ``report`` (skipped, or failed)."""
+    try:
+        return unit.parse()
+    except NotAnActivity as exc:
+        report.skipped.append((unit.name, exc.reason))
+    except ImportFailed as exc:
+        report.failed.append((unit.name, exc.reason))
+    except Exception as exc:  # a bug must not lose the rest of the batch
+        report.failed.append((unit.name, f"internal error while reading ({type(exc).__name__}: "
+                                         f"{exc}); please report this file"))
+    return None
+
+
+def _checked(bundle: Bundle, name: str, sport: str | None) -> Bundle:
+    """``bundle`` without its implausibly dated parts (kept as row errors), and ``sport``
+    given to its activities whose file names none."""
+    bundle, refused = dates.implausible_parts(bundle, name)
+    if refused:  # counted as row errors: a file left with nothing is reported again next time
+        bundle = replace(bundle, errors=[*refused, *bundle.errors])
+    if sport:
+        from heavylegs.core.model import UNKNOWN_SPORT
+
+        bundle = replace(bundle, activities=[
+            replace(a, summary=replace(a.summary, sport=sport)) if a.summary.sport == UNKNOWN_SPORT else a
+            for a in bundle.activities])
+    return bundle
+
+
+def _count_stored(name: str, bundle: Bundle, report: ImportReport, changed: bool) -> None:
+    """Report a stored unit: its warnings and row errors, and imported or unchanged."""
+    report.warnings += [w if w.startswith(name) else f"{name}: {w}" for w in bundle.warnings]
+    report.failed += [(name, e) for e in bundle.errors]
+    if not (bundle.activities or bundle.log_rows or bundle.daily_values or bundle.gear):
+        return  # nothing but rejected rows: reported as failed, not as stored
+    if changed:
+        report.imported += 1
+    else:  # a table with rejected rows, read again: nothing new
+        report.unchanged += 1
 
 def _metrics_key(profile: Profile) -> str:
     """The profile values per-activity metrics depend on (core.metrics.PROFILE_KEY_FIELDS)."""

@@ -114,28 +114,45 @@ def evaluate(ctx: Context) -> Result:
     spikes = [s for s in _spikes(ctx) if s[1] - s[2] >= MIN_KM.value(o)]
     worst = max(spikes, key=lambda s: s[3], default=None)
     this_wk, last_wk, established = _weekly(ctx)
-    evidence, score = [], 0.0
-    if worst is not None and _score(worst[3], o) > 0:
-        day, km, ref, pct = worst
-        score = _score(pct, o) * (GRADE_WEIGHT["moderate"] / 0.7)
-        evidence.append(Evidence(
-            "single_run_spike_pct", round(pct, 1), SPIKE_NOTE.value(o), (day - timedelta(days=30), day),
-            f"{day:%A %d %b}'s {km:.1f} km run was {pct:.0f} % longer than your longest run in the "
-            f"previous 30 days ({ref:.1f} km); in a study of 5,200 runners spikes over 10 % came with "
-            f"~1.5-2.3× the injury rate."))
-    prog = 100 * (this_wk / established - 1) if established >= 5 else None
-    if prog is not None and prog > WEEK_PCT.value(o) and this_wk - established >= MIN_KM.value(o):
+    score, evidence = _spike_evidence(worst, o)
+    week = _week_evidence(ctx, this_wk, established, o)
+    if week is not None:
         score = max(score, 0.35) + 0.1
-        evidence.append(Evidence(
-            "weekly_progression_pct", round(prog, 1), WEEK_PCT.value(o), (ctx.day - timedelta(days=34), ctx.day),
-            f"You ran {this_wk:.0f} km in the last 7 days, {prog:.0f} % more than your biggest week of "
-            f"the four before ({established:.0f} km); rises over 30 % are linked to overuse injuries."))
+        evidence.append(week)
     if not evidence:
         ref_txt = f"the longest recent run was {worst[1]:.1f} km" if worst else "no recent run was longer"
         return Ruled(CAUSE, f"No run in the last {int(LOOKBACK.value(o))} days went more than 10 % past "
                             f"your longest of the previous 30 days ({ref_txt}), and weekly distance "
                             f"rose gently ({last_wk:.0f} → {this_wk:.0f} km).")
-    score = min(score, 1.0)
+    return _finding(ctx, min(score, 1.0), quality, evidence, worst, established, o)
+
+
+def _spike_evidence(worst: tuple[date, float, float, float] | None, o: dict) -> tuple[float, list[Evidence]]:
+    """The score and evidence of the worst recent single-run spike (none under the note level)."""
+    if worst is None or _score(worst[3], o) <= 0:
+        return 0.0, []
+    day, km, ref, pct = worst
+    return _score(pct, o) * (GRADE_WEIGHT["moderate"] / 0.7), [Evidence(
+        "single_run_spike_pct", round(pct, 1), SPIKE_NOTE.value(o), (day - timedelta(days=30), day),
+        f"{day:%A %d %b}'s {km:.1f} km run was {pct:.0f} % longer than your longest run in the "
+        f"previous 30 days ({ref:.1f} km); in a study of 5,200 runners spikes over 10 % came with "
+        f"~1.5-2.3× the injury rate.")]
+
+
+def _week_evidence(ctx: Context, this_wk: float, established: float, o: dict) -> Evidence | None:
+    """The evidence of a week-on-week rise past the established volume, if there is one."""
+    prog = 100 * (this_wk / established - 1) if established >= 5 else None
+    if not (prog is not None and prog > WEEK_PCT.value(o) and this_wk - established >= MIN_KM.value(o)):
+        return None
+    return Evidence(
+        "weekly_progression_pct", round(prog, 1), WEEK_PCT.value(o), (ctx.day - timedelta(days=34), ctx.day),
+        f"You ran {this_wk:.0f} km in the last 7 days, {prog:.0f} % more than your biggest week of "
+        f"the four before ({established:.0f} km); rises over 30 % are linked to overuse injuries.")
+
+
+def _finding(ctx: Context, score: float, quality: float, evidence: list[Evidence],
+             worst: tuple[date, float, float, float] | None, established: float, o: dict) -> Finding:
+    """The finding, with its fix sized on the established long run and weekly volume."""
     # C07 flags: a spike of 10-30 % is a note, over 30 % a warning; the weekly rise adds its own.
     noted_only = len(evidence) == 1 and evidence[0].metric == "single_run_spike_pct" and worst is not None \
         and worst[3] <= SPIKE_WARN.value(o)

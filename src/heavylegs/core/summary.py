@@ -99,6 +99,14 @@ def summarize_columns(columns: Mapping[str, np.ndarray], *, start: datetime, spo
                       ) -> ActivitySummary:
     """``summarize`` of the stream columns ``SUMMARY_COLUMNS`` as float arrays (NaN where
     the frame has null): what an importer holding them as numpy calls, no frame read back."""
+    computed = _computed(columns, start, sport)
+    if reported is not None:
+        computed = _filled_from(computed, reported)
+    return replace(computed, **extra) if extra else computed
+
+
+def _computed(columns: Mapping[str, np.ndarray], start: datetime, sport: str) -> ActivitySummary:
+    """The summary the stream columns give on their own."""
     elapsed = columns["elapsed_s"]
     distance = columns["distance_m"]
     speed = columns["speed_mps"]
@@ -112,7 +120,7 @@ def summarize_columns(columns: Mapping[str, np.ndarray], *, start: datetime, spo
     lat = columns["lat_deg"]
     lon = columns["lon_deg"]
     both = np.isfinite(lat) & np.isfinite(lon)
-    computed = ActivitySummary(
+    return ActivitySummary(
         start=start,
         sport=sport,
         elapsed_s=elapsed_total,
@@ -126,14 +134,17 @@ def summarize_columns(columns: Mapping[str, np.ndarray], *, start: datetime, spo
         lat_deg=float(lat[both][0]) if both.any() else None,
         lon_deg=float(lon[both][0]) if both.any() else None,
     )
-    if reported is not None:
-        fill = {
-            name: getattr(reported, name)
-            for name in ("distance_m", "moving_s", "avg_hr_bpm", "max_hr_bpm", "elev_gain_m",
-                         "elev_loss_m", "avg_cadence_spm", "lat_deg", "lon_deg")
-            if getattr(computed, name) in (None, 0.0) and getattr(reported, name) is not None
-        }
-        if computed.elapsed_s <= 0 and reported.elapsed_s > 0:
-            fill["elapsed_s"] = reported.elapsed_s
-        computed = replace(computed, **fill)
-    return replace(computed, **extra) if extra else computed
+
+
+def _filled_from(computed: ActivitySummary, reported: ActivitySummary) -> ActivitySummary:
+    """``computed`` with what the streams could not give (missing or zero) taken from the
+    values the file reports."""
+    fill = {
+        name: getattr(reported, name)
+        for name in ("distance_m", "moving_s", "avg_hr_bpm", "max_hr_bpm", "elev_gain_m",
+                     "elev_loss_m", "avg_cadence_spm", "lat_deg", "lon_deg")
+        if getattr(computed, name) in (None, 0.0) and getattr(reported, name) is not None
+    }
+    if computed.elapsed_s <= 0 and reported.elapsed_s > 0:
+        fill["elapsed_s"] = reported.elapsed_s
+    return replace(computed, **fill)
