@@ -23,7 +23,7 @@ import pytest
 
 from heavylegs.api import Workspace
 from heavylegs.errors import ImportFailed
-from heavylegs.importers import apple_health, archive, dispatch, exports
+from heavylegs.importers import apple_health, archive, dispatch, exports, zip_streams
 from heavylegs.importers.source import FileSource, MemorySource, release
 
 DATA = Path(__file__).resolve().parent / "data" / "activities"
@@ -93,13 +93,13 @@ class TempFiles:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.made: list = []
-        real = archive.tempfile.TemporaryFile
+        real = zip_streams.tempfile.TemporaryFile
 
         def spy(*args: object, **kwargs: object):
             made = real(*args, **kwargs)
             self.made.append(made)
             return made
-        monkeypatch.setattr(archive.tempfile, "TemporaryFile", spy)
+        monkeypatch.setattr(zip_streams.tempfile, "TemporaryFile", spy)
 
 
 # -- the same units, read from a file or from bytes -------------------------------------------
@@ -235,7 +235,7 @@ def test_a_spool_that_cannot_be_written_fails_that_member(tmp_path: Path,
 
     def full(*args: object, **kwargs: object):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(archive.tempfile, "TemporaryFile", full)
+    monkeypatch.setattr(zip_streams.tempfile, "TemporaryFile", full)
     path = write(tmp_path, "a.zip", zip_bytes([("in.zip", zip_bytes([("r.fit", RUN)])),
                                                ("w.fit", WALK)]))
     ws, report = import_file(tmp_path, path)

@@ -37,25 +37,29 @@ truncated archive (no central directory) is read from its local headers: every c
 member is recovered and the cut one fails.
 
 The limits are module constants, read at call time, so a test can patch them small.
+
+Member names and what makes a member unreadable are checked in zip_members.py, a damaged
+archive's members are recovered in zip_salvage.py, and a nested archive is spooled by
+zip_streams.py (which also gives a member as a stream).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from heavylegs.errors import CorruptFile, ImportFailed
 from heavylegs.importers import inflate
 from heavylegs.importers.bundle import Bundle, Unit
-from heavylegs.importers.source import FileSource, MemorySource, Source, View, release
+from heavylegs.importers.source import MemorySource, Source
+from heavylegs.importers.zip_members import Entry, flag_overlaps, info_entry
+from heavylegs.importers.zip_salvage import inflate_member, salvage
+from heavylegs.importers.zip_streams import ChunkStream, Spool
 
 MAX_MEMBER_BYTES = 1 << 30  # one member, uncompressed
 MAX_TOTAL_BYTES = 20 << 30  # all members of an archive and its nested archives
@@ -70,55 +74,6 @@ SPILL_DIR: str | None = None  # where (None: tempfile's default, $TMPDIR or /tmp
 
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
                 NotImplementedError, ValueError, struct.error)
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_LOCAL = struct.Struct("<4sHHHHHIIIHH")  # a local file header, 30 bytes
-_LOCAL_SIG, _CENTRAL_SIG, _DESCRIPTOR_SIG = b"PK\x03\x04", b"PK\x01\x02", b"PK\x07\x08"
-_KNOWN_METHODS = {0, 8, 12, 14}  # stored, deflate, bzip2, lzma: what zipfile reads
-_METHOD_NAMES = {9: "Deflate64", 98: "PPMd", 99: "AES encryption", 93: "Zstandard", 95: "xz"}
-
-
-def printable(name: str) -> str:
-    """``name`` with control characters escaped, so a message stays on one line."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
-
-
-def unsafe_name(raw: str) -> str | None:
-    """Why a member name is refused, or ``None`` if it is a plain relative path.
-
-    >>> unsafe_name("activities/1.fit.gz") is None, unsafe_name("dir\\\\run.fit") is None
-    (True, True)
-    >>> unsafe_name("..\\\\..\\\\evil.fit")
-    "its name climbs out of the archive with '..'"
-    >>> unsafe_name("C:/x.fit")
-    'its name starts with a drive letter'
-    """
-    if "\x00" in raw:
-        return "its name holds a NUL byte"
-    name = raw.replace("\\", "/")
-    if name.startswith("/"):
-        return "its name is an absolute path"
-    if _DRIVE.match(name):
-        return "its name starts with a drive letter"
-    if ".." in name.split("/"):
-        return "its name climbs out of the archive with '..'"
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One file member. ``info`` is ``None`` for a member recovered from its local header
-    (damaged archive); then ``data_start`` is where its compressed bytes begin."""
-
-    name: str  # '/'-separated, control characters escaped
-    compress_size: int
-    crc: int
-    method: int
-    flags: int
-    info: zipfile.ZipInfo | None = None
-    data_start: int = 0
-    unsafe: str | None = None  # why the name is refused
-    problem: str | None = None  # why the member cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,38 +95,6 @@ class Budget:
     compressed: int = 0
 
 
-def _problem(method: int, flags: int) -> str | None:
-    if flags & 0x41 or method == 99:
-        return "it is encrypted (password-protected); export the archive again without a password"
-    if method not in _KNOWN_METHODS:
-        what = _METHOD_NAMES.get(method, f"method {method}")
-        return f"it is compressed with {what}, which heavylegs cannot read; unzip and zip it again"
-    return None
-
-
-def _entry(info: zipfile.ZipInfo) -> Entry:
-    name = printable(info.orig_filename.replace("\\", "/"))
-    return Entry(name, info.compress_size, info.CRC, info.compress_type, info.flag_bits, info,
-                 unsafe=unsafe_name(info.orig_filename),
-                 problem=_problem(info.compress_type, info.flag_bits))
-
-
-def _flag_overlaps(entries: list[Entry]) -> list[Entry]:
-    """Members whose data overlap another's (how a non-recursive zip bomb packs gigabytes
-    into kilobytes; Python 3.11's zipfile does not check) cannot be read."""
-    def offset(i: int) -> int:
-        info = entries[i].info
-        return info.header_offset if info is not None else entries[i].data_start
-
-    ordered = sorted(range(len(entries)), key=offset)
-    bad: set[int] = set()
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        if offset(a) + entries[a].compress_size > offset(b):
-            bad |= {a, b}
-    why = "its data overlaps another member's (a zip bomb?); refused"
-    return [replace(e, problem=why) if i in bad else e for i, e in enumerate(entries)]
-
-
 class Archive:
     """A zip read from ``data`` (a :class:`Source`, or bytes); ``path`` names it in messages
     (``a.zip`` or ``a.zip!b.zip``). Nested archives share ``budget``, and their sources
@@ -188,8 +111,8 @@ class Archive:
         self.damage: str | None = None
         try:
             self.zipfile: zipfile.ZipFile | None = zipfile.ZipFile(self.source.open())
-            self.entries = _flag_overlaps([_entry(i) for i in self.zipfile.infolist()
-                                           if not i.is_dir()])
+            self.entries = flag_overlaps([info_entry(i) for i in self.zipfile.infolist()
+                                          if not i.is_dir()])
         except Exception as error:  # any damage: fall back to the local headers
             self.zipfile = None
             self.entries, self.damage = salvage(self.source.view())
@@ -271,7 +194,7 @@ class Archive:
                 with self.zipfile.open(entry.info) as stream:
                     head = stream.read(count)
             else:
-                chunks = _inflate(self.source.view(), entry)
+                chunks = inflate_member(self.source.view(), entry, CHUNK_BYTES)
                 head = next(chunks, b"")[:count]
                 chunks.close()
         except _READ_ERRORS as error:
@@ -320,7 +243,8 @@ class Archive:
         # compressed size) picks the file from the start; a header that understates the
         # size is caught as the bytes come.
         declared = entry.info.file_size if entry.info is not None else entry.compress_size
-        spool = _Spool(self.member_path(entry), to_file=declared > NESTED_IN_MEMORY_BYTES)
+        spool = Spool(self.member_path(entry), NESTED_IN_MEMORY_BYTES, SPILL_DIR,
+                      to_file=declared > NESTED_IN_MEMORY_BYTES)
         try:
             self._consume(entry, spool.write, count=True)
         except BaseException:
@@ -364,87 +288,12 @@ class Archive:
 
     def _chunks(self, entry: Entry) -> Iterator[bytes]:
         if entry.info is None or self.zipfile is None:
-            yield from _inflate(self.source.view(), entry)
+            yield from inflate_member(self.source.view(), entry, CHUNK_BYTES)
             return
         with self.zipfile.open(entry.info) as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 yield chunk
 
-
-class _Spool:
-    """Collects a member's bytes and their hash: in memory while they fit in
-    ``NESTED_IN_MEMORY_BYTES`` (unless ``to_file``), then in an anonymous temporary file
-    (``tempfile`` unlinks it at once, so it vanishes when closed, even if the process dies)."""
-
-    def __init__(self, name: str, *, to_file: bool = False) -> None:
-        self.name, self.to_file = name, to_file
-        self.sha = hashlib.sha256()
-        self.memory: io.BytesIO | None = io.BytesIO()
-        self.file: BinaryIO | None = None
-
-    def write(self, chunk: bytes) -> None:
-        self.sha.update(chunk)
-        try:
-            if self.file is None:
-                assert self.memory is not None
-                if not self.to_file and self.memory.tell() + len(chunk) <= NESTED_IN_MEMORY_BYTES:
-                    self.memory.write(chunk)
-                    return
-                self.file = tempfile.TemporaryFile(prefix="heavylegs-", suffix=".zip",
-                                                   dir=SPILL_DIR)
-                with self.memory.getbuffer() as held:
-                    self.file.write(held)
-                self.memory = None
-            self.file.write(chunk)
-        except OSError as error:  # a full disk, an unwritable temporary folder
-            raise ImportFailed(self.name, "cannot spool it to a temporary file "
-                                          f"({error.strerror or error}); free some disk space "
-                                          "or set TMPDIR") from None
-
-    def source(self) -> Source:
-        sha = self.sha.hexdigest()
-        if self.file is None:
-            assert self.memory is not None
-            return MemorySource(self.memory.getvalue(), sha)  # getvalue() shares, no copy
-        self.file.flush()
-        return FileSource(self.file, sha)
-
-    def discard(self) -> None:
-        if self.file is not None:
-            self.file.close()
-
-
-class ChunkStream:
-    """A read-only stream (``read(size)``) over an iterator of byte chunks."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._pending, self._at = b"", 0
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            rest = [self._pending[self._at:], *self._chunks]
-            self._pending, self._at = b"", 0
-            return b"".join(rest)
-        while self._at >= len(self._pending):
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return b""
-            self._pending, self._at = chunk, 0
-        out = self._pending[self._at:self._at + size]
-        self._at += len(out)
-        return out
-
-    def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
-
-    def __enter__(self) -> ChunkStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class LimitedReader:
@@ -507,119 +356,3 @@ def failed_unit(name: str, reason: str) -> Unit:
     def parse() -> Bundle:
         raise ImportFailed(name, reason)
     return Unit(name, sha, 0, parse)
-
-
-# -- damaged archives: members recovered from their local headers ---------------------------
-def salvage(data: View) -> tuple[list[Entry], str]:
-    """The members a zip without a readable central directory still holds, in order.
-    A member whose data runs past the end is kept with a "cut off" problem. ``data`` may
-    be a memory map: the pages scanned are released as the walk passes them."""
-    entries: list[Entry] = []
-    pos = data.find(_LOCAL_SIG)
-    done = 0
-    while pos >= 0 and pos + _LOCAL.size <= len(data) and data[pos:pos + 4] == _LOCAL_SIG:
-        entry, pos = _local_entry(data, pos)
-        entries.append(entry)
-        release(data, done, pos)
-        done = pos
-        if entry.problem and "cut off" in entry.problem:
-            break
-    release(data, done, len(data))  # what a search for the next header ran through
-    return entries, (f"the archive is damaged or truncated (its table of contents is missing); "
-                     f"{len(entries)} member(s) found from their headers; download it again")
-
-
-def _local_entry(data: View, pos: int) -> tuple[Entry, int]:
-    _, _, flags, method, _, _, crc, csize, _, nlen, xlen = _LOCAL.unpack_from(data, pos)
-    raw = data[pos + 30:pos + 30 + nlen].decode("utf-8" if flags & 0x800 else "cp437", "replace")
-    start = pos + 30 + nlen + xlen
-    if csize == 0xFFFFFFFF:
-        csize = _zip64_csize(data[pos + 30 + nlen:start])
-    end, descriptor = start + csize, 0
-    if flags & 0x8:
-        found = _find_descriptor(data, start)
-        if found is not None:
-            csize, crc, descriptor = found
-            end = start + csize
-    cut = end > len(data) or (flags & 0x8 and descriptor == 0)
-    name = printable(raw.replace("\\", "/"))
-    problem = ("cut off: the archive ends inside this member; download the archive again"
-               if cut else _problem(method, flags))
-    if problem is None and method not in (0, 8):
-        problem = "its compression cannot be read in a damaged archive; download it again"
-    entry = Entry(name, csize, crc, method, flags, None, start, unsafe_name(raw), problem)
-    return entry, end + descriptor
-
-
-def _zip64_csize(extra: bytes) -> int:
-    offset = 0
-    while offset + 4 <= len(extra):
-        kind, size = struct.unpack_from("<HH", extra, offset)
-        if kind == 1 and size >= 16:
-            return int(struct.unpack_from("<Q", extra, offset + 12)[0])
-        offset += 4 + size
-    return 0xFFFFFFFF
-
-
-def _find_descriptor(data: View, start: int) -> tuple[int, int, int] | None:
-    """(compressed size, CRC, descriptor length) of a streamed member: the data descriptor
-    that ends right before the next header and whose size matches."""
-    pos = start
-    while True:
-        nexts = [p for p in (data.find(_LOCAL_SIG, pos), data.find(_CENTRAL_SIG, pos)) if p >= 0]
-        if not nexts:
-            return None
-        p = min(nexts)
-        for length, fmt in ((16, "<4sIII"), (12, "<III"), (24, "<4sIQQ"), (20, "<IQQ")):
-            if p - length < start:
-                continue
-            fields = struct.unpack_from(fmt, data, p - length)
-            if len(fields) == 4 and fields[0] != _DESCRIPTOR_SIG:
-                continue
-            crc, csize = fields[-3], fields[-2]
-            if start + csize == p - length:
-                return int(csize), int(crc), length
-        pos = p + 4
-
-
-def _inflate(data: View, entry: Entry) -> Iterator[bytes]:
-    pieces = _compressed(data, entry.data_start, entry.compress_size)
-    crc = 0
-    chunks = (_stored(pieces) if entry.method == 0 else _deflated(pieces))
-    for chunk in chunks:
-        crc = zlib.crc32(chunk, crc)
-        yield chunk
-    if crc != entry.crc:
-        raise zipfile.BadZipFile("CRC check failed")
-
-
-def _compressed(data: View, start: int, length: int) -> Iterator[memoryview]:
-    """``data[start:start + length]`` (cut at the end of ``data``) in ``CHUNK_BYTES``
-    pieces, not copied; a memory map's pages are released once a piece is used."""
-    end = min(start + length, len(data))
-    with memoryview(data) as view:
-        for at in range(start, end, CHUNK_BYTES):
-            with view[at:min(at + CHUNK_BYTES, end)] as piece:
-                yield piece
-            release(data, at, at + CHUNK_BYTES)
-
-
-def _stored(pieces: Iterator[memoryview]) -> Iterator[bytes]:
-    for piece in pieces:
-        yield bytes(piece)
-
-
-def _deflated(pieces: Iterator[memoryview]) -> Iterator[bytes]:
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    for piece in pieces:
-        pending: bytes | memoryview = piece
-        while True:
-            out = inflater.decompress(pending, CHUNK_BYTES)
-            if out:
-                yield out
-            pending = inflater.unconsumed_tail
-            if inflater.eof or (not pending and len(out) < CHUNK_BYTES):
-                break
-        if inflater.eof:
-            return
-    raise EOFError("compressed data ends early")

@@ -4,8 +4,8 @@ r"""App exports as daily values: Oura, WHOOP, Cronometer and MyFitnessPal CSV fi
 BOM, whatever the quoting, column order or extra columns); :func:`parse` turns it into
 :class:`~heavylegs.core.wellness.DailyValue` rows with the app as ``source``. The formats
 live in wellness_oura.py, wellness_whoop.py and nutrition_csv.py; this module holds what
-they share: reading the table, numbers, dates, units and the plausible range of each
-column.
+they share: reading the table and the :class:`Job` a format reads it through. Numbers,
+dates, units and the plausible range of each column are in wellness_values.py.
 
 A cell that is not a number, or out of range once converted, is a row-level error naming
 file, line, column and what is accepted; the rest of the file still imports.
@@ -25,7 +25,6 @@ oura.csv:2: column "Average HRV": '900' is out of range (accepted: 1-500 ms)
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +38,14 @@ from heavylegs.core.wellness import DailyValue
 from heavylegs.errors import ImportFailed
 from heavylegs.importers import csvguard, textenc
 from heavylegs.importers.bundle import Bundle
+from heavylegs.importers.wellness_values import (
+    DATE_ACCEPTED,
+    LIMITS,
+    Field,
+    clock_hours,
+    parse_moment,
+    to_number,
+)
 
 __all__ = ["KINDS", "LIMITS", "detect", "parse"]
 
@@ -55,44 +62,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "elite-hrv": ("wellness", "elite-hrv"),
 }
 
-
-@dataclass(frozen=True, slots=True)
-class Limit:
-    """The plausible range of a column, in its heavylegs unit."""
-
-    lo: float
-    hi: float
-    unit: str
-
-
-LIMITS: dict[str, Limit] = {
-    "sleep_h": Limit(0, 24, "h"),
-    "sleep_deep_h": Limit(0, 24, "h"),
-    "sleep_rem_h": Limit(0, 24, "h"),
-    "sleep_score": Limit(0, 100, ""),
-    "readiness_score": Limit(0, 100, ""),
-    "resting_hr_bpm": Limit(25, 220, "bpm"),
-    "hrv_rmssd_ms": Limit(1, 500, "ms"),
-    "steps": Limit(0, 200_000, "steps"),
-    "active_kcal": Limit(0, 15_000, "kcal"),
-    "energy_kcal": Limit(0, 15_000, "kcal"),
-    "carbs_g": Limit(0, 3_000, "g"),
-    "protein_g": Limit(0, 1_000, "g"),
-    "fat_g": Limit(0, 1_500, "g"),
-    "sodium_mg": Limit(0, 50_000, "mg"),
-    "iron_mg": Limit(0, 1_000, "mg"),
-    "fluid_l": Limit(0, 20, "l"),
-}
-
 _DELIMITERS = (",", ";", "\t")
 _EMPTY = frozenset({"", "-", "--", "n/a", "na", "null", "none", "nan"})
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)$")
-_CLOCK = re.compile(r"(\d+):([0-5]?\d)(?::([0-5]?\d(?:\.\d+)?))?")
-_DAY_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y")
-_MOMENT_FORMATS = ("%Y-%m-%d %I:%M %p", "%Y-%m-%d %I:%M:%S %p", "%Y/%m/%d %H:%M",
-                   "%Y/%m/%d %H:%M:%S")
-DATE_ACCEPTED = "a date as YYYY-MM-DD, optionally with a time, e.g. 2024-05-01 23:14:00"
 
 
 class _Bad(Enum):
@@ -235,67 +207,6 @@ def _records(reader: Iterator[list[str]], path: str) -> Iterator[tuple[int, list
         raise ImportFailed(path, f"line {start}: {problem} (accepted: CSV text)") from None
 
 
-# --- values -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """A file column read into a heavylegs column: ``factor`` converts the file's unit
-    (``unit``) to the column's; ``clock`` also accepts H:MM[:SS] (a duration in hours)."""
-
-    column: str
-    index: int
-    name: str
-    factor: float = 1.0
-    unit: str = ""
-    clock: bool = False
-
-    def accepted(self) -> str:
-        limit = LIMITS[self.column]
-        ours = f"{limit.lo:g}-{limit.hi:g} {limit.unit}".rstrip()
-        if self.factor == 1.0:
-            return ours
-        theirs = f"{limit.lo / self.factor:g}-{limit.hi / self.factor:g} {self.unit}".rstrip()
-        return f"{theirs} = {ours}"
-
-
-def to_number(text: str) -> float:
-    """A cell as a number: ``85%``, ``1,234.5`` and ``7,5`` are read; raises ValueError."""
-    t = text.strip().removesuffix("%").strip()
-    if _THOUSANDS.fullmatch(t):
-        t = t.replace(",", "")
-    elif t.count(",") == 1 and "." not in t:
-        t = t.replace(",", ".")
-    value = float(t)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-def _clock_hours(text: str) -> float | None:
-    match = _CLOCK.fullmatch(text.strip())
-    if not match:
-        return None
-    hours, minutes, seconds = match.groups()
-    return int(hours) + int(minutes) / 60 + float(seconds or 0) / 3600
-
-
-def parse_moment(text: str) -> datetime:
-    """A date or date-time as the apps write it (ISO with or without an offset or ``Z``,
-    ``2024-05-01 23:14:00``, ``2024-05-01 10:45 PM``); raises ValueError."""
-    t = text.strip()
-    try:
-        return datetime.fromisoformat(t)
-    except ValueError:
-        pass
-    for fmt in (*_DAY_FORMATS, *_MOMENT_FORMATS):
-        try:
-            return datetime.strptime(t, fmt)
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 # --- one import -------------------------------------------------------------------------
 
 
@@ -354,7 +265,7 @@ class Job:
         text = row.text(item.index)
         if key(text) in _EMPTY:
             return None
-        hours = _clock_hours(text) if item.clock else None
+        hours = clock_hours(text) if item.clock else None
         try:
             value = hours if hours is not None else to_number(text) * item.factor
         except ValueError:
