@@ -31,13 +31,11 @@ def run(root: Path, out: Path, day: date | None, engine: str = "local", master: 
 
         summary = local.run(root, out, day, dates.latest(), workers,
                             progress=sys.stderr.isatty() if progress is None else progress)
-    problems = "no problems" if not summary.errors else (
-        f"{summary.errors} problem{'s' if summary.errors != 1 else ''} in {out / 'errors.csv'}")
-    print(f"team: {_n(summary.athletes, 'athlete')}, {summary.answered} answered, "
-          f"{_n(summary.files_decoded, 'file')} decoded, {summary.files_unchanged} unchanged, {problems}")
+    from heavylegs.causes.base import plural
+
+    problems = f"{plural(summary.errors, 'problem')} in {out / 'errors.csv'}" if summary.errors else "no problems"
+    print(f"team: {plural(summary.athletes, 'athlete')}, {summary.answered} answered, "
+          f"{plural(summary.files_decoded, 'file')} decoded, {summary.files_unchanged} unchanged, {problems}")
     print(f"roster: {out / 'roster.html'}")
     return 0
 
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
