@@ -383,3 +383,5 @@ def test_export_daily_log_round_trip(tmp_path: Path) -> None:
             assert b.log_row(day) == a.log_row(day) != {}
     run = hl(tmp_path / "a", "export", "daily-log", str(tmp_path / "no" / "x.csv"))
     assert run.returncode == 2 and run.stderr.startswith("error: cannot write")
+    run = hl(tmp_path / "a", "report", "--md", str(tmp_path / "no" / "r.md"))  # the same message for a report
+    assert run.returncode == 2 and run.stderr == f"error: cannot write {tmp_path / 'no' / 'r.md'}: No such file or directory\n"

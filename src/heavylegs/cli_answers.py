@@ -10,7 +10,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heavylegs.cli_common import err, out, parse_date, say_error, with_workspace, workspace_home
+from heavylegs.cli_common import (
+    cannot_write,
+    err,
+    out,
+    parse_date,
+    say_error,
+    with_workspace,
+    workspace_home,
+)
 from heavylegs.errors import HeavyLegsError, InvalidInput
 
 if TYPE_CHECKING:
@@ -57,8 +65,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
-            say_error(f"error: cannot write {target}: {exc.strerror or exc}")
-            return 2
+            return cannot_write(target, exc)
         print(f"report: wrote {target}")
         return 0
     return with_workspace(args, write, create=False)

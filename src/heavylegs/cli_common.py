@@ -42,6 +42,12 @@ def say_error(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def cannot_write(path: Path, exc: OSError) -> int:
+    """An output file the command could not write (a report, an export): one line, exit 2."""
+    say_error(f"error: cannot write {path}: {exc.strerror or exc}")
+    return 2
+
+
 def parse_date(value: str | None, field: str = "--date") -> date | None:
     if value is None:
         return None

@@ -10,7 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from heavylegs.cli_common import out, parse_date, prepare_answer, say_error, with_workspace
+from heavylegs.cli_common import (
+    cannot_write,
+    out,
+    parse_date,
+    prepare_answer,
+    say_error,
+    with_workspace,
+)
 from heavylegs.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -180,8 +187,7 @@ def cmd_export_daily_log(args: argparse.Namespace) -> int:
         try:
             rows = ws.export_daily_log(path)
         except OSError as exc:
-            say_error(f"error: cannot write {path}: {exc.strerror or exc}")
-            return 2
+            return cannot_write(path, exc)
         print(f"wrote {rows} rows to {path}")
         return 0
     return with_workspace(args, write, create=False)
