@@ -185,3 +185,38 @@ def test_the_summary_line_counts_in_words(tmp_path: Path, capsys: pytest.Capture
     assert main(["team", "run", str(tmp_path / "root"), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
         f"team: 1 athlete, 1 answered, 0 files decoded, 1 unchanged, 1 problem in {tmp_path / 'out' / 'errors.csv'}")
+
+
+def test_a_red_flag_in_words_logged_days_ago_by_a_sydney_triathlete_in_miles_leads_the_roster(
+        root: Path, spark_session, tmp_path: Path) -> None:
+    """What a real coach's folder holds: a triathlon (multisport) FIT, a ride, a GPX run at
+    16:49 UTC on a Sunday (03:49 on Monday in Sydney), the runner in miles, and a swollen
+    calf written in the runner's own words three days before that run. Both engines give
+    the answer `why --json` gives, flag the athlete, and put them before a healthy one."""
+    from datetime import UTC, datetime
+
+    from heavylegs.batch import spark
+    from test_local_time import SYDNEY, run_file
+
+    case = tmp_path / "root"
+    shutil.copytree(root / "eve-healthy", case / "eve-healthy")
+    gus = case / "gus-sydney"
+    gus.mkdir()
+    for name in ("6471559601_ACTIVITY.fit", "activity_5039744860.tcx"):
+        shutil.copyfile(Path(__file__).parent / "data" / "activities" / name, gus / name)
+    run_file(gus, datetime(2026, 11, 1, 16, 49, tzinfo=UTC), "gpx", where=SYDNEY)
+    (gus / "notes.csv").write_text("date,notes\n2026-10-30,my left calf is swollen and painful since Sunday\n",
+                                   encoding="utf-8")
+    (gus / "profile.toml").write_text('timezone = "Australia/Sydney"\nunits = "imperial"\n')
+    reference = why_json_of(gus, tmp_path / "gus-home")
+    assert reference["date"] == "2026-11-02" and reference["training_advice_withheld"]
+    assert [(t["tier"], t["rule"]) for t in reference["triage"]] == [("urgent", "one-sided-calf-swelling")]
+    outs = {"local": tmp_path / "local", "spark": tmp_path / "spark"}
+    assert local.run(case, outs["local"], None, latest(), workers=2, progress=False).answered == 2
+    assert spark.run(case, outs["spark"], None, latest(), "local[2]", spark=spark_session).answered == 2
+    for out in outs.values():
+        assert answers(out)["gus-sydney"] == reference
+        first = next(csv.DictReader((out / "roster.csv").open()))
+        assert (first["athlete"], first["triage_tier"], first["triage_rule"], first["triage_reported"]) == (
+            "gus-sydney", "urgent", "one-sided-calf-swelling", "2026-10-30"), first
+    assert (outs["local"] / "roster.csv").read_bytes() == (outs["spark"] / "roster.csv").read_bytes()
