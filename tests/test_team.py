@@ -220,3 +220,20 @@ def test_a_red_flag_in_words_logged_days_ago_by_a_sydney_triathlete_in_miles_lea
         assert (first["athlete"], first["triage_tier"], first["triage_rule"], first["triage_reported"]) == (
             "gus-sydney", "urgent", "one-sided-calf-swelling", "2026-10-30"), first
     assert (outs["local"] / "roster.csv").read_bytes() == (outs["spark"] / "roster.csv").read_bytes()
+
+
+def test_spark_submit_keeps_uris_as_given(spark_session, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/scale.md's spark-submit line passes hdfs:// URIs; a ``Path`` would fold
+    ``file:///a`` to ``file:/a`` and read a folder of that name under the working one."""
+    from heavylegs.batch import submit
+
+    folder = tmp_path / "root" / "solo"
+    folder.mkdir(parents=True)
+    shutil.copyfile(Path(__file__).parent / "data" / "activities" / "activity_5039744860.tcx", folder / "ride.tcx")
+    out = tmp_path / "out"
+    assert submit.main([(tmp_path / "root").as_uri(), "--out", out.as_uri()]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "team: 1 athlete, 1 answered, 1 file decoded, 0 unchanged, no problems", f"roster: {out.as_uri()}/roster.html"]
+    assert list(answers(out)) == ["solo"] and (out / "roster.html").is_file()
+    assert main(["team", "run", (tmp_path / "root").as_uri(), "--out", str(out)]) == 2
+    assert "needs --engine spark" in capsys.readouterr().err

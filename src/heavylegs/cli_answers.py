@@ -107,7 +107,7 @@ def cmd_team_run(args: argparse.Namespace) -> int:
     from heavylegs.batch import job
 
     try:
-        return job.run(Path(args.root), Path(args.out), parse_date(args.date), args.engine, args.master, args.workers)
+        return job.run(args.root, args.out, parse_date(args.date), args.engine, args.master, args.workers)
     except HeavyLegsError as exc:
         say_error(f"error: {exc}")
         return 2

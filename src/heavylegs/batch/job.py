@@ -12,12 +12,21 @@ from heavylegs.errors import InvalidInput
 ENGINES = ("local", "spark")
 
 
-def run(root: Path, out: Path, day: date | None, engine: str = "local", master: str | None = None,
+def is_uri(location: str) -> bool:
+    """``hdfs://…``, ``s3a://…``, ``file://…``: a location Spark reads, kept as given
+    (``Path`` would fold its ``//``)."""
+    return "://" in location
+
+
+def run(root: str, out: str, day: date | None, engine: str = "local", master: str | None = None,
         workers: int = 2, progress: bool | None = None) -> int:
-    if not root.is_dir():
-        raise InvalidInput("ROOT", str(root), "a folder holding one folder per athlete")
     if engine not in ENGINES:
         raise InvalidInput("--engine", engine, " or ".join(ENGINES))
+    for name, where in (("ROOT", root), ("--out", out)):
+        if is_uri(where) and engine != "spark":
+            raise InvalidInput(name, where, "a local folder (a URI such as hdfs://… needs --engine spark)")
+    if not is_uri(root) and not Path(root).is_dir():
+        raise InvalidInput("ROOT", root, "a folder holding one folder per athlete")
     if workers < 1:
         raise InvalidInput("--workers", str(workers), "a whole number of 1 or more")
     if day is not None and dates.day_problem(day):
@@ -29,13 +38,19 @@ def run(root: Path, out: Path, day: date | None, engine: str = "local", master: 
     else:
         from heavylegs.batch import local
 
-        summary = local.run(root, out, day, dates.latest(), workers,
+        summary = local.run(Path(root), Path(out), day, dates.latest(), workers,
                             progress=sys.stderr.isatty() if progress is None else progress)
-    from heavylegs.causes.base import plural
-
-    problems = f"{plural(summary.errors, 'problem')} in {out / 'errors.csv'}" if summary.errors else "no problems"
-    print(f"team: {plural(summary.athletes, 'athlete')}, {summary.answered} answered, "
-          f"{plural(summary.files_decoded, 'file')} decoded, {summary.files_unchanged} unchanged, {problems}")
-    print(f"roster: {out / 'roster.html'}")
+    print("\n".join(summary_lines(summary, out)))
     return 0
 
+
+def summary_lines(summary, out: str) -> list[str]:  # noqa: ANN001 (local.Summary: not imported here)
+    """What a finished job prints: the counts, and where the roster is."""
+    from heavylegs.causes.base import plural
+
+    errors, roster = (f"{out.rstrip('/')}/{name}" if is_uri(out) else str(Path(out) / name)
+                      for name in ("errors.csv", "roster.html"))
+    problems = f"{plural(summary.errors, 'problem')} in {errors}" if summary.errors else "no problems"
+    return [f"team: {plural(summary.athletes, 'athlete')}, {summary.answered} answered, "
+            f"{plural(summary.files_decoded, 'file')} decoded, {summary.files_unchanged} unchanged, {problems}",
+            f"roster: {roster}"]

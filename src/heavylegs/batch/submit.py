@@ -6,14 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
     from pyspark.sql import SparkSession
 
     from heavylegs import dates
-    from heavylegs.batch import spark
+    from heavylegs.batch import job, spark
 
     ap = argparse.ArgumentParser(prog="heavylegs.batch.submit")
     ap.add_argument("root")
@@ -21,8 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--date", type=date.fromisoformat, default=None)
     args = ap.parse_args(argv)
     session = SparkSession.builder.appName("heavylegs team").getOrCreate()
-    summary = spark.run(Path(args.root), Path(args.out), args.date, dates.latest(), master="", spark=session)
-    print(f"team: {summary.athletes} athletes, {summary.answered} answered, {summary.errors} problems")
+    # ROOT and OUT as given: hdfs://, s3a:// and file:// URIs must keep their "//"
+    summary = spark.run(args.root, args.out, args.date, dates.latest(), master="", spark=session)
+    print("\n".join(job.summary_lines(summary, args.out)))
     return 0
 
 
