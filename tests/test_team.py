@@ -237,3 +237,23 @@ def test_spark_submit_keeps_uris_as_given(spark_session, tmp_path: Path, capsys:
     assert list(answers(out)) == ["solo"] and (out / "roster.html").is_file()
     assert main(["team", "run", (tmp_path / "root").as_uri(), "--out", str(out)]) == 2
     assert "needs --engine spark" in capsys.readouterr().err
+
+
+def test_a_second_team_run_into_the_same_out_stops_with_a_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    from heavylegs.batch import job
+
+    folder = tmp_path / "root" / "solo"
+    folder.mkdir(parents=True)
+    shutil.copyfile(Path(__file__).parent / "data" / "activities" / "activity_5039744860.tcx", folder / "ride.tcx")
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / job.LOCK_FILE).open("w") as first:  # the first run's hold, as its process has it
+        fcntl.flock(first, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["team", "run", str(tmp_path / "root"), "--out", str(out)]) == 2
+        assert "another `heavylegs team run` is writing there" in capsys.readouterr().err
+        assert not (out / "roster.html").exists()
+    assert main(["team", "run", str(tmp_path / "root"), "--out", str(out)]) == 0  # once it is done
+    assert (out / "roster.html").is_file()

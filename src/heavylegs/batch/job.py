@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
 
 from heavylegs import dates
-from heavylegs.errors import InvalidInput
+from heavylegs.errors import InvalidInput, StorageError
 
 ENGINES = ("local", "spark")
 
@@ -31,17 +33,38 @@ def run(root: str, out: str, day: date | None, engine: str = "local", master: st
         raise InvalidInput("--workers", str(workers), "a whole number of 1 or more")
     if day is not None and dates.day_problem(day):
         raise InvalidInput("--date", day.isoformat(), dates.accepted())
-    if engine == "spark":
-        from heavylegs.batch import spark
+    with nullcontext() if is_uri(out) else _only_run_into(Path(out)):
+        if engine == "spark":
+            from heavylegs.batch import spark
 
-        summary = spark.run(root, out, day, dates.latest(), master or f"local[{workers}]")
-    else:
-        from heavylegs.batch import local
+            summary = spark.run(root, out, day, dates.latest(), master or f"local[{workers}]")
+        else:
+            from heavylegs.batch import local
 
-        summary = local.run(Path(root), Path(out), day, dates.latest(), workers,
-                            progress=sys.stderr.isatty() if progress is None else progress)
+            summary = local.run(Path(root), Path(out), day, dates.latest(), workers,
+                                progress=sys.stderr.isatty() if progress is None else progress)
     print("\n".join(summary_lines(summary, out)))
     return 0
+
+
+LOCK_FILE = ".heavylegs-team.lock"
+
+
+@contextmanager
+def _only_run_into(out: Path) -> Iterator[None]:
+    """The job's hold on a local OUT: a second `team run` into it (a cron job and a coach
+    by hand) stops at once with a message instead of rewriting the same tables and
+    workspaces. The kernel drops the lock if the job dies."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / LOCK_FILE).open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StorageError(f"{out}: another `heavylegs team run` is writing there; wait for it to finish "
+                               "or choose another --out") from None
+        yield
 
 
 def summary_lines(summary, out: str) -> list[str]:  # noqa: ANN001 (local.Summary: not imported here)
