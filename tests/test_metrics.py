@@ -229,6 +229,14 @@ def test_cadence_speed_slope_on_synthetic_data() -> None:
     assert with_walks["cadence_speed_slope"] == pytest.approx(8.0, abs=0.3)
 
 
+def test_a_corrupt_near_zero_cadence_gives_no_stride_rather_than_infinity() -> None:
+    """Found by the random-streams property test: 1e-300 spm is 'positive' but no cadence."""
+    t = seconds(600)
+    m = compute(make(t, speed_mps=3.0, cadence_spm=1e-300), PROFILE, "running")
+    assert m["stride_m_mean"] is None
+    assert all(v is None or math.isfinite(v) for v in m.values())
+
+
 def test_form_drift_when_contact_time_rises_10_percent() -> None:
     t = seconds(3000)
     gct = np.interp(t, [0, 1000, 2000, 3000], [240.0, 240.0, 264.0, 264.0])

@@ -85,8 +85,14 @@ def _drift(values: np.ndarray, s: Samples, third: np.ndarray, min_s: float) -> f
     return 100.0 * (end - start) / start if start and end is not None else None
 
 
+MIN_STEP_CADENCE_SPM = 30.0  # slower than any walk: below it a reading counts no steps
+
+
 def _stride_mean(s: Samples, cadence: np.ndarray) -> float | None:
-    ok = s.moving & np.isfinite(cadence) & np.isfinite(s.speed)
+    """Distance over steps while moving (None without steps). Readings under
+    MIN_STEP_CADENCE_SPM count none: a corrupt near-zero cadence (1e-300 spm) would give a
+    stride of 10^302 m, or infinity."""
+    ok = s.moving & (cadence >= MIN_STEP_CADENCE_SPM) & np.isfinite(s.speed)
     steps = float((cadence[ok] / 60.0 * s.dt[ok]).sum())
     return float((s.speed[ok] * s.dt[ok]).sum()) / steps if steps > 0 else None
 
